@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Kexec HandOver for Linux 6.12 LTS: build, test and demo driver.
+#
+#   make [kernel]  install build packages, fetch Debian's linux-source-6.12,
+#                  lay the series over it and build the test kernel
+#   make check     build what is needed and run every test (TAP, then
+#                  "N passed, N failed")
+#   make demo      boot the kernel in QEMU and live-update it with kexec
+#
+# Everything generated lives in build/.
+
+BASE_PKG    ?= linux-source-6.12
+BUILD       := $(CURDIR)/build
+PRISTINE    := $(BUILD)/src/linux-6.12
+TREE        := $(BUILD)/linux
+OUT         := $(BUILD)/obj/ours
+BZIMAGE     := $(OUT)/arch/x86/boot/bzImage
+KHO_SERIES  ?= $(CURDIR)/patches/series
+CONFIGS     := $(CURDIR)/harness/kho.config
+SELFTESTS   := $(CURDIR)/tools/testing/selftests/kho
+
+export KHO_ROOT := $(CURDIR)
+export KHO_BUILD := $(BUILD)
+
+.PHONY: all kernel deps source assemble check demo clean distclean
+
+all: kernel
+
+deps:
+	@harness/deps.sh
+
+source: deps
+	@harness/fetch-source.sh $(BASE_PKG) $(PRISTINE)
+
+assemble: source
+	@harness/assemble.sh --series $(KHO_SERIES) $(PRISTINE) $(TREE)
+
+kernel: assemble
+	@harness/build-kernel.sh $(TREE) $(OUT) $(CONFIGS)
+
+check: kernel
+	@KHO_KERNEL=$(BZIMAGE) $(SELFTESTS)/run-tests.sh $(TESTS)
+
+demo: kernel
+	@KHO_KERNEL=$(BZIMAGE) harness/demo.sh
+
+clean:
+	rm -rf $(BUILD)/obj $(BUILD)/test-logs
+
+distclean:
+	rm -rf $(BUILD)

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# apt-private.sh update|policy|download PACKAGE [DESTDIR]
+#
+# Talk to Debian suites the machine does not use (trixie, trixie-backports)
+# through an apt state directory of our own under build/apt. The machine's
+# /etc/apt is only read (to learn which mirror it uses); nothing there is
+# written, and no package is installed: we only download .deb files.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+APT_DIR=$KHO_BUILD/apt
+SUITES=${KHO_APT_SUITES:-"trixie trixie-backports"}
+KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+# The Debian mirror the machine is configured with (deb822 or one-line
+# format), so proxies and local mirrors keep working for us too.
+machine_mirror() {
+	local uri
+	uri=$(awk 'tolower($1) == "uris:" { print $2; exit }' \
+		/etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1 || true)
+	if [ -z "$uri" ]; then
+		uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++)
+				if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; exit } }' \
+			/etc/apt/sources.list /etc/apt/sources.list.d/*.list \
+			2>/dev/null | grep -v security | head -n 1 || true)
+	fi
+	[ -n "$uri" ] || die "cannot find a Debian mirror in /etc/apt"
+	echo "${uri%/}"
+}
+
+setup() {
+	local mirror suite
+	mirror=$(machine_mirror)
+	mkdir -p "$APT_DIR"/{lists/partial,archives/partial,parts,prefs} "$APT_DIR"/dl
+	: > "$APT_DIR/status"
+	{
+		for suite in $SUITES; do
+			echo "deb [signed-by=$KEYRING] $mirror $suite main"
+		done
+	} > "$APT_DIR/sources.list.new"
+	mv "$APT_DIR/sources.list.new" "$APT_DIR/sources.list"
+}
+
+apt_private() {
+	local tool=apt-get
+	case "$1" in policy | search | show | madison) tool=apt-cache ;; esac
+	"$tool" -q \
+		-o Dir::Etc::SourceList="$APT_DIR/sources.list" \
+		-o Dir::Etc::SourceParts="$APT_DIR/parts" \
+		-o Dir::Etc::Preferences="$APT_DIR/prefs/none" \
+		-o Dir::Etc::PreferencesParts="$APT_DIR/prefs" \
+		-o Dir::State::Lists="$APT_DIR/lists" \
+		-o Dir::State::status="$APT_DIR/status" \
+		-o Dir::Cache="$APT_DIR/cache" \
+		-o Dir::Cache::Archives="$APT_DIR/archives" \
+		-o APT::Sandbox::User=root \
+		-o Debug::NoLocking=true \
+		-o Acquire::Languages=none \
+		"$@"
+}
+
+# Refresh the package lists at most once a day: a cached .deb must be usable
+# without the network, and Debian's index changes slowly.
+update() {
+	setup
+	if [ -n "$(find "$APT_DIR/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
+		return 0
+	fi
+	note "refreshing private apt lists for: $SUITES"
+	mkdir -p "$APT_DIR/cache"
+	apt_private update >"$APT_DIR/update.log" 2>&1 ||
+		{ cat "$APT_DIR/update.log" >&2; die "apt-get update (private lists) failed"; }
+}
+
+# Newest candidate version of PACKAGE across our suites.
+candidate() {
+	apt_private policy "$1" 2>/dev/null | awk '$1 == "Candidate:" { print $2 }'
+}
+
+# download PACKAGE DESTDIR: print the path of the .deb, reusing a cached one.
+download() {
+	local pkg=$1 dest=$2 ver file
+	mkdir -p "$dest"
+	file=$(ls -1 "$dest/${pkg}_"*.deb 2>/dev/null | sort -V | tail -n 1 || true)
+	if [ -n "$file" ]; then
+		echo "$file"
+		return 0
+	fi
+	update
+	ver=$(candidate "$pkg")
+	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
+		die "package $pkg not found in: $SUITES"
+	note "downloading $pkg $ver" >&2
+	(cd "$dest" && apt_private download "$pkg=$ver" >&2) ||
+		die "download of $pkg $ver failed"
+	ls -1 "$dest/${pkg}_"*.deb | sort -V | tail -n 1
+}
+
+# Names of source packages matching a pattern, newest version first.
+search() {
+	update
+	apt_private search --names-only "$1" 2>/dev/null | awk '{ print $1 }' | sort -V -r
+}
+
+cmd=${1:-}
+shift || true
+case "$cmd" in
+update) update ;;
+candidate) update; candidate "$1" ;;
+download) download "$1" "${2:-$KHO_BUILD/downloads}" ;;
+search) search "$1" ;;
+*) die "usage: $0 update|candidate PKG|download PKG [DIR]|search REGEX" ;;
+esac

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# assemble.sh [--check] [--series FILE] PRISTINE WORKTREE
+#
+# Lay the series over a pristine kernel tree:
+#   1. stage every repository file that mirrors the kernel tree (the overlay),
+#      plus pristine copies of every upstream file a patch touches;
+#   2. apply patches/series in order to the stage, failing on the first hunk
+#      that does not apply exactly (no fuzz), naming the patch, file and hunk;
+#   3. copy into WORKTREE only the staged files whose contents changed, so
+#      kbuild rebuilds what an edit affects and nothing when nothing changed;
+#   4. put back the pristine version of files the series no longer touches.
+#
+# --check stops after step 2 (used by the tests of this script).
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+check_only=0
+series=$KHO_ROOT/patches/series
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--check) check_only=1; shift ;;
+	--series) series=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
+pristine=${1:?pristine tree}
+worktree=${2:?work tree}
+patchdir=$(dirname "$series")
+
+# Top-level directories of a kernel tree; repository files below them are
+# the overlay. Everything else in the repository (harness/, patches/, ...)
+# is ours and never enters the tree.
+KERNEL_DIRS="arch block certs crypto Documentation drivers fs include init
+io_uring ipc kernel lib mm net rust samples scripts security sound tools usr virt"
+
+stage=$(mktemp -d "${TMPDIR:-/tmp}/kho-stage.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+
+overlay_files() {
+	local d
+	for d in $KERNEL_DIRS; do
+		[ -d "$KHO_ROOT/$d" ] || continue
+		(cd "$KHO_ROOT" && find "$d" -type f ! -name '*~' ! -name '.*.swp')
+	done
+}
+
+# Files a unified diff creates or modifies (its "+++ b/path" lines).
+patch_targets() {
+	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$1"
+}
+
+series_patches() {
+	[ -f "$series" ] || return 0
+	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$series"
+}
+
+stage_overlay() {
+	local f
+	while read -r f; do
+		mkdir -p "$stage/$(dirname "$f")"
+		cp "$KHO_ROOT/$f" "$stage/$f"
+	done < <(overlay_files)
+}
+
+stage_pristine_targets() {
+	local p f
+	while read -r p; do
+		[ -f "$patchdir/$p" ] || die "patches/series names $p, which does not exist"
+		while read -r f; do
+			[ -e "$stage/$f" ] && continue
+			[ -f "$pristine/$f" ] || continue
+			mkdir -p "$stage/$(dirname "$f")"
+			cp "$pristine/$f" "$stage/$f"
+		done < <(patch_targets "$patchdir/$p")
+	done < <(series_patches)
+}
+
+# Turn GNU patch's report into one line per failed hunk.
+explain_failure() {
+	local name=$1 log=$2
+	awk -v p="$name" '
+		/^patching file / { file = $3 }
+		/^Hunk #[0-9]+ FAILED at/ {
+			sub(/\.$/, "", $5)
+			printf "error: %s does not apply: %s hunk %s (at line %s) failed\n", p, file, $2, $5
+			bad = 1
+		}
+		/can.t find file to patch/ { missing = 1 }
+		/^Reversed .*patch detected/ {
+			printf "error: %s does not apply: %s is already patched (reversed or applied twice)\n", p, file
+			bad = 1
+		}
+		END {
+			if (missing)
+				printf "error: %s does not apply: a file it patches does not exist in the tree\n", p
+			else if (!bad)
+				printf "error: %s does not apply (see patch output above)\n", p
+		}' "$log" >&2
+}
+
+apply_series() {
+	local p log
+	log=$stage.log
+	while read -r p; do
+		if ! patch -p1 -d "$stage" --batch --forward --fuzz=0 \
+			--no-backup-if-mismatch -r - < "$patchdir/$p" > "$log" 2>&1; then
+			sed 's/^/  patch: /' "$log" >&2
+			explain_failure "patches/$p" "$log"
+			rm -f "$log"
+			exit 1
+		fi
+	done < <(series_patches)
+	rm -f "$log"
+}
+
+# Manifest: "sha1  path" of every file we placed in the work tree, so files
+# edited in place are noticed instead of overwritten, and files that left
+# the series are put back.
+manifest=$worktree/.kho-manifest
+
+sync_worktree() {
+	local f sum want old newman
+	newman=$(mktemp)
+	(cd "$stage" && find . -type f -printf '%P\n' | sort) > "$newman.list"
+	while read -r f; do
+		sum=$(sha1sum < "$stage/$f" | cut -d' ' -f1)
+		echo "$sum  $f" >> "$newman"
+		if [ -f "$worktree/$f" ] && cmp -s "$stage/$f" "$worktree/$f"; then
+			continue
+		fi
+		guard_local_edit "$f"
+		mkdir -p "$worktree/$(dirname "$f")"
+		cp "$stage/$f" "$worktree/$f"
+		echo "  updated $f"
+	done < "$newman.list"
+
+	if [ -f "$manifest" ]; then
+		while read -r old f; do
+			grep -qxF "$f" "$newman.list" && continue
+			guard_local_edit "$f"
+			if [ -f "$pristine/$f" ]; then
+				cp "$pristine/$f" "$worktree/$f"
+				echo "  restored pristine $f"
+			else
+				rm -f "$worktree/$f"
+				echo "  removed $f"
+			fi
+		done < "$manifest"
+	fi
+	mv "$newman" "$manifest"
+	rm -f "$newman.list"
+}
+
+# Refuse to overwrite a work-tree file that differs from what we put there
+# last time: someone edited it in place and has not refreshed the patch yet.
+guard_local_edit() {
+	local f=$1 recorded current
+	[ -f "$manifest" ] && [ -f "$worktree/$f" ] || return 0
+	recorded=$(awk -v f="$f" '$2 == f { print $1 }' "$manifest")
+	[ -n "$recorded" ] || return 0
+	current=$(sha1sum < "$worktree/$f" | cut -d' ' -f1)
+	[ "$current" = "$recorded" ] && return 0
+	die "$worktree/$f was edited in the build tree; copy it back to the repository" \
+		"or run harness/refresh-patch.sh first (or delete it to discard the edit)"
+}
+
+prepare_worktree() {
+	[ -f "$worktree/.kho-base" ] &&
+		cmp -s "$worktree/.kho-base" "$pristine/.kho-version" && return 0
+	note "creating work tree $worktree from $(cat "$pristine/.kho-version")"
+	rm -rf "$worktree" "$worktree.tmp"
+	cp -a "$pristine" "$worktree.tmp"
+	cp "$pristine/.kho-version" "$worktree.tmp/.kho-base"
+	mv "$worktree.tmp" "$worktree"
+}
+
+stage_overlay
+stage_pristine_targets
+apply_series
+[ "$check_only" = 1 ] && { echo "series applies cleanly"; exit 0; }
+prepare_worktree
+sync_worktree

@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-kernel.sh [--config-only] TREE OUTDIR FRAGMENT...
+#
+# Configure (tinyconfig + fragments + olddefconfig) and build a bzImage out of
+# tree. The configuration is regenerated every time but only replaces
+# OUTDIR/.config when it changed, so an unchanged tree rebuilds nothing.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+config_only=0
+[ "${1:-}" = --config-only ] && { config_only=1; shift; }
+tree=$(realpath "${1:?tree}")
+out=$(realpath -m "${2:?output dir}")
+shift 2
+fragments=()
+for frag in "$@"; do fragments+=("$(realpath "$frag")"); done
+
+jobs=${KHO_JOBS:-$(nproc)}
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-"2024-01-01 00:00:00"}
+export KBUILD_BUILD_USER=kho KBUILD_BUILD_HOST=kho
+kmake() {
+	make -s -C "$tree" O="$out" CC="ccache gcc" HOSTCC="ccache gcc" -j"$jobs" "$@"
+}
+
+# Every CONFIG_X=value and "# CONFIG_X is not set" line of the fragments must
+# be in the final .config exactly as written.
+verify_config() {
+	local cfg=$1 frag line sym lost=()
+	for frag in "${fragments[@]}"; do
+		while read -r line; do
+			case "$line" in
+			CONFIG_*=*)
+				grep -qxF "$line" "$cfg" || lost+=("$line (got: $(grep -E "^(# )?${line%%=*}[= ]" "$cfg" || echo unset))") ;;
+			"# CONFIG_"*" is not set")
+				sym=${line#\# }
+				sym=${sym%% *}
+				! grep -q "^$sym=" "$cfg" || lost+=("$line (got: $(grep "^$sym=" "$cfg"))") ;;
+			esac
+		done < "$frag"
+	done
+	if [ ${#lost[@]} -gt 0 ]; then
+		echo "error: these config options did not survive olddefconfig:" >&2
+		printf '  %s\n' "${lost[@]}" >&2
+		exit 1
+	fi
+}
+
+configure() {
+	local scratch=$out/.kho-config
+	mkdir -p "$out"
+	# tinyconfig writes $out/.config; keep the current one aside so an
+	# identical result leaves its timestamp (and the build) alone.
+	[ -f "$out/.config" ] && cp -p "$out/.config" "$scratch.old"
+	kmake tinyconfig >/dev/null
+	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
+		"${fragments[@]}" >/dev/null
+	kmake olddefconfig >/dev/null
+	verify_config "$out/.config"
+	if [ -f "$scratch.old" ] && cmp -s "$out/.config" "$scratch.old"; then
+		mv "$scratch.old" "$out/.config"
+	else
+		rm -f "$scratch.old"
+		note "kernel configuration changed: $out/.config"
+	fi
+}
+
+configure
+[ "$config_only" = 1 ] && exit 0
+note "building $(basename "$tree") in $out ($jobs jobs)"
+kmake bzImage modules
+echo "kernel: $out/arch/x86/boot/bzImage"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Install the Debian packages the build and the tests need, from the
+# machine's own apt sources. Packages that are already installed are not
+# touched, so a warm run costs one dpkg query.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+packages=(
+	gcc make flex bison bc libelf-dev libssl-dev cpio ccache patch
+	xz-utils python3 qemu-system-x86 kexec-tools busybox-static
+	device-tree-compiler
+)
+
+missing=()
+for pkg in "${packages[@]}"; do
+	status=$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null || true)
+	[ "$status" = "install ok installed" ] || missing+=("$pkg")
+done
+
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+note "installing Debian packages: ${missing[*]}"
+as_root apt-get update -qq
+as_root env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -qq --no-install-recommends "${missing[@]}"

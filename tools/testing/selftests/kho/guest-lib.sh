@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers for guest scenarios, sourced by /init. Everything a test asserts on
+# is printed to the serial console as a line starting with "KT: ".
+
+kt_log() {
+	echo "KT: $*"
+}
+
+# Value of kt.NAME= on the kernel command line (empty when absent).
+kt_param() {
+	local word
+	for word in $(cat /proc/cmdline); do
+		case "$word" in
+		kt.$1=*) echo "${word#kt.$1=}"; return 0 ;;
+		esac
+	done
+	return 1
+}
+
+kt_stage() {
+	kt_param stage || echo 1
+}
+
+# The current command line without kt.stage and the words named in $1
+# (a space-separated list of "name=" prefixes to drop).
+kt_cmdline_without() {
+	local word drop keep out=
+	for word in $(cat /proc/cmdline); do
+		keep=1
+		for drop in kt.stage= $1; do
+			case "$word" in "$drop"*) keep=0 ;; esac
+		done
+		[ $keep = 1 ] && out="$out $word"
+	done
+	echo "${out# }"
+}
+
+# Pack the running root file system (the unpacked initramfs: busybox, kexec,
+# /kernel, the scenario) into an initramfs for the next kernel.
+kt_pack_rootfs() {
+	(cd / && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev \
+		-o -path ./tmp -o -path ./run \) -prune -o -print |
+		cpio -o -H newc 2>/dev/null) > "$1"
+}
+
+# kt_kexec "EXTRA ARGS" ["PREFIXES TO DROP"]
+# Load /kernel with kexec_file_load (kexec -s), the same initramfs, the
+# current command line with kt.stage incremented plus EXTRA ARGS, and jump.
+kt_kexec() {
+	local extra=$1 drop=$2 next cmdline rc
+	next=$(($(kt_stage) + 1))
+	cmdline="$(kt_cmdline_without "$drop") kt.stage=$next $extra"
+	kt_pack_rootfs /tmp/next-initrd.cpio
+	kt_log "kexec -s -l /kernel (initramfs $(wc -c < /tmp/next-initrd.cpio) bytes)"
+	kt_log "next cmdline: $cmdline"
+	kexec -s -l /kernel --initrd=/tmp/next-initrd.cpio --append="$cmdline"
+	rc=$?
+	if [ $rc -ne 0 ]; then
+		kt_log "FAIL: kexec load failed with exit code $rc"
+		kt_finish
+	fi
+	kt_log "kexec -e: jumping to stage $next"
+	sync
+	kexec -e
+	kt_log "FAIL: kexec -e returned with exit code $?"
+	kt_finish
+}
+
+kt_finish() {
+	kt_log "stage $(kt_stage) done, powering off"
+	reboot -f
+	sleep 5
+	echo o > /proc/sysrq-trigger
+}

@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Host-side helpers for the tests in tests/. Sourced by each test, which runs
+# with: KHO_KERNEL (bzImage under test), KHO_LOGDIR (where logs go) and
+# KHO_ACCEL (kvm or tcg, probed once by run-tests.sh).
+
+KT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+KHO_ROOT=${KHO_ROOT:-$(cd "$KT_DIR/../../../.." && pwd)}
+KHO_LOGDIR=${KHO_LOGDIR:-$KHO_ROOT/build/test-logs}
+mkdir -p "$KHO_LOGDIR"
+
+fail() {
+	echo "FAIL: $*"
+	exit 1
+}
+
+need_kernel() {
+	[ -n "${KHO_KERNEL:-}" ] && [ -f "$KHO_KERNEL" ] ||
+		fail "kernel image not found (KHO_KERNEL='${KHO_KERNEL:-}'); run make kernel"
+}
+
+# kt_boot NAME SCENARIO [run-qemu.sh options]: boot the guest, log to
+# $KHO_LOGDIR/NAME.log, and print that path. QEMU's exit status is returned.
+kt_boot() {
+	local name=$1 scenario=$2 log
+	shift 2
+	need_kernel
+	log=$KHO_LOGDIR/$name.log
+	echo "$log"
+	"$KT_DIR/run-qemu.sh" -k "$KHO_KERNEL" -s "$KT_DIR/scenarios/$scenario" \
+		-l "$log" -t "${KHO_TIMEOUT:-240}" "$@" >&2
+}
+
+# expect LOG REGEX WHAT: the log must contain a line matching REGEX.
+expect() {
+	if ! grep -qE -- "$2" "$1"; then
+		echo "  missing in $(basename "$1"): $3 (/$2/)"
+		return 1
+	fi
+	echo "  ok: $3"
+}
+
+# expect_count LOG REGEX N WHAT: exactly N lines match.
+expect_count() {
+	local n
+	n=$(grep -cE -- "$2" "$1" || true)
+	if [ "$n" != "$3" ]; then
+		echo "  $(basename "$1"): expected $3 lines for $4, found $n (/$2/)"
+		return 1
+	fi
+	echo "  ok: $4 ($n)"
+}
+
+# A random word for command-line markers, so a stale log cannot match.
+kt_token() {
+	head -c 8 /dev/urandom | od -An -tx1 | tr -d ' \n'
+}
+
+# assert_roundtrip LOG MARKER: the first kernel kexec'd, and a second kernel
+# booted with the new command line, reached its init and saw the marker.
+assert_roundtrip() {
+	local log=$1 marker=$2 rc=0
+	expect "$log" '^KT: kexec -e: jumping to stage 2' "first kernel executed kexec -e" || rc=1
+	expect_count "$log" 'Linux version 6\.' 2 "two kernels booted" || rc=1
+	expect "$log" "Command line: .*kt\\.stage=2 .*kt\\.marker=$marker" \
+		"second kernel booted with the new command line" || rc=1
+	expect "$log" '^KT: init reached: stage 2' "second kernel reached its init" || rc=1
+	expect "$log" "^KT: second kernel marker: $marker\$" \
+		"second kernel's /proc/cmdline has the marker" || rc=1
+	return $rc
+}

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh -k BZIMAGE -s SCENARIO -o OUT.cpio [-f HOSTFILE:GUESTPATH]...
+#
+# Build the test guest's initramfs: static busybox, kexec-tools with the
+# shared libraries it links against, /init, the guest helpers, the scenario
+# (as /scenario.sh) and the kernel image itself (as /kernel) so the guest can
+# kexec into it. The archive is an uncompressed newc cpio.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+kernel= scenario= out=
+extra=()
+while getopts "k:s:o:f:" opt; do
+	case $opt in
+	k) kernel=$OPTARG ;;
+	s) scenario=$OPTARG ;;
+	o) out=$OPTARG ;;
+	f) extra+=("$OPTARG") ;;
+	*) exit 2 ;;
+	esac
+done
+[ -n "$kernel" ] && [ -n "$out" ] || { echo "usage: $0 -k bzImage -s scenario -o out.cpio" >&2; exit 2; }
+
+busybox=/bin/busybox
+kexec_bin=$(command -v kexec || echo /sbin/kexec)
+for f in "$kernel" "$busybox" "$kexec_bin"; do
+	[ -f "$f" ] || { echo "error: $f is missing (run harness/deps.sh)" >&2; exit 1; }
+done
+ldd "$busybox" >/dev/null 2>&1 &&
+	{ echo "error: $busybox is not static (install busybox-static)" >&2; exit 1; }
+
+root=$(mktemp -d)
+trap 'rm -rf "$root"' EXIT
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,lib64,etc}
+
+cp "$busybox" "$root/bin/busybox"
+cp "$kexec_bin" "$root/sbin/kexec"
+# Shared libraries of kexec, at the paths the dynamic loader looks them up.
+ldd "$kexec_bin" | awk '/=>/ { print $3 } /^[[:space:]]*\// { print $1 }' |
+	while read -r lib; do
+		[ -f "$lib" ] || continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+cp "$here/init" "$root/init"
+cp "$here/guest-lib.sh" "$root/guest-lib.sh"
+[ -n "$scenario" ] && cp "$scenario" "$root/scenario.sh"
+cp "$kernel" "$root/kernel"
+for spec in "${extra[@]}"; do
+	mkdir -p "$root$(dirname "${spec#*:}")"
+	cp "${spec%%:*}" "$root${spec#*:}"
+done
+chmod 755 "$root/init"
+
+(cd "$root" && find . -print0 | LC_ALL=C sort -z |
+	cpio --null -o -H newc --owner=0:0 --quiet) > "$out.tmp"
+mv "$out.tmp" "$out"

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-qemu.sh -k BZIMAGE (-i INITRAMFS | -s SCENARIO) -l LOG [options]
+#
+#   -k FILE    kernel image (bzImage); also packed into the initramfs
+#   -i FILE    initramfs to boot (otherwise one is built from -s)
+#   -s FILE    guest scenario script, run by /init as its payload
+#   -l FILE    serial console log (one per test)
+#   -a ARGS    extra kernel command line (after the defaults)
+#   -m MIB     memory size in MiB (default 512)
+#   -c N       CPU count (default 2)
+#   -n N       NUMA nodes (default 1); memory and CPUs are split evenly
+#   -t SECS    timeout (default 300); on expiry QEMU is killed, exit 124
+#   -e         echo the console to stdout while it runs
+#   -P         only probe: print the accelerator that would be used, exit
+#
+# Uses KVM when a probe shows it really runs guest code, TCG otherwise
+# (set KHO_ACCEL=kvm|tcg to force). Exit status: QEMU's, or 124 on timeout.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+kernel= initrd= scenario= log= append= echo_console=0
+mem=512 cpus=2 nodes=1 timeout=300 probe_only=0
+while getopts "k:i:s:l:a:m:c:n:t:eP" opt; do
+	case $opt in
+	k) kernel=$OPTARG ;;
+	i) initrd=$OPTARG ;;
+	s) scenario=$OPTARG ;;
+	l) log=$OPTARG ;;
+	a) append=$OPTARG ;;
+	m) mem=$OPTARG ;;
+	c) cpus=$OPTARG ;;
+	n) nodes=$OPTARG ;;
+	t) timeout=$OPTARG ;;
+	e) echo_console=1 ;;
+	P) probe_only=1 ;;
+	*) exit 2 ;;
+	esac
+done
+[ -f "$kernel" ] && { [ -n "$log" ] || [ $probe_only = 1 ]; } ||
+	{ sed -n '4,21p' "$0" >&2; exit 2; }
+qemu=$(command -v qemu-system-x86_64) ||
+	{ echo "error: qemu-system-x86_64 not found (run harness/deps.sh)" >&2; exit 1; }
+
+# /dev/kvm may exist and still not run guests: on some hosts KVM initialises,
+# then the vCPU hangs or QEMU aborts on an MSR it cannot set. Only a real boot
+# tells, so the probe boots this kernel without a root file system under KVM
+# and accepts KVM when the kernel gets all the way to its "no root" panic
+# (panic=-1 then ends QEMU). A working KVM needs a second or two for that.
+kvm_works() {
+	local out
+	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+	out=$(timeout -k 2 20 "$qemu" -accel kvm -M pc -m 256 -nodefaults \
+		-display none -monitor none -no-reboot -serial stdio \
+		-kernel "$kernel" -append "console=ttyS0 panic=-1 rdinit=/none root=/dev/none" \
+		< /dev/null 2>&1 || true)
+	grep -q "Kernel panic" <<< "$out"
+}
+
+accel=${KHO_ACCEL:-}
+if [ -z "$accel" ]; then
+	if kvm_works; then accel=kvm; else accel=tcg; fi
+fi
+[ $probe_only = 1 ] && { echo "$accel"; exit 0; }
+case $accel in
+kvm) accel_args=(-accel kvm) ;;
+tcg) accel_args=(-accel tcg,thread=multi) ;;
+*) echo "error: KHO_ACCEL must be kvm or tcg" >&2; exit 2 ;;
+esac
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+if [ -z "$initrd" ]; then
+	"$here/mkinitramfs.sh" -k "$kernel" -s "${scenario:-/dev/null}" -o "$tmp/initrd.cpio"
+	initrd=$tmp/initrd.cpio
+fi
+
+numa_args=()
+if [ "$nodes" -gt 1 ]; then
+	[ $((mem % nodes)) -eq 0 ] || { echo "error: -m $mem not divisible by -n $nodes" >&2; exit 2; }
+	for ((n = 0; n < nodes; n++)); do
+		numa_args+=(-object "memory-backend-ram,id=mem$n,size=$((mem / nodes))M")
+		if [ $n -lt "$cpus" ]; then
+			numa_args+=(-numa "node,nodeid=$n,memdev=mem$n,cpus=$n")
+		else
+			numa_args+=(-numa "node,nodeid=$n,memdev=mem$n")
+		fi
+	done
+	# CPUs beyond the node count go to node 0.
+	for ((c = nodes; c < cpus; c++)); do
+		numa_args+=(-numa "cpu,node-id=0,socket-id=$c")
+	done
+fi
+
+cmdline="console=ttyS0 panic=-1 oops=panic kt.stage=1${append:+ $append}"
+mkdir -p "$(dirname "$log")"
+{
+	echo "# qemu: accel=$accel mem=${mem}M cpus=$cpus nodes=$nodes timeout=${timeout}s"
+	echo "# kernel: $kernel"
+	echo "# cmdline: $cmdline"
+} > "$log"
+
+# The serial port sends CRLF; the log keeps plain lines for grep.
+qemu_cmd=(timeout -k 5 "$timeout" "$qemu" "${accel_args[@]}" -M pc -m "$mem"
+	-smp "$cpus" "${numa_args[@]}" -nodefaults -display none -monitor none
+	-no-reboot -serial stdio -kernel "$kernel" -initrd "$initrd"
+	-append "$cmdline")
+set +e
+if [ "$echo_console" = 1 ]; then
+	"${qemu_cmd[@]}" < /dev/null 2>&1 | tr -d '\r' | tee -a "$log"
+else
+	"${qemu_cmd[@]}" < /dev/null 2>&1 | tr -d '\r' >> "$log"
+fi
+rc=${PIPESTATUS[0]}
+set -e
+if [ $rc -eq 124 ]; then
+	echo "# TIMEOUT: guest still running after ${timeout}s" >> "$log"
+	echo "error: QEMU timed out after ${timeout}s (log: $log)" >&2
+fi
+exit $rc

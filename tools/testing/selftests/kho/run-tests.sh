@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-tests.sh [TEST...]: run the tests in tests/ (or the ones named) and
+# print TAP, then one line "N passed, N failed". Each test's full output is
+# kept in $KHO_LOGDIR/<test>.out and its last lines are shown on failure.
+# Exit status is non-zero when any test failed.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+export KHO_ROOT=${KHO_ROOT:-$(cd "$here/../../../.." && pwd)}
+export KHO_LOGDIR=${KHO_LOGDIR:-$KHO_ROOT/build/test-logs}
+mkdir -p "$KHO_LOGDIR"
+
+if [ $# -gt 0 ]; then
+	tests=("$@")
+else
+	tests=("$here"/tests/*.sh)
+fi
+
+# Probe the accelerator once for the whole run, with the kernel under test.
+if [ -z "${KHO_ACCEL:-}" ] && [ -f "${KHO_KERNEL:-}" ]; then
+	KHO_ACCEL=$("$here/run-qemu.sh" -P -k "$KHO_KERNEL")
+	export KHO_ACCEL
+fi
+echo "# accelerator: ${KHO_ACCEL:-unknown} (KVM is used only when a probe boot under it succeeds)"
+
+echo "TAP version 13"
+echo "1..${#tests[@]}"
+passed=0 failed=0 n=0
+for t in "${tests[@]}"; do
+	n=$((n + 1))
+	name=$(basename "$t" .sh)
+	out=$KHO_LOGDIR/$name.out
+	start=$(date +%s)
+	if bash "$t" > "$out" 2>&1; then
+		passed=$((passed + 1))
+		echo "ok $n - $name # $(($(date +%s) - start))s"
+	else
+		failed=$((failed + 1))
+		echo "not ok $n - $name # $(($(date +%s) - start))s"
+		tail -n 25 "$out" | sed 's/^/#   /'
+	fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

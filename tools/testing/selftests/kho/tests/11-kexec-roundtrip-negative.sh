@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Negative control for the round-trip test: the second kernel is given an
+# init that does not exist, so it never comes up. The round-trip assertions
+# must then fail, or the round-trip test proves nothing.
+. "$(dirname "$0")/../lib.sh"
+
+marker=$(kt_token)
+log=$(kt_boot kexec-roundtrip-negative kexec-roundtrip.sh \
+	-a "kt.want_marker=$marker kt.sabotage=1") || true
+expect "$log" '^KT: kexec -e: jumping to stage 2' "first kernel executed kexec -e" ||
+	fail "the first kernel did not get to kexec (log: $log)"
+expect "$log" 'Kernel panic' "second kernel failed to find its init" ||
+	fail "the sabotaged second kernel did not fail as planned (log: $log)"
+if assert_roundtrip "$log" "$marker"; then
+	fail "round-trip assertions passed although the second kernel never reached init"
+fi
+echo "  ok: round-trip assertions rejected a second kernel that did not come up"
