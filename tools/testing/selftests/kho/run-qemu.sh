@@ -115,7 +115,7 @@ fi
 rc=${PIPESTATUS[0]}
 set -e
 if [ $rc -eq 124 ]; then
-	echo "# TIMEOUT: guest still running after ${timeout}s" >> "$log"
+	printf "\n# TIMEOUT: guest still running after %ss\n" "$timeout" >> "$log"
 	echo "error: QEMU timed out after ${timeout}s (log: $log)" >&2
 fi
 exit $rc

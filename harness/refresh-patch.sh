@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# refresh-patch.sh patches/NNNN-name.patch [FILE...]
+#
+# Regenerate one diff of the series from the work tree (build/linux). The
+# diff covers the files it already touches plus any FILE given (paths
+# relative to the kernel tree). Its "before" side is the pristine tree with
+# the overlay and every earlier patch of the series applied; its "after" side
+# is the file as it is now in build/linux. The text above the first diff
+# (the patch description) is kept. A file that a later patch also touches
+# cannot be refreshed here: refresh that later patch's hunks separately.
+# A new patch: create an empty file with a description, add it to
+# patches/series, then run this script with the files to include.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+patch_file=$(realpath "${1:?patch file}")
+shift
+pristine=$KHO_BUILD/src/linux-6.12
+worktree=$KHO_BUILD/linux
+series=$KHO_ROOT/patches/series
+name=$(basename "$patch_file")
+
+[ -f "$worktree/.kho-manifest" ] || die "no assembled tree; run make kernel first"
+grep -qxF "$name" <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$series") ||
+	die "$name is not listed in patches/series"
+
+targets() { sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$1"; }
+files=$( { [ -f "$patch_file" ] && targets "$patch_file"; printf '%s\n' "$@"; } | sort -u | sed '/^$/d')
+[ -n "$files" ] || die "no files to diff: name them after the patch"
+
+# Series order: the patches before this one build the "before" side; the
+# ones after must not touch the same files.
+earlier=() later=() seen=0
+while read -r p; do
+	if [ "$p" = "$name" ]; then seen=1; continue; fi
+	if [ $seen = 0 ]; then earlier+=("$p"); else later+=("$p"); fi
+done < <(sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$series")
+for p in "${later[@]}"; do
+	for f in $files; do
+		targets "$KHO_ROOT/patches/$p" | grep -qxF "$f" &&
+			die "$f is also changed by the later patch $p; refresh in series order"
+	done
+done
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf '%s\n' "${earlier[@]}" > "$tmp/series"
+for p in "${earlier[@]}"; do cp "$KHO_ROOT/patches/$p" "$tmp/"; done
+# The "before" tree: assemble.sh's stage for the earlier patches.
+mkdir -p "$tmp/before"
+for f in $files; do
+	[ -f "$pristine/$f" ] || continue
+	mkdir -p "$tmp/before/$(dirname "$f")"
+	cp "$pristine/$f" "$tmp/before/$f"
+done
+for p in "${earlier[@]}"; do
+	patch -s -p1 -d "$tmp/before" --batch --forward --fuzz=0 -r - \
+		< "$tmp/$p" >/dev/null 2>&1 || true
+done
+
+{
+	[ -f "$patch_file" ] && awk '/^(diff |--- |Index: )/ { exit } { print }' "$patch_file"
+	for f in $files; do
+		old=$tmp/before/$f new=$worktree/$f
+		la=a/$f lb=b/$f
+		[ -f "$old" ] || { old=/dev/null; la=/dev/null; }
+		[ -f "$new" ] || { new=/dev/null; lb=/dev/null; }
+		diff -u --label "$la" --label "$lb" "$old" "$new" || true
+	done
+} > "$tmp/new.patch"
+mv "$tmp/new.patch" "$patch_file"
+note "refreshed $name ($(grep -c '^@@' "$patch_file") hunks over: $(echo $files))"
