@@ -88,7 +88,7 @@ download() {
 		echo "$file"
 		return 0
 	fi
-	update
+	update >&2
 	ver=$(candidate "$pkg")
 	[ -n "$ver" ] && [ "$ver" != "(none)" ] ||
 		die "package $pkg not found in: $SUITES"

@@ -13,18 +13,30 @@
 #   4. put back the pristine version of files the series no longer touches.
 #
 # --check stops after step 2 (used by the tests of this script).
+#
+# assemble.sh --apply-to TREE
+#
+# Apply the series to a 6.12 tree of your own, in place: the overlay files are
+# copied in and the patches applied. TREE is modified; keep a copy or use git.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 check_only=0
 series=$KHO_ROOT/patches/series
+apply_to=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--check) check_only=1; shift ;;
+	--apply-to) apply_to=$(realpath "$2"); shift 2 ;;
 	--series) series=$2; shift 2 ;;
 	*) break ;;
 	esac
 done
+if [ -n "$apply_to" ]; then
+	[ -f "$apply_to/Makefile" ] && [ -d "$apply_to/kernel" ] ||
+		die "$apply_to does not look like a kernel tree"
+	set -- "$apply_to" "$apply_to"
+fi
 pristine=${1:?pristine tree}
 worktree=${2:?work tree}
 patchdir=$(dirname "$series")
@@ -180,5 +192,10 @@ stage_overlay
 stage_pristine_targets
 apply_series
 [ "$check_only" = 1 ] && { echo "series applies cleanly"; exit 0; }
+if [ -n "$apply_to" ]; then
+	cp -r "$stage"/. "$apply_to"/
+	echo "series applied to $apply_to"
+	exit 0
+fi
 prepare_worktree
 sync_worktree

@@ -22,6 +22,12 @@ done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 note "installing Debian packages: ${missing[*]}"
-as_root apt-get update -qq
-as_root env DEBIAN_FRONTEND=noninteractive \
-	apt-get install -y -qq --no-install-recommends "${missing[@]}"
+mkdir -p "$KHO_BUILD"
+log=$KHO_BUILD/apt-install.log
+if ! { as_root apt-get update -qq &&
+	as_root env DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
+	> "$log" 2>&1; then
+	tail -n 30 "$log" >&2
+	die "package installation failed (full log: $log)"
+fi
