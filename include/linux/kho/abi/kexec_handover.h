@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Kexec HandOver wire format, version "kho-v4".
+ *
+ * Everything here is read by a kernel other than the one that wrote it,
+ * possibly a different kernel version, so none of it may change without a
+ * new compatible string. Property payloads are CPU-native (little-endian on
+ * x86_64); only the FDT framing itself is big-endian.
+ *
+ * Root FDT (one 4 KiB page, preserved):
+ *   /                        compatible = "kho-v4"
+ *                            preserved-memory-map = <u64 phys of radix root>
+ *   /<subtree name>          preserved-data = <u64 phys of the blob>
+ *                            blob-size = <u64 size of the blob>
+ *
+ * Preserved-memory map: a radix tree over 53-bit keys. A block of 2^order
+ * pages at physical address pa has the key
+ *
+ *   key = 1 << (52 - order) | pa >> (PAGE_SHIFT + order)
+ *
+ * so the highest set bit of a key encodes the order and the bits below it
+ * the block's frame number in units of the block size. Keys of one order are
+ * therefore contiguous and ascending with the address. Every node is one
+ * 4 KiB page: levels 5 to 1 are tables of 512 u64 physical addresses of the
+ * next level (0 = empty), level 0 is a bitmap of 32768 bits in which a set
+ * bit marks a preserved block. Level L (L >= 1) is indexed by key bits
+ * [15 + 9 * (L - 1), 15 + 9 * L), the bitmap by key bits [0, 15).
+ */
+#ifndef _LINUX_KHO_ABI_KEXEC_HANDOVER_H
+#define _LINUX_KHO_ABI_KEXEC_HANDOVER_H
+
+#include <linux/bits.h>
+
+#define KHO_FDT_COMPATIBLE		"kho-v4"
+#define KHO_FDT_MEMORY_MAP_PROP		"preserved-memory-map"
+#define KHO_FDT_SUBTREE_DATA_PROP	"preserved-data"
+#define KHO_FDT_SUBTREE_SIZE_PROP	"blob-size"
+
+/* The map assumes 4 KiB pages on both sides of the handover. */
+#define KHO_RADIX_PAGE_SHIFT	12
+#define KHO_RADIX_NODE_SIZE	BIT(KHO_RADIX_PAGE_SHIFT)
+
+/* Key width: 64 - PAGE_SHIFT frame bits plus the order marker bit. */
+#define KHO_RADIX_KEY_BITS	(64 - KHO_RADIX_PAGE_SHIFT + 1)
+
+/* A table node holds 512 u64 entries, a leaf 32768 bits. */
+#define KHO_RADIX_TABLE_SHIFT	9
+#define KHO_RADIX_TABLE_ENTRIES	BIT(KHO_RADIX_TABLE_SHIFT)
+#define KHO_RADIX_LEAF_SHIFT	15
+#define KHO_RADIX_LEAF_BITS	BIT(KHO_RADIX_LEAF_SHIFT)
+
+/* Levels 5..1 are tables, level 0 is the leaf bitmap; the root is level 5. */
+#define KHO_RADIX_ROOT_LEVEL	5
+
+#endif /* _LINUX_KHO_ABI_KEXEC_HANDOVER_H */

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The preserved-memory map of Kexec HandOver: a radix tree of bitmaps with
+ * one bit per preserved block (see include/linux/kho/abi/kexec_handover.h).
+ *
+ * Insert and remove take no lock: table entries are installed with cmpxchg
+ * and leaf bits are set and cleared atomically, so concurrent preservations
+ * of different blocks never wait for each other. Walking and destroying the
+ * map are the caller's to serialise against each other.
+ */
+#ifndef _KERNEL_LIVEUPDATE_KHO_RADIX_H
+#define _KERNEL_LIVEUPDATE_KHO_RADIX_H
+
+#include <linux/bits.h>
+#include <linux/types.h>
+#include <linux/kho/abi/kexec_handover.h>
+
+/*
+ * The largest order whose marker bit still lies above the leaf bits: every
+ * leaf then holds keys of a single order, which is what lets the walk turn
+ * runs of set bits into physical ranges without looking at each bit.
+ */
+#define KHO_RADIX_MAX_ORDER	(KHO_RADIX_KEY_BITS - 1 - KHO_RADIX_LEAF_SHIFT)
+
+struct kho_radix_map {
+	u64 *root;
+};
+
+/**
+ * struct kho_radix_walk_ops - what kho_radix_walk() reports
+ * @node:  called with the physical address and level of every node before
+ *         it is read (root first); a non-zero return stops the walk with
+ *         that value. Optional. Lets the receiver check that a node handed
+ *         over by another kernel lies in memory it may read.
+ * @range: called for each run of preserved blocks of one order that are
+ *         physically contiguous, in ascending key order: @start and @size
+ *         in bytes. A non-zero return stops the walk with that value.
+ */
+struct kho_radix_walk_ops {
+	int (*node)(phys_addr_t phys, unsigned int level, void *arg);
+	int (*range)(phys_addr_t start, phys_addr_t size, unsigned int order,
+		     void *arg);
+};
+
+static inline u64 kho_radix_key(phys_addr_t pa, unsigned int order)
+{
+	unsigned int shift = KHO_RADIX_PAGE_SHIFT + order;
+
+	return BIT_ULL(KHO_RADIX_KEY_BITS - 1 - order) | ((u64)pa >> shift);
+}
+
+int kho_radix_init(struct kho_radix_map *map);
+void kho_radix_attach(struct kho_radix_map *map, phys_addr_t root);
+phys_addr_t kho_radix_root_phys(const struct kho_radix_map *map);
+int kho_radix_insert(struct kho_radix_map *map, phys_addr_t pa,
+		     unsigned int order);
+int kho_radix_remove(struct kho_radix_map *map, phys_addr_t pa,
+		     unsigned int order);
+bool kho_radix_contains(const struct kho_radix_map *map, phys_addr_t pa,
+			unsigned int order);
+int kho_radix_walk(const struct kho_radix_map *map,
+		   const struct kho_radix_walk_ops *ops, void *arg);
+void kho_radix_destroy(struct kho_radix_map *map);
+
+#endif /* _KERNEL_LIVEUPDATE_KHO_RADIX_H */
