@@ -120,6 +120,7 @@ static struct kunit_suite kho_radix_test_suite = {
 	.name = "kho_radix",
 	.test_cases = kho_radix_test_cases,
 };
+
 kunit_test_suite(kho_radix_test_suite);
 
 MODULE_DESCRIPTION("KUnit tests for the KHO preserved-memory map");
