@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Scratch memory of Kexec HandOver: the areas the next kernel may allocate
+ * from before it knows what the previous kernel preserved.
+ */
+#ifndef _KERNEL_LIVEUPDATE_KHO_SCRATCH_H
+#define _KERNEL_LIVEUPDATE_KHO_SCRATCH_H
+
+#include <linux/types.h>
+
+/* Default scratch size: twice what the kernel itself reserved at boot. */
+#define KHO_SCRATCH_DEFAULT_SCALE	200
+
+/**
+ * struct kho_scratch_request - how big the scratch areas should be
+ * @scale:   percent of the kernel's own boot-time reservations; 0 when the
+ *           three sizes below are given explicitly instead
+ * @lowmem:  bytes of the area below 4 GiB
+ * @global:  bytes of the area placed anywhere
+ * @pernode: bytes of the area on each NUMA node with memory
+ */
+struct kho_scratch_request {
+	unsigned int scale;
+	phys_addr_t lowmem;
+	phys_addr_t global;
+	phys_addr_t pernode;
+};
+
+int kho_scratch_parse(const char *arg, struct kho_scratch_request *req);
+
+#endif /* _KERNEL_LIVEUPDATE_KHO_SCRATCH_H */
