@@ -61,12 +61,17 @@ for p in "${earlier[@]}"; do
 done
 
 {
-	[ -f "$patch_file" ] && awk '/^(diff |--- |Index: )/ { exit } { print }' "$patch_file"
+	# The description, "---" and "diff --git" headers, as git format-patch
+	# writes them, so that checkpatch and git am read the diff as a diff.
+	[ -f "$patch_file" ] && awk '/^(diff |--- |Index: |---$)/ { exit } { print }' "$patch_file"
+	echo "---"
 	for f in $files; do
 		old=$tmp/before/$f new=$worktree/$f
 		la=a/$f lb=b/$f
 		[ -f "$old" ] || { old=/dev/null; la=/dev/null; }
 		[ -f "$new" ] || { new=/dev/null; lb=/dev/null; }
+		cmp -s "$old" "$new" && continue
+		echo "diff --git a/$f b/$f"
 		diff -u --label "$la" --label "$lb" "$old" "$new" || true
 	done
 } > "$tmp/new.patch"
