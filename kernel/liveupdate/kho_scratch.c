@@ -16,12 +16,18 @@
 
 #define pr_fmt(fmt) "KHO: " fmt
 
+#include <linux/cma.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
+#include <linux/kho/abi/kexec_handover.h>
 #include <linux/kstrtox.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/nodemask.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
 
+#include "../../mm/internal.h"
 #include "kho_scratch.h"
 
 static struct kho_scratch_request kho_scratch_request __initdata = {
@@ -115,3 +121,174 @@ static int __init kho_scratch_param(char *arg)
 	return 0;
 }
 early_param("kho_scratch", kho_scratch_param);
+
+/* The scratch areas this kernel reserved for the next one. */
+static struct kho_scratch *kho_scratch;
+static unsigned int kho_scratch_cnt;
+
+/* @bytes scaled by the requested percentage, saturating on overflow. */
+static phys_addr_t __init kho_scratch_scaled(phys_addr_t bytes)
+{
+	phys_addr_t size;
+
+	if (check_mul_overflow(bytes, (phys_addr_t)kho_scratch_request.scale,
+			       &size))
+		return PHYS_ADDR_MAX;
+	return size / 100;
+}
+
+/* Every relatively sized area gets at least one aligned unit. */
+static phys_addr_t __init kho_scratch_at_least_one(phys_addr_t size)
+{
+	return max_t(phys_addr_t, size, KHO_SCRATCH_ALIGN);
+}
+
+/*
+ * Reserve area @i, whose size is already in kho_scratch[@i], below @limit
+ * and on node @nid when it is a valid node. A size of 0 (given explicitly
+ * on the command line) means no area; it is not an error.
+ */
+static int __init kho_scratch_alloc_area(unsigned int i, const char *what,
+					 int nid, phys_addr_t limit)
+{
+	struct kho_scratch *area = &kho_scratch[i];
+	phys_addr_t size = area->size;
+
+	if (!size)
+		return 0;
+	if (size <= PHYS_ADDR_MAX - KHO_SCRATCH_ALIGN) {
+		size = round_up(size, KHO_SCRATCH_ALIGN);
+		area->addr = memblock_alloc_range_nid(size, KHO_SCRATCH_ALIGN,
+						      0, limit, nid,
+						      numa_valid_node(nid));
+	}
+	if (!area->addr) {
+		pr_err("cannot reserve %llu MiB of %s scratch memory%s\n",
+		       (u64)size >> 20, what,
+		       numa_valid_node(nid) ? " on its node" : "");
+		return -ENOMEM;
+	}
+	area->size = size;
+	pr_info("scratch %s: [mem %#018llx-%#018llx] %llu MiB\n", what,
+		area->addr, area->addr + size - 1, area->size >> 20);
+	return 0;
+}
+
+/* Drop the areas of size 0 so that the array lists real areas only. */
+static void __init kho_scratch_compact(unsigned int nr)
+{
+	unsigned int i;
+
+	kho_scratch_cnt = 0;
+	for (i = 0; i < nr; i++)
+		if (kho_scratch[i].size)
+			kho_scratch[kho_scratch_cnt++] = kho_scratch[i];
+}
+
+static void __init kho_scratch_free_all(unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (kho_scratch[i].addr)
+			memblock_phys_free(kho_scratch[i].addr, kho_scratch[i].size);
+	memblock_free(kho_scratch, sizeof(*kho_scratch) * (nr_node_ids + 2));
+	kho_scratch = NULL;
+	kho_scratch_cnt = 0;
+}
+
+/*
+ * Wanted size of every area, in kho_scratch[].size: lowmem, global, then
+ * one per node with memory. All are computed before any is reserved, as
+ * the reservations would otherwise count as kernel memory themselves.
+ */
+static unsigned int __init kho_scratch_plan(void)
+{
+	const struct kho_scratch_request *req = &kho_scratch_request;
+	phys_addr_t low, all;
+	unsigned int nr = 0;
+	int nid;
+
+	if (req->scale) {
+		/* The global area covers what the lowmem one does not. */
+		low = kho_scratch_scaled(memblock_reserved_kern_size(ARCH_LOW_ADDRESS_LIMIT,
+								     NUMA_NO_NODE));
+		all = kho_scratch_scaled(memblock_reserved_kern_size(PHYS_ADDR_MAX,
+								     NUMA_NO_NODE));
+		kho_scratch[nr++].size = kho_scratch_at_least_one(low);
+		kho_scratch[nr++].size = kho_scratch_at_least_one(all > low ? all - low : 0);
+		for_each_node_state(nid, N_MEMORY) {
+			all = memblock_reserved_kern_size(PHYS_ADDR_MAX, nid);
+			kho_scratch[nr++].size =
+				kho_scratch_at_least_one(kho_scratch_scaled(all));
+		}
+	} else {
+		kho_scratch[nr++].size = req->lowmem;
+		kho_scratch[nr++].size = req->global;
+		for_each_node_state(nid, N_MEMORY)
+			kho_scratch[nr++].size = req->pernode;
+	}
+	return nr;
+}
+
+/**
+ * kho_scratch_reserve - reserve the scratch areas on a cold boot
+ *
+ * One area below 4 GiB (lowmem), one anywhere (global) and one on each node
+ * with memory, sized by kho_scratch=. Relative sizes scale what the kernel
+ * reserved for itself so far: the next kernel needs about as much before
+ * its page allocator is up. Must run before memblock_free_all().
+ *
+ * Return: 0, or -ENOMEM with nothing reserved.
+ */
+int __init kho_scratch_reserve(void)
+{
+	unsigned int nr, i = 2;
+	char name[16];
+	int nid, err;
+
+	kho_scratch = memblock_alloc(sizeof(*kho_scratch) * (nr_node_ids + 2),
+				     SMP_CACHE_BYTES);
+	if (!kho_scratch)
+		return -ENOMEM;
+
+	nr = kho_scratch_plan();
+	err = kho_scratch_alloc_area(0, "lowmem", NUMA_NO_NODE,
+				     ARCH_LOW_ADDRESS_LIMIT);
+	if (!err)
+		err = kho_scratch_alloc_area(1, "global", NUMA_NO_NODE,
+					     MEMBLOCK_ALLOC_ACCESSIBLE);
+	for_each_node_state(nid, N_MEMORY) {
+		if (err)
+			break;
+		snprintf(name, sizeof(name), "node %d", nid);
+		err = kho_scratch_alloc_area(i++, name, nid,
+					     MEMBLOCK_ALLOC_ACCESSIBLE);
+	}
+	if (err) {
+		kho_scratch_free_all(nr);
+		return err;
+	}
+	kho_scratch_compact(nr);
+	return 0;
+}
+
+/**
+ * kho_scratch_release_cma - give the reserved scratch areas to the buddy
+ *
+ * As CMA pageblocks: only movable allocations land there, and those are
+ * never preserved, so the areas are free again when the next kernel boots.
+ */
+void __init kho_scratch_release_cma(void)
+{
+	unsigned long pfn, end;
+	unsigned int i;
+
+	for (i = 0; i < kho_scratch_cnt; i++) {
+		pfn = PFN_DOWN(kho_scratch[i].addr);
+		end = PFN_DOWN(kho_scratch[i].addr + kho_scratch[i].size);
+		for (; pfn < end; pfn += pageblock_nr_pages)
+			init_cma_reserved_pageblock(pfn_to_page(pfn));
+		totalcma_pages += end - PFN_DOWN(kho_scratch[i].addr);
+	}
+}

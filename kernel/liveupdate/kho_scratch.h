@@ -27,5 +27,7 @@ struct kho_scratch_request {
 };
 
 int kho_scratch_parse(const char *arg, struct kho_scratch_request *req);
+int kho_scratch_reserve(void);
+void kho_scratch_release_cma(void);
 
 #endif /* _KERNEL_LIVEUPDATE_KHO_SCRATCH_H */

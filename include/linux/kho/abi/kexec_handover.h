@@ -30,6 +30,8 @@
 #define _LINUX_KHO_ABI_KEXEC_HANDOVER_H
 
 #include <linux/bits.h>
+#include <linux/sizes.h>
+#include <linux/types.h>
 
 #define KHO_FDT_COMPATIBLE		"kho-v4"
 #define KHO_FDT_MEMORY_MAP_PROP		"preserved-memory-map"
@@ -51,5 +53,16 @@
 
 /* Levels 5..1 are tables, level 0 is the leaf bitmap; the root is level 5. */
 #define KHO_RADIX_ROOT_LEVEL	5
+
+/*
+ * Scratch areas travel to the next kernel as an array of these, in a kexec
+ * segment of its own. Addresses and sizes are multiples of 4 MiB.
+ */
+struct kho_scratch {
+	u64 addr;
+	u64 size;
+};
+
+#define KHO_SCRATCH_ALIGN	(SZ_4M)
 
 #endif /* _LINUX_KHO_ABI_KEXEC_HANDOVER_H */

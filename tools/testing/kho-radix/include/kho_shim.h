@@ -21,6 +21,7 @@ typedef uint64_t phys_addr_t;
 #define BIT(n)			(1UL << (n))
 #define BIT_ULL(n)		(1ULL << (n))
 #define PAGE_SIZE		4096UL
+#define SZ_4M			0x00400000
 #define GFP_KERNEL		0
 
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
