@@ -6,11 +6,27 @@
 #ifndef _LINUX_KEXEC_HANDOVER_H
 #define _LINUX_KEXEC_HANDOVER_H
 
+#include <linux/err.h>
+#include <linux/errno.h>
 #include <linux/types.h>
+
+struct folio;
+struct page;
 
 #ifdef CONFIG_KEXEC_HANDOVER
 bool kho_is_enabled(void);
 bool is_kho_boot(void);
+
+int kho_preserve_folio(struct folio *folio);
+void kho_unpreserve_folio(struct folio *folio);
+int kho_preserve_pages(struct page *page, unsigned long nr_pages);
+void kho_unpreserve_pages(struct page *page, unsigned long nr_pages);
+void *kho_alloc_preserve(size_t size);
+void kho_unpreserve_free(void *mem);
+
+int kho_add_subtree(const char *name, void *blob, size_t size);
+void kho_remove_subtree(void *blob);
+
 void kho_memory_init(void);
 #else
 static inline bool kho_is_enabled(void)
@@ -22,6 +38,34 @@ static inline bool is_kho_boot(void)
 {
 	return false;
 }
+
+static inline int kho_preserve_folio(struct folio *folio)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void kho_unpreserve_folio(struct folio *folio) { }
+
+static inline int kho_preserve_pages(struct page *page, unsigned int nr_pages)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void kho_unpreserve_pages(struct page *page, unsigned int nr_pages) { }
+
+static inline void *kho_alloc_preserve(size_t size)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+
+static inline void kho_unpreserve_free(void *mem) { }
+
+static inline int kho_add_subtree(const char *name, void *blob, size_t size)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void kho_remove_subtree(void *blob) { }
 
 static inline void kho_memory_init(void) { }
 #endif /* CONFIG_KEXEC_HANDOVER */

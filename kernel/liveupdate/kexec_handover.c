@@ -1,24 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Kexec HandOver core: the kho= switch and the boot-time hooks.
+ * Kexec HandOver core: the kho= switch, the preservation API and the
+ * outgoing root FDT.
  *
- * With kho=on, a kernel reserves scratch memory on a cold boot and hands
- * memory that its users preserve to the next kernel across
- * kexec_file_load(). kho= only governs this outgoing side.
+ * With kho=on, a kernel reserves scratch memory on a cold boot and keeps,
+ * from kho_init() on, a preserved-memory map and a root FDT that are always
+ * ready to be handed to the next kernel: there is no step to run before
+ * kexec. kho= only governs this outgoing side.
  */
 
 #define pr_fmt(fmt) "KHO: " fmt
 
 #include <linux/cache.h>
 #include <linux/export.h>
+#include <linux/gfp.h>
 #include <linux/init.h>
+#include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kstrtox.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
 #include <linux/printk.h>
+#include <linux/sizes.h>
 
+#include "kho_debugfs.h"
+#include "kho_fdt.h"
+#include "kho_radix.h"
 #include "kho_scratch.h"
 
 static bool kho_enable __ro_after_init;
+
+/**
+ * struct kho_out - what this kernel hands to the next one
+ * @map:       the preserved-memory map
+ * @fdt:       the root FDT, one preserved page
+ * @fdt_lock:  serialises edits and readers of @fdt, and @finalized
+ * @finalized: set through debugfs: subtrees are frozen for inspection
+ */
+struct kho_out {
+	struct kho_radix_map map;
+	void *fdt;
+	struct mutex fdt_lock;	/* see @fdt_lock above */
+	bool finalized;
+};
+
+static struct kho_out kho_out = {
+	.fdt_lock = __MUTEX_INITIALIZER(kho_out.fdt_lock),
+};
 
 static int __init kho_param(char *arg)
 {
@@ -53,6 +82,228 @@ bool is_kho_boot(void)
 }
 EXPORT_SYMBOL_GPL(is_kho_boot);
 
+/*
+ * Preserve one naturally aligned block. Memory in scratch, and below 1 MiB
+ * (which the next kernel treats as scratch), cannot be preserved: the next
+ * kernel allocates there before it reads the map.
+ */
+static int kho_preserve_block(phys_addr_t pa, unsigned int order)
+{
+	phys_addr_t size = PAGE_SIZE << order;
+
+	if (!kho_out.map.root)
+		return -EINVAL;
+	if (pa < SZ_1M || kho_scratch_overlap(pa, size)) {
+		pr_warn_ratelimited("cannot preserve [mem %#018llx-%#018llx]: next kernel's scratch memory\n",
+				    (u64)pa, (u64)(pa + size - 1));
+		return -EINVAL;
+	}
+	return kho_radix_insert(&kho_out.map, pa, order);
+}
+
+static void kho_unpreserve_block(phys_addr_t pa, unsigned int order)
+{
+	if (!kho_out.map.root || kho_radix_remove(&kho_out.map, pa, order))
+		pr_warn_ratelimited("unpreserving [mem %#018llx] order %u, which is not preserved\n",
+				    (u64)pa, order);
+}
+
+/**
+ * kho_preserve_folio - hand a folio to the next kernel
+ * @folio: the folio; its memory stays untouched across kexec
+ *
+ * The next kernel gets it back with kho_restore_folio(). Safe to call
+ * concurrently; takes no lock.
+ *
+ * Return: 0; -EEXIST if the folio is already preserved; -EINVAL if KHO is
+ * off or the folio lies in memory the next kernel boots from (scratch, or
+ * below 1 MiB); -ERANGE if its order cannot be represented; -ENOMEM.
+ */
+int kho_preserve_folio(struct folio *folio)
+{
+	return kho_preserve_block(PFN_PHYS(folio_pfn(folio)), folio_order(folio));
+}
+EXPORT_SYMBOL_GPL(kho_preserve_folio);
+
+/**
+ * kho_unpreserve_folio - stop handing a folio to the next kernel
+ * @folio: a folio given to kho_preserve_folio()
+ *
+ * A folio that is not preserved (at this order) is left alone, with a
+ * warning.
+ */
+void kho_unpreserve_folio(struct folio *folio)
+{
+	kho_unpreserve_block(PFN_PHYS(folio_pfn(folio)), folio_order(folio));
+}
+EXPORT_SYMBOL_GPL(kho_unpreserve_folio);
+
+/*
+ * Order of the block that starts at @pfn when a range ending at @end is
+ * split into naturally aligned blocks, largest first. Blocks never span two
+ * NUMA nodes. Mainline splits the same way, and kho_restore_pages() of
+ * either kernel depends on it.
+ */
+static unsigned int kho_pages_block_order(unsigned long pfn, unsigned long end)
+{
+	unsigned int order = ilog2(end - pfn);
+
+	if (pfn)
+		order = min_t(unsigned int, order, __ffs(pfn));
+	order = min_t(unsigned int, order, KHO_RADIX_MAX_ORDER);
+	while (order && pfn_to_nid(pfn) != pfn_to_nid(pfn + (1UL << order) - 1))
+		order--;
+	return order;
+}
+
+static void kho_unpreserve_pfns(unsigned long pfn, unsigned long end)
+{
+	unsigned int order;
+
+	for (; pfn < end; pfn += 1UL << order) {
+		order = kho_pages_block_order(pfn, end);
+		kho_unpreserve_block(PFN_PHYS(pfn), order);
+	}
+}
+
+/**
+ * kho_preserve_pages - hand a range of pages to the next kernel
+ * @page:     first page
+ * @nr_pages: number of pages
+ *
+ * The pages need not form a folio. The next kernel gets them back with
+ * kho_restore_pages() on the same range.
+ *
+ * Return: as kho_preserve_folio(); on failure nothing stays preserved.
+ */
+int kho_preserve_pages(struct page *page, unsigned long nr_pages)
+{
+	unsigned long start = page_to_pfn(page), end = start + nr_pages, pfn;
+	unsigned int order;
+	int err;
+
+	for (pfn = start; pfn < end; pfn += 1UL << order) {
+		order = kho_pages_block_order(pfn, end);
+		err = kho_preserve_block(PFN_PHYS(pfn), order);
+		if (err) {
+			kho_unpreserve_pfns(start, pfn);
+			return err;
+		}
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kho_preserve_pages);
+
+/**
+ * kho_unpreserve_pages - stop handing a range of pages to the next kernel
+ * @page:     first page, as given to kho_preserve_pages()
+ * @nr_pages: number of pages, as given to kho_preserve_pages()
+ */
+void kho_unpreserve_pages(struct page *page, unsigned long nr_pages)
+{
+	unsigned long start = page_to_pfn(page);
+
+	kho_unpreserve_pfns(start, start + nr_pages);
+}
+EXPORT_SYMBOL_GPL(kho_unpreserve_pages);
+
+/**
+ * kho_alloc_preserve - allocate zeroed memory and hand it to the next kernel
+ * @size: bytes wanted; a whole folio of get_order(@size) is allocated
+ *
+ * Return: the memory, or ERR_PTR(-EINVAL) for size 0, ERR_PTR(-E2BIG) when
+ * larger than the biggest folio, ERR_PTR(-ENOMEM), or the preserve error.
+ */
+void *kho_alloc_preserve(size_t size)
+{
+	struct folio *folio;
+	unsigned int order;
+	int err;
+
+	if (!size)
+		return ERR_PTR(-EINVAL);
+	order = get_order(size);
+	if (order > MAX_PAGE_ORDER)
+		return ERR_PTR(-E2BIG);
+
+	folio = folio_alloc(GFP_KERNEL | __GFP_ZERO, order);
+	if (!folio)
+		return ERR_PTR(-ENOMEM);
+	err = kho_preserve_folio(folio);
+	if (err) {
+		folio_put(folio);
+		return ERR_PTR(err);
+	}
+	return folio_address(folio);
+}
+EXPORT_SYMBOL_GPL(kho_alloc_preserve);
+
+/**
+ * kho_unpreserve_free - undo kho_alloc_preserve()
+ * @mem: what kho_alloc_preserve() returned, or NULL
+ */
+void kho_unpreserve_free(void *mem)
+{
+	struct folio *folio;
+
+	if (!mem)
+		return;
+	folio = virt_to_folio(mem);
+	kho_unpreserve_folio(folio);
+	folio_put(folio);
+}
+EXPORT_SYMBOL_GPL(kho_unpreserve_free);
+
+/**
+ * kho_add_subtree - name a blob in the handover
+ * @name: node name in the root FDT, unique
+ * @blob: the blob, in the linear map; the caller preserves its memory
+ * @size: its size in bytes
+ *
+ * The next kernel finds the blob with kho_retrieve_subtree(@name).
+ *
+ * Return: 0; -EEXIST if @name is taken; -EBUSY while the handover is
+ * finalized; -EINVAL if KHO is off; -ENOMEM if the root FDT is full.
+ */
+int kho_add_subtree(const char *name, void *blob, size_t size)
+{
+	int err = -EINVAL;
+
+	mutex_lock(&kho_out.fdt_lock);
+	if (kho_out.finalized)
+		err = -EBUSY;
+	else if (kho_out.fdt)
+		err = kho_fdt_add_subtree(kho_out.fdt, name, virt_to_phys(blob), size);
+	mutex_unlock(&kho_out.fdt_lock);
+	if (!err)
+		kho_debugfs_add_subtree(name, blob, size);
+	return err;
+}
+EXPORT_SYMBOL_GPL(kho_add_subtree);
+
+/**
+ * kho_remove_subtree - take a blob out of the handover
+ * @blob: the blob given to kho_add_subtree()
+ *
+ * Does nothing while the handover is finalized, with a warning.
+ */
+void kho_remove_subtree(void *blob)
+{
+	int err = -ENOENT;
+
+	mutex_lock(&kho_out.fdt_lock);
+	if (kho_out.finalized)
+		err = -EBUSY;
+	else if (kho_out.fdt)
+		err = kho_fdt_remove_subtree(kho_out.fdt, virt_to_phys(blob));
+	mutex_unlock(&kho_out.fdt_lock);
+	if (err == -EBUSY)
+		pr_warn("cannot remove a subtree while the handover is finalized\n");
+	else if (!err)
+		kho_debugfs_remove_subtree(blob);
+}
+EXPORT_SYMBOL_GPL(kho_remove_subtree);
+
 /**
  * kho_memory_init - boot-time memory setup, before memblock_free_all()
  *
@@ -69,11 +320,52 @@ void __init kho_memory_init(void)
 	}
 }
 
+/* The map and the root FDT, in a preserved page of its own. */
+static int __init kho_out_init(void)
+{
+	void *fdt;
+	int err;
+
+	err = kho_radix_init(&kho_out.map);
+	if (err)
+		return err;
+	fdt = kho_alloc_preserve(KHO_FDT_SIZE);
+	if (IS_ERR(fdt)) {
+		kho_radix_destroy(&kho_out.map);
+		return PTR_ERR(fdt);
+	}
+	err = kho_fdt_create(fdt, kho_radix_root_phys(&kho_out.map));
+	if (err) {
+		kho_unpreserve_free(fdt);
+		kho_radix_destroy(&kho_out.map);
+		return err;
+	}
+	kho_out.fdt = fdt;
+	return 0;
+}
+
 static int __init kho_init(void)
 {
+	struct kho_debugfs_out view = {
+		.lock = &kho_out.fdt_lock,
+		.finalized = &kho_out.finalized,
+	};
+	int err;
+
 	if (!kho_enable)
 		return 0;
 	kho_scratch_release_cma();
+	err = kho_out_init();
+	if (err) {
+		pr_err("disabling KHO: cannot set up the handover (%d)\n", err);
+		kho_enable = false;
+		return 0;
+	}
+	view.fdt = kho_out.fdt;
+	kho_debugfs_init_out(&view);
+	pr_info("ready: handover FDT at %#llx, memory map at %#llx\n",
+		(u64)virt_to_phys(kho_out.fdt),
+		(u64)kho_radix_root_phys(&kho_out.map));
 	return 0;
 }
 fs_initcall(kho_init);

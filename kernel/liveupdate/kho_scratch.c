@@ -292,3 +292,36 @@ void __init kho_scratch_release_cma(void)
 		totalcma_pages += end - PFN_DOWN(kho_scratch[i].addr);
 	}
 }
+
+/**
+ * kho_scratch_overlap - does a range touch a scratch area?
+ * @addr: start of the range
+ * @size: bytes in the range
+ *
+ * Scratch is where the next kernel allocates before it knows what was
+ * preserved, so nothing in it may be preserved.
+ *
+ * Return: true if any byte of the range lies in a scratch area.
+ */
+bool kho_scratch_overlap(phys_addr_t addr, phys_addr_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < kho_scratch_cnt; i++)
+		if (addr < kho_scratch[i].addr + kho_scratch[i].size &&
+		    kho_scratch[i].addr < addr + size)
+			return true;
+	return false;
+}
+
+/**
+ * kho_scratch_areas - the scratch areas handed to the next kernel
+ * @areas: set to the array
+ *
+ * Return: the number of entries.
+ */
+unsigned int kho_scratch_areas(const struct kho_scratch **areas)
+{
+	*areas = kho_scratch;
+	return kho_scratch_cnt;
+}

@@ -7,6 +7,7 @@
 #define _KERNEL_LIVEUPDATE_KHO_SCRATCH_H
 
 #include <linux/types.h>
+#include <linux/kho/abi/kexec_handover.h>
 
 /* Default scratch size: twice what the kernel itself reserved at boot. */
 #define KHO_SCRATCH_DEFAULT_SCALE	200
@@ -29,5 +30,7 @@ struct kho_scratch_request {
 int kho_scratch_parse(const char *arg, struct kho_scratch_request *req);
 int kho_scratch_reserve(void);
 void kho_scratch_release_cma(void);
+bool kho_scratch_overlap(phys_addr_t addr, phys_addr_t size);
+unsigned int kho_scratch_areas(const struct kho_scratch **areas);
 
 #endif /* _KERNEL_LIVEUPDATE_KHO_SCRATCH_H */

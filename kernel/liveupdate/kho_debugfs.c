@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * debugfs view of Kexec HandOver, under /sys/kernel/debug/kho:
+ *
+ *   out/fdt            the root FDT the next kernel will get, at its
+ *                      current size (it changes as subtrees come and go)
+ *   out/sub_fdts/NAME  each subtree's blob
+ *   out/scratch_phys   start of each scratch area, one 0x... per line
+ *   out/scratch_len    size of each scratch area, one 0x... per line
+ *   out/finalize       1 freezes the subtrees for inspection, 0 thaws;
+ *                      kexec works either way
+ *
+ * Everything is read-only for the kernel's users: files are 0400 except
+ * finalize (0600).
+ */
+
+#define pr_fmt(fmt) "KHO: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kstrtox.h>
+#include <linux/libfdt.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "kho_debugfs.h"
+#include "kho_scratch.h"
+
+static struct dentry *kho_debugfs_sub_fdts;
+static struct kho_debugfs_out kho_debugfs_out;
+
+/* One out/sub_fdts file; blob sizes do not change after registration. */
+struct kho_debugfs_subtree {
+	struct list_head list;
+	void *blob;
+	struct debugfs_blob_wrapper wrapper;
+	struct dentry *file;
+};
+
+static LIST_HEAD(kho_debugfs_subtrees);
+static DEFINE_MUTEX(kho_debugfs_subtrees_lock);
+
+static ssize_t kho_debugfs_fdt_read(struct file *file, char __user *buf,
+				    size_t count, loff_t *ppos)
+{
+	const struct kho_debugfs_out *out = &kho_debugfs_out;
+	ssize_t ret;
+
+	mutex_lock(out->lock);
+	ret = simple_read_from_buffer(buf, count, ppos, out->fdt,
+				      fdt_totalsize(out->fdt));
+	mutex_unlock(out->lock);
+	return ret;
+}
+
+static const struct file_operations kho_debugfs_fdt_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = kho_debugfs_fdt_read,
+	.llseek = default_llseek,
+};
+
+static int kho_debugfs_scratch_show(struct seq_file *m, bool lengths)
+{
+	const struct kho_scratch *areas;
+	unsigned int i, n;
+
+	n = kho_scratch_areas(&areas);
+	for (i = 0; i < n; i++)
+		seq_printf(m, "0x%llx\n", lengths ? areas[i].size : areas[i].addr);
+	return 0;
+}
+
+static int kho_debugfs_scratch_phys_show(struct seq_file *m, void *v)
+{
+	return kho_debugfs_scratch_show(m, false);
+}
+DEFINE_SHOW_ATTRIBUTE(kho_debugfs_scratch_phys);
+
+static int kho_debugfs_scratch_len_show(struct seq_file *m, void *v)
+{
+	return kho_debugfs_scratch_show(m, true);
+}
+DEFINE_SHOW_ATTRIBUTE(kho_debugfs_scratch_len);
+
+static int kho_debugfs_finalize_get(void *data, u64 *val)
+{
+	const struct kho_debugfs_out *out = &kho_debugfs_out;
+
+	mutex_lock(out->lock);
+	*val = *out->finalized;
+	mutex_unlock(out->lock);
+	return 0;
+}
+
+static int kho_debugfs_finalize_set(void *data, u64 val)
+{
+	const struct kho_debugfs_out *out = &kho_debugfs_out;
+
+	if (val > 1)
+		return -EINVAL;
+	mutex_lock(out->lock);
+	*out->finalized = val;
+	mutex_unlock(out->lock);
+	pr_info("handover %s\n", val ? "finalized: subtrees frozen" :
+		"thawed: subtrees may change");
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(kho_debugfs_finalize_fops, kho_debugfs_finalize_get,
+			 kho_debugfs_finalize_set, "%llu\n");
+
+/**
+ * kho_debugfs_init_out - create /sys/kernel/debug/kho/out
+ * @out: the live state the files show; copied
+ *
+ * debugfs failures are not errors: the handover works without its view.
+ */
+void kho_debugfs_init_out(const struct kho_debugfs_out *out)
+{
+	struct dentry *dir;
+
+	kho_debugfs_out = *out;
+	dir = debugfs_create_dir("out", debugfs_create_dir("kho", NULL));
+	debugfs_create_file("fdt", 0400, dir, NULL, &kho_debugfs_fdt_fops);
+	debugfs_create_file("scratch_phys", 0400, dir, NULL,
+			    &kho_debugfs_scratch_phys_fops);
+	debugfs_create_file("scratch_len", 0400, dir, NULL,
+			    &kho_debugfs_scratch_len_fops);
+	debugfs_create_file_unsafe("finalize", 0600, dir, NULL,
+				   &kho_debugfs_finalize_fops);
+	kho_debugfs_sub_fdts = debugfs_create_dir("sub_fdts", dir);
+}
+
+/**
+ * kho_debugfs_add_subtree - show a subtree's blob as out/sub_fdts/@name
+ * @name: the subtree's name
+ * @blob: the blob
+ * @size: its size in bytes
+ */
+void kho_debugfs_add_subtree(const char *name, void *blob, size_t size)
+{
+	struct kho_debugfs_subtree *sub;
+
+	if (!kho_debugfs_sub_fdts)
+		return;
+	sub = kzalloc(sizeof(*sub), GFP_KERNEL);
+	if (!sub)
+		return;
+	sub->blob = blob;
+	sub->wrapper.data = blob;
+	sub->wrapper.size = size;
+	sub->file = debugfs_create_blob(name, 0400, kho_debugfs_sub_fdts,
+					&sub->wrapper);
+	mutex_lock(&kho_debugfs_subtrees_lock);
+	list_add(&sub->list, &kho_debugfs_subtrees);
+	mutex_unlock(&kho_debugfs_subtrees_lock);
+}
+
+/**
+ * kho_debugfs_remove_subtree - remove the file of the subtree at @blob
+ * @blob: the blob the subtree was added with
+ */
+void kho_debugfs_remove_subtree(void *blob)
+{
+	struct kho_debugfs_subtree *sub, *found = NULL;
+
+	mutex_lock(&kho_debugfs_subtrees_lock);
+	list_for_each_entry(sub, &kho_debugfs_subtrees, list) {
+		if (sub->blob == blob) {
+			list_del(&sub->list);
+			found = sub;
+			break;
+		}
+	}
+	mutex_unlock(&kho_debugfs_subtrees_lock);
+	if (!found)
+		return;
+	debugfs_remove(found->file);
+	kfree(found);
+}

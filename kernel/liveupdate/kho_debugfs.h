@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* debugfs view of Kexec HandOver: /sys/kernel/debug/kho. */
+#ifndef _KERNEL_LIVEUPDATE_KHO_DEBUGFS_H
+#define _KERNEL_LIVEUPDATE_KHO_DEBUGFS_H
+
+#include <linux/types.h>
+
+struct mutex;
+
+/**
+ * struct kho_debugfs_out - what the out/ directory shows
+ * @fdt:       the live root FDT, read under @lock at its current size
+ * @lock:      serialises readers with edits of @fdt and @finalized
+ * @finalized: out/finalize; while true, subtrees cannot change
+ */
+struct kho_debugfs_out {
+	void *fdt;
+	struct mutex *lock;	/* see @lock above */
+	bool *finalized;
+};
+
+#ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS
+void kho_debugfs_init_out(const struct kho_debugfs_out *out);
+void kho_debugfs_add_subtree(const char *name, void *blob, size_t size);
+void kho_debugfs_remove_subtree(void *blob);
+#else
+static inline void kho_debugfs_init_out(const struct kho_debugfs_out *out) { }
+static inline void kho_debugfs_add_subtree(const char *name, void *blob,
+					   size_t size) { }
+static inline void kho_debugfs_remove_subtree(void *blob) { }
+#endif
+
+#endif /* _KERNEL_LIVEUPDATE_KHO_DEBUGFS_H */
