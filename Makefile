@@ -39,14 +39,22 @@ assemble: source
 kernel: assemble
 	@harness/build-kernel.sh $(TREE) $(OUT) $(CONFIGS)
 
-check: kernel
-	@KHO_KERNEL=$(BZIMAGE) $(SELFTESTS)/run-tests.sh $(TESTS)
+# A build that fails is reported as a failed test, so that the run still
+# ends with its summary line.
+check:
+	@if $(MAKE) --no-print-directory kernel; then \
+		KHO_KERNEL=$(BZIMAGE) $(SELFTESTS)/run-tests.sh $(TESTS); \
+	else \
+		printf 'TAP version 13\n1..1\nnot ok 1 - build (make kernel failed, see above)\n'; \
+		echo "0 passed, 1 failed"; \
+		exit 1; \
+	fi
 
 demo: kernel
 	@KHO_KERNEL=$(BZIMAGE) harness/demo.sh
 
 clean:
-	rm -rf $(BUILD)/obj $(BUILD)/test-logs
+	rm -rf $(BUILD)/obj $(BUILD)/test-logs $(BUILD)/tools
 
 distclean:
 	rm -rf $(BUILD)

@@ -14,19 +14,19 @@ APT_DIR=$KHO_BUILD/apt
 SUITES=${KHO_APT_SUITES:-"trixie trixie-backports"}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
-# The Debian mirror the machine is configured with (deb822 or one-line
-# format), so proxies and local mirrors keep working for us too.
+# The Debian archive mirror the machine is configured with (deb822 or
+# one-line format), so proxies and local mirrors keep working for us too.
+# Only URIs ending in /debian count: not security, not third-party repos.
 machine_mirror() {
 	local uri
-	uri=$(awk 'tolower($1) == "uris:" { print $2; exit }' \
-		/etc/apt/sources.list.d/*.sources 2>/dev/null | head -n 1 || true)
-	if [ -z "$uri" ]; then
-		uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++)
-				if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; exit } }' \
-			/etc/apt/sources.list /etc/apt/sources.list.d/*.list \
-			2>/dev/null | grep -v security | head -n 1 || true)
-	fi
-	[ -n "$uri" ] || die "cannot find a Debian mirror in /etc/apt"
+	uri=$({
+		awk 'tolower($1) == "uris:" { for (i = 2; i <= NF; i++) print $i }' \
+			/etc/apt/sources.list.d/*.sources 2>/dev/null
+		awk '$1 == "deb" { for (i = 2; i <= NF; i++)
+				if ($i !~ /^\[/ && $i !~ /\]$/ && $i ~ /:\/\//) { print $i; break } }' \
+			/etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null
+	} | grep -E '^(https?|file)://[^ ]*/debian/?$' | grep -v security | head -n 1 || true)
+	[ -n "$uri" ] || die "cannot find a Debian archive mirror in /etc/apt"
 	echo "${uri%/}"
 }
 

@@ -48,7 +48,7 @@ KERNEL_DIRS="arch block certs crypto Documentation drivers fs include init
 io_uring ipc kernel lib mm net rust samples scripts security sound tools usr virt"
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/kho-stage.XXXXXX")
-trap 'rm -rf "$stage"' EXIT
+trap 'rm -rf "$stage" "$stage".*' EXIT
 
 overlay_files() {
 	local d
@@ -61,6 +61,11 @@ overlay_files() {
 # Files a unified diff creates or modifies (its "+++ b/path" lines).
 patch_targets() {
 	sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$1"
+}
+
+# Files a unified diff modifies, i.e. expects to exist ("--- a/path").
+patch_sources() {
+	sed -n 's|^--- a/\([^[:space:]]*\).*|\1|p' "$1"
 }
 
 series_patches() {
@@ -86,6 +91,10 @@ stage_pristine_targets() {
 			mkdir -p "$stage/$(dirname "$f")"
 			cp "$pristine/$f" "$stage/$f"
 		done < <(patch_targets "$patchdir/$p")
+		while read -r f; do
+			[ -e "$stage/$f" ] ||
+				die "patches/$p does not apply: $f does not exist in the tree"
+		done < <(patch_sources "$patchdir/$p")
 	done < <(series_patches)
 }
 
@@ -132,50 +141,82 @@ apply_series() {
 # the series are put back.
 manifest=$worktree/.kho-manifest
 
-sync_worktree() {
-	local f sum want old newman
-	newman=$(mktemp)
-	(cd "$stage" && find . -type f -printf '%P\n' | sort) > "$newman.list"
-	while read -r f; do
-		sum=$(sha1sum < "$stage/$f" | cut -d' ' -f1)
-		echo "$sum  $f" >> "$newman"
-		if [ -f "$worktree/$f" ] && cmp -s "$stage/$f" "$worktree/$f"; then
-			continue
-		fi
-		guard_local_edit "$f"
-		mkdir -p "$worktree/$(dirname "$f")"
-		cp "$stage/$f" "$worktree/$f"
-		echo "  updated $f"
-	done < "$newman.list"
+sha1_of() {
+	sha1sum < "$1" | cut -d' ' -f1
+}
 
+recorded_sha1() {
+	[ -f "$manifest" ] && awk -v f="$1" '$2 == f { print $1 }' "$manifest"
+}
+
+# What to do with work-tree file $1 whose wanted content is $2 (a file, or
+# /dev/null when the series no longer has it): prints "skip" (nothing to
+# do), "keep" (edited in place, series side unchanged: keep the edit until
+# the diff is refreshed) or "write"; dies when both sides changed.
+plan_file() {
+	local f=$1 want=$2 recorded current
+	if [ -f "$worktree/$f" ] && cmp -s "$want" "$worktree/$f"; then
+		echo skip
+		return
+	fi
+	recorded=$(recorded_sha1 "$f")
+	if [ -z "$recorded" ] || [ ! -f "$worktree/$f" ]; then
+		echo write
+		return
+	fi
+	current=$(sha1_of "$worktree/$f")
+	if [ "$current" = "$recorded" ]; then
+		echo write
+	elif [ -f "$want" ] && [ "$(sha1_of "$want")" = "$recorded" ]; then
+		echo keep
+	else
+		die "$worktree/$f was edited in the build tree and the series changed it too;" \
+			"refresh the diff with harness/refresh-patch.sh, or delete the file to take the series' version"
+	fi
+}
+
+sync_worktree() {
+	local f action newlist
+	newlist=$stage.list
+	(cd "$stage" && find . -type f -printf '%P\n' | sort) > "$newlist"
+
+	# Decide every file before touching any, so a refusal leaves the work
+	# tree and its manifest as they were.
+	: > "$stage.plan"
+	while read -r f; do
+		echo "$(plan_file "$f" "$stage/$f") $f" >> "$stage.plan"
+	done < "$newlist"
 	if [ -f "$manifest" ]; then
-		while read -r old f; do
-			grep -qxF "$f" "$newman.list" && continue
-			guard_local_edit "$f"
+		while read -r _ f; do
+			grep -qxF "$f" "$newlist" && continue
+			[ -f "$pristine/$f" ] && want=$pristine/$f || want=/dev/null
+			echo "$(plan_file "$f" "$want") $f" | sed 's/^write /gone /;s/^keep /gone /' >> "$stage.plan"
+		done < "$manifest"
+	fi
+
+	while read -r action f; do
+		case $action in
+		write)
+			mkdir -p "$worktree/$(dirname "$f")"
+			cp "$stage/$f" "$worktree/$f"
+			echo "  updated $f" ;;
+		keep)
+			echo "  keeping in-place edit of $f (refresh its diff to keep it for good)" ;;
+		gone)
 			if [ -f "$pristine/$f" ]; then
 				cp "$pristine/$f" "$worktree/$f"
 				echo "  restored pristine $f"
 			else
 				rm -f "$worktree/$f"
 				echo "  removed $f"
-			fi
-		done < "$manifest"
-	fi
-	mv "$newman" "$manifest"
-	rm -f "$newman.list"
-}
+			fi ;;
+		esac
+	done < "$stage.plan"
 
-# Refuse to overwrite a work-tree file that differs from what we put there
-# last time: someone edited it in place and has not refreshed the patch yet.
-guard_local_edit() {
-	local f=$1 recorded current
-	[ -f "$manifest" ] && [ -f "$worktree/$f" ] || return 0
-	recorded=$(awk -v f="$f" '$2 == f { print $1 }' "$manifest")
-	[ -n "$recorded" ] || return 0
-	current=$(sha1sum < "$worktree/$f" | cut -d' ' -f1)
-	[ "$current" = "$recorded" ] && return 0
-	die "$worktree/$f was edited in the build tree; copy it back to the repository" \
-		"or run harness/refresh-patch.sh first (or delete it to discard the edit)"
+	while read -r f; do
+		echo "$(sha1_of "$stage/$f")  $f"
+	done < "$newlist" > "$manifest.new"
+	mv "$manifest.new" "$manifest"
 }
 
 prepare_worktree() {
@@ -183,7 +224,8 @@ prepare_worktree() {
 		cmp -s "$worktree/.kho-base" "$pristine/.kho-version" && return 0
 	note "creating work tree $worktree from $(cat "$pristine/.kho-version")"
 	rm -rf "$worktree" "$worktree.tmp"
-	cp -a "$pristine" "$worktree.tmp"
+	# New timestamps: objects built from an older base must look stale.
+	cp -a --no-preserve=timestamps "$pristine" "$worktree.tmp"
 	cp "$pristine/.kho-version" "$worktree.tmp/.kho-base"
 	mv "$worktree.tmp" "$worktree"
 }

@@ -39,7 +39,7 @@ verify_config() {
 				sym=${sym%% *}
 				! grep -q "^$sym=" "$cfg" || lost+=("$line (got: $(grep "^$sym=" "$cfg"))") ;;
 			esac
-		done < "$frag"
+		done < <(cat "$frag"; echo)
 	done
 	if [ ${#lost[@]} -gt 0 ]; then
 		echo "error: these config options did not survive olddefconfig:" >&2

@@ -24,6 +24,10 @@ done
 note "installing Debian packages: ${missing[*]}"
 mkdir -p "$KHO_BUILD"
 log=$KHO_BUILD/apt-install.log
+# kexec-tools would otherwise set itself up to kexec on every reboot of this
+# machine; we only want the binary for the guests.
+echo 'kexec-tools kexec-tools/load_kexec boolean false' |
+	as_root debconf-set-selections
 if ! { as_root apt-get update -qq &&
 	as_root env DEBIAN_FRONTEND=noninteractive \
 		apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \

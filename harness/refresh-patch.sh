@@ -5,8 +5,8 @@
 #
 # Regenerate one diff of the series from the work tree (build/linux). The
 # diff covers the files it already touches plus any FILE given (paths
-# relative to the kernel tree). Its "before" side is the pristine tree with
-# the overlay and every earlier patch of the series applied; its "after" side
+# relative to the kernel tree). Its "before" side is the pristine file with
+# every earlier patch of the series applied; its "after" side
 # is the file as it is now in build/linux. The text above the first diff
 # (the patch description) is kept. A file that a later patch also touches
 # cannot be refreshed here: refresh that later patch's hunks separately.
@@ -55,9 +55,17 @@ for f in $files; do
 	mkdir -p "$tmp/before/$(dirname "$f")"
 	cp "$pristine/$f" "$tmp/before/$f"
 done
+# Earlier patches apply only partly here (the stage holds just these files),
+# so check that every hunk for these files went in.
 for p in "${earlier[@]}"; do
-	patch -s -p1 -d "$tmp/before" --batch --forward --fuzz=0 -r - \
-		< "$tmp/$p" >/dev/null 2>&1 || true
+	patch -p1 -d "$tmp/before" --batch --forward --fuzz=0 -r - \
+		< "$tmp/$p" > "$tmp/patch.log" 2>&1 || true
+	for f in $files; do
+		if awk -v f="$f" '/^patching file / { cur = $3 } /FAILED/ && cur == f { bad = 1 }
+				END { exit !bad }' "$tmp/patch.log"; then
+			die "the earlier patch $p does not apply to $f; fix the series first"
+		fi
+	done
 done
 
 {

@@ -24,7 +24,7 @@ need_kernel() {
 kt_boot() {
 	local name=$1 scenario=$2 log
 	shift 2
-	need_kernel
+	need_kernel >&2
 	log=$KHO_LOGDIR/$name.log
 	echo "$log"
 	"$KT_DIR/run-qemu.sh" -k "$KHO_KERNEL" -s "$KT_DIR/scenarios/$scenario" \

@@ -51,11 +51,11 @@ qemu=$(command -v qemu-system-x86_64) ||
 kvm_works() {
 	local out
 	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
-	out=$(timeout -k 2 20 "$qemu" -accel kvm -M pc -m 256 -nodefaults \
+	out=$(timeout --foreground -k 2 20 "$qemu" -accel kvm -M pc -m 256 -nodefaults \
 		-display none -monitor none -no-reboot -serial stdio \
 		-kernel "$kernel" -append "console=ttyS0 panic=-1 rdinit=/none root=/dev/none" \
 		< /dev/null 2>&1 || true)
-	grep -q "Kernel panic" <<< "$out"
+	grep -q "VFS: Unable to mount root fs" <<< "$out"
 }
 
 accel=${KHO_ACCEL:-}
@@ -102,8 +102,8 @@ mkdir -p "$(dirname "$log")"
 } > "$log"
 
 # The serial port sends CRLF; the log keeps plain lines for grep.
-qemu_cmd=(timeout -k 5 "$timeout" "$qemu" "${accel_args[@]}" -M pc -m "$mem"
-	-smp "$cpus" "${numa_args[@]}" -nodefaults -display none -monitor none
+qemu_cmd=(timeout --foreground -k 5 "$timeout" "$qemu" "${accel_args[@]}" -M pc -m "$mem"
+	-smp "$cpus,sockets=$cpus" "${numa_args[@]}" -nodefaults -display none -monitor none
 	-no-reboot -serial stdio -kernel "$kernel" -initrd "$initrd"
 	-append "$cmdline")
 set +e

@@ -23,10 +23,9 @@ if [ -z "${KHO_ACCEL:-}" ] && [ -f "${KHO_KERNEL:-}" ]; then
 	KHO_ACCEL=$("$here/run-qemu.sh" -P -k "$KHO_KERNEL")
 	export KHO_ACCEL
 fi
-echo "# accelerator: ${KHO_ACCEL:-unknown} (KVM is used only when a probe boot under it succeeds)"
-
 echo "TAP version 13"
 echo "1..${#tests[@]}"
+echo "# accelerator: ${KHO_ACCEL:-unknown} (KVM is used only when a probe boot under it succeeds)"
 passed=0 failed=0 n=0
 for t in "${tests[@]}"; do
 	n=$((n + 1))
