@@ -11,7 +11,10 @@
 #include <linux/types.h>
 
 struct folio;
+struct kexec_buf;
+struct kimage;
 struct page;
+struct resource;
 
 #ifdef CONFIG_KEXEC_HANDOVER
 bool kho_is_enabled(void);
@@ -28,6 +31,10 @@ int kho_add_subtree(const char *name, void *blob, size_t size);
 void kho_remove_subtree(void *blob);
 
 void kho_memory_init(void);
+
+int kho_fill_kimage(struct kimage *image);
+int kho_walk_scratch(struct kexec_buf *kbuf,
+		     int (*func)(struct resource *res, void *arg));
 #else
 static inline bool kho_is_enabled(void)
 {
@@ -68,6 +75,17 @@ static inline int kho_add_subtree(const char *name, void *blob, size_t size)
 static inline void kho_remove_subtree(void *blob) { }
 
 static inline void kho_memory_init(void) { }
+
+static inline int kho_fill_kimage(struct kimage *image)
+{
+	return 0;
+}
+
+static inline int kho_walk_scratch(struct kexec_buf *kbuf,
+				   int (*func)(struct resource *res, void *arg))
+{
+	return 0;
+}
 #endif /* CONFIG_KEXEC_HANDOVER */
 
 #endif /* _LINUX_KEXEC_HANDOVER_H */

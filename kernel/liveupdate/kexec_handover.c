@@ -25,6 +25,7 @@
 #include <linux/sizes.h>
 
 #include "kho_debugfs.h"
+#include "kho_internal.h"
 #include "kho_fdt.h"
 #include "kho_radix.h"
 #include "kho_scratch.h"
@@ -303,6 +304,16 @@ void kho_remove_subtree(void *blob)
 		kho_debugfs_remove_subtree(blob);
 }
 EXPORT_SYMBOL_GPL(kho_remove_subtree);
+
+/**
+ * kho_out_fdt - the root FDT handed to the next kernel
+ *
+ * Return: its address, or NULL when there is no handover.
+ */
+void *kho_out_fdt(void)
+{
+	return kho_enable ? kho_out.fdt : NULL;
+}
 
 /**
  * kho_memory_init - boot-time memory setup, before memblock_free_all()

@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Interfaces between the files of kernel/liveupdate. */
+#ifndef _KERNEL_LIVEUPDATE_KHO_INTERNAL_H
+#define _KERNEL_LIVEUPDATE_KHO_INTERNAL_H
+
+void *kho_out_fdt(void);
+
+#endif /* _KERNEL_LIVEUPDATE_KHO_INTERNAL_H */
