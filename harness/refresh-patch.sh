@@ -3,9 +3,10 @@
 #
 # refresh-patch.sh patches/NNNN-name.patch [FILE...]
 #
-# Regenerate one diff of the series from the work tree (build/linux). The
-# diff covers the files it already touches plus any FILE given (paths
-# relative to the kernel tree). Its "before" side is the pristine file with
+# Regenerate one diff of the series from the work tree (build/linux). With
+# FILEs (paths relative to the kernel tree), only their sections are
+# regenerated (or added) and the rest of the diff is kept; without, every
+# file the diff touches is regenerated. Its "before" side is the pristine file with
 # every earlier patch of the series applied; its "after" side
 # is the file as it is now in build/linux. The text above the first diff
 # (the patch description) is kept. A file that a later patch also touches
@@ -27,8 +28,15 @@ grep -qxF "$name" <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$series") ||
 	die "$name is not listed in patches/series"
 
 targets() { sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$1"; }
-files=$( { [ -f "$patch_file" ] && targets "$patch_file"; printf '%s\n' "$@"; } | sort -u | sed '/^$/d')
+# Named files are regenerated; with no names, every file of the diff is.
+# The sections of files not named are kept as they are.
+if [ $# -gt 0 ]; then
+	files=$(printf '%s\n' "$@" | sort -u)
+else
+	files=$( [ -f "$patch_file" ] && targets "$patch_file" | sort -u)
+fi
 [ -n "$files" ] || die "no files to diff: name them after the patch"
+kept=$( [ -f "$patch_file" ] && targets "$patch_file" | sort -u | grep -vxF "$files" || true)
 
 # Series order: the patches before this one build the "before" side; the
 # ones after must not touch the same files.
@@ -73,7 +81,12 @@ done
 	# writes them, so that checkpatch and git am read the diff as a diff.
 	[ -f "$patch_file" ] && awk '/^(diff |--- |Index: |---$)/ { exit } { print }' "$patch_file"
 	echo "---"
-	for f in $files; do
+	for f in $(printf '%s\n' $files $kept | sort -u); do
+		if grep -qxF "$f" <<< "$kept"; then
+			# This file's section of the old diff, unchanged.
+			awk -v f="$f" '/^diff --git / { on = ($3 == "a/" f) } on' "$patch_file"
+			continue
+		fi
 		old=$tmp/before/$f new=$worktree/$f
 		la=a/$f lb=b/$f
 		[ -f "$old" ] || { old=/dev/null; la=/dev/null; }
