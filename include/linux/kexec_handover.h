@@ -29,7 +29,11 @@ void kho_unpreserve_free(void *mem);
 
 int kho_add_subtree(const char *name, void *blob, size_t size);
 void kho_remove_subtree(void *blob);
+int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size);
 
+void kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
+		  phys_addr_t scratch_phys, u64 scratch_len);
+void kho_memblock_setup(phys_addr_t low, phys_addr_t low_size);
 void kho_memory_init(void);
 
 int kho_fill_kimage(struct kimage *image);
@@ -73,6 +77,16 @@ static inline int kho_add_subtree(const char *name, void *blob, size_t size)
 }
 
 static inline void kho_remove_subtree(void *blob) { }
+
+static inline int kho_retrieve_subtree(const char *name, phys_addr_t *phys,
+				       size_t *size)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
+				phys_addr_t scratch_phys, u64 scratch_len) { }
+static inline void kho_memblock_setup(phys_addr_t low, phys_addr_t low_size) { }
 
 static inline void kho_memory_init(void) { }
 

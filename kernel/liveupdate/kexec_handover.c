@@ -72,17 +72,6 @@ bool kho_is_enabled(void)
 }
 EXPORT_SYMBOL_GPL(kho_is_enabled);
 
-/**
- * is_kho_boot - was this kernel started by a kexec handover?
- *
- * Return: true when a valid handover from the previous kernel was found.
- */
-bool is_kho_boot(void)
-{
-	return false;
-}
-EXPORT_SYMBOL_GPL(is_kho_boot);
-
 /*
  * Preserve one naturally aligned block. Memory in scratch, and below 1 MiB
  * (which the next kernel treats as scratch), cannot be preserved: the next
@@ -318,11 +307,15 @@ void *kho_out_fdt(void)
 /**
  * kho_memory_init - boot-time memory setup, before memblock_free_all()
  *
- * On a cold boot with kho=on, reserve the scratch areas the next kernel
- * will boot from. If that fails, KHO is turned off and boot goes on.
+ * After a kexec handover, reserve what the previous kernel preserved,
+ * whatever kho= says (it only governs the outgoing side). On a cold boot
+ * with kho=on, reserve the scratch areas the next kernel will boot from.
+ * If that fails, KHO is turned off and boot goes on.
  */
 void __init kho_memory_init(void)
 {
+	if (!kho_in_reserve() && is_kho_boot())
+		return;
 	if (!kho_enable)
 		return;
 	if (kho_scratch_reserve()) {
@@ -363,8 +356,10 @@ static int __init kho_init(void)
 	};
 	int err;
 
-	if (!kho_enable)
+	if (!kho_enable) {
+		kho_debugfs_init_in(kho_in_fdt());
 		return 0;
+	}
 	kho_scratch_release_cma();
 	err = kho_out_init();
 	if (err) {
@@ -374,6 +369,7 @@ static int __init kho_init(void)
 	}
 	view.fdt = kho_out.fdt;
 	kho_debugfs_init_out(&view);
+	kho_debugfs_init_in(kho_in_fdt());
 	pr_info("ready: handover FDT at %#llx, memory map at %#llx\n",
 		(u64)virt_to_phys(kho_out.fdt),
 		(u64)kho_radix_root_phys(&kho_out.map));

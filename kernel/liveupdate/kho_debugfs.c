@@ -9,6 +9,9 @@
  *   out/scratch_len    size of each scratch area, one 0x... per line
  *   out/finalize       1 freezes the subtrees for inspection, 0 thaws;
  *                      kexec works either way
+ *   in/fdt             the root FDT this kernel was handed (after a kexec
+ *                      handover only)
+ *   in/sub_fdts/NAME   each subtree blob that came with it
  *
  * Everything is read-only for the kernel's users: files are 0400 except
  * finalize (0600).
@@ -21,13 +24,17 @@
 #include <linux/kstrtox.h>
 #include <linux/libfdt.h>
 #include <linux/list.h>
+#include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/io.h>
 
 #include "kho_debugfs.h"
 #include "kho_scratch.h"
 
+static struct dentry *kho_debugfs_root;
 static struct dentry *kho_debugfs_sub_fdts;
 static struct kho_debugfs_out kho_debugfs_out;
 
@@ -41,6 +48,13 @@ struct kho_debugfs_subtree {
 
 static LIST_HEAD(kho_debugfs_subtrees);
 static DEFINE_MUTEX(kho_debugfs_subtrees_lock);
+
+static struct dentry *kho_debugfs_dir(void)
+{
+	if (!kho_debugfs_root)
+		kho_debugfs_root = debugfs_create_dir("kho", NULL);
+	return kho_debugfs_root;
+}
 
 static ssize_t kho_debugfs_fdt_read(struct file *file, char __user *buf,
 				    size_t count, loff_t *ppos)
@@ -122,7 +136,7 @@ void kho_debugfs_init_out(const struct kho_debugfs_out *out)
 	struct dentry *dir;
 
 	kho_debugfs_out = *out;
-	dir = debugfs_create_dir("out", debugfs_create_dir("kho", NULL));
+	dir = debugfs_create_dir("out", kho_debugfs_dir());
 	debugfs_create_file("fdt", 0400, dir, NULL, &kho_debugfs_fdt_fops);
 	debugfs_create_file("scratch_phys", 0400, dir, NULL,
 			    &kho_debugfs_scratch_phys_fops);
@@ -179,4 +193,52 @@ void kho_debugfs_remove_subtree(void *blob)
 		return;
 	debugfs_remove(found->file);
 	kfree(found);
+}
+
+/* A read-only blob file that lives as long as the kernel. */
+static void kho_debugfs_blob(const char *name, struct dentry *dir,
+			     const void *data, size_t size)
+{
+	struct debugfs_blob_wrapper *wrapper;
+
+	wrapper = kzalloc(sizeof(*wrapper), GFP_KERNEL);
+	if (!wrapper)
+		return;
+	wrapper->data = (void *)data;
+	wrapper->size = size;
+	debugfs_create_blob(name, 0400, dir, wrapper);
+}
+
+/**
+ * kho_debugfs_init_in - create /sys/kernel/debug/kho/in for a handover
+ * @fdt: the checked incoming root FDT, or NULL (then nothing is created)
+ */
+void kho_debugfs_init_in(const void *fdt)
+{
+	struct dentry *dir, *subs;
+	const void *data, *size;
+	int node, len;
+	u64 phys, bytes;
+
+	if (!fdt)
+		return;
+	dir = debugfs_create_dir("in", kho_debugfs_dir());
+	kho_debugfs_blob("fdt", dir, fdt, fdt_totalsize(fdt));
+	subs = debugfs_create_dir("sub_fdts", dir);
+	fdt_for_each_subnode(node, fdt, 0) {
+		data = fdt_getprop(fdt, node, "preserved-data", &len);
+		if (!data || len != sizeof(phys))
+			continue;
+		size = fdt_getprop(fdt, node, "blob-size", &len);
+		if (!size || len != sizeof(bytes))
+			continue;
+		memcpy(&phys, data, sizeof(phys));
+		memcpy(&bytes, size, sizeof(bytes));
+		/* Show only blobs that lie in memory this kernel maps. */
+		if (!bytes || phys + bytes < phys || !pfn_valid(PHYS_PFN(phys)) ||
+		    !pfn_valid(PHYS_PFN(phys + bytes - 1)))
+			continue;
+		kho_debugfs_blob(fdt_get_name(fdt, node, NULL), subs,
+				 phys_to_virt(phys), bytes);
+	}
 }

@@ -23,11 +23,13 @@ struct kho_debugfs_out {
 void kho_debugfs_init_out(const struct kho_debugfs_out *out);
 void kho_debugfs_add_subtree(const char *name, void *blob, size_t size);
 void kho_debugfs_remove_subtree(void *blob);
+void kho_debugfs_init_in(const void *fdt);
 #else
 static inline void kho_debugfs_init_out(const struct kho_debugfs_out *out) { }
 static inline void kho_debugfs_add_subtree(const char *name, void *blob,
 					   size_t size) { }
 static inline void kho_debugfs_remove_subtree(void *blob) { }
+static inline void kho_debugfs_init_in(const void *fdt) { }
 #endif
 
 #endif /* _KERNEL_LIVEUPDATE_KHO_DEBUGFS_H */

@@ -4,5 +4,7 @@
 #define _KERNEL_LIVEUPDATE_KHO_INTERNAL_H
 
 void *kho_out_fdt(void);
+const void *kho_in_fdt(void);
+int kho_in_reserve(void);
 
 #endif /* _KERNEL_LIVEUPDATE_KHO_INTERNAL_H */

@@ -122,9 +122,13 @@ static int __init kho_scratch_param(char *arg)
 }
 early_param("kho_scratch", kho_scratch_param);
 
-/* The scratch areas this kernel reserved for the next one. */
+/*
+ * The scratch areas handed to the next kernel: reserved here on a cold
+ * boot (kho_scratch_reserved), or the ones this kernel booted from.
+ */
 static struct kho_scratch *kho_scratch;
 static unsigned int kho_scratch_cnt;
+static bool kho_scratch_reserved;
 
 /* @bytes scaled by the requested percentage, saturating on overflow. */
 static phys_addr_t __init kho_scratch_scaled(phys_addr_t bytes)
@@ -270,7 +274,27 @@ int __init kho_scratch_reserve(void)
 		return err;
 	}
 	kho_scratch_compact(nr);
+	kho_scratch_reserved = true;
 	return 0;
+}
+
+/**
+ * kho_scratch_adopt - hand the areas this kernel booted from on again
+ * @areas: the checked scratch array of the incoming handover
+ * @nr:    its entries
+ *
+ * The next kernel gets the same areas: they are known to hold nothing
+ * preserved, and kho_scratch= only applies to cold boots.
+ */
+void __init kho_scratch_adopt(const struct kho_scratch *areas, unsigned int nr)
+{
+	kho_scratch = memblock_alloc(sizeof(*kho_scratch) * nr, SMP_CACHE_BYTES);
+	if (!kho_scratch) {
+		pr_err("cannot keep the scratch areas for the next kexec\n");
+		return;
+	}
+	memcpy(kho_scratch, areas, sizeof(*kho_scratch) * nr);
+	kho_scratch_cnt = nr;
 }
 
 /**
@@ -284,6 +308,8 @@ void __init kho_scratch_release_cma(void)
 	unsigned long pfn, end;
 	unsigned int i;
 
+	if (!kho_scratch_reserved)
+		return;
 	for (i = 0; i < kho_scratch_cnt; i++) {
 		pfn = PFN_DOWN(kho_scratch[i].addr);
 		end = PFN_DOWN(kho_scratch[i].addr + kho_scratch[i].size);

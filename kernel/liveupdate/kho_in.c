@@ -1,0 +1,324 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Kexec HandOver, incoming side: taking over what the previous kernel left.
+ *
+ * The architecture reports the handover very early (kho_populate()), before
+ * memblock knows the RAM, so nothing is trusted or touched then. Once it
+ * does, kho_memblock_setup() checks every address the previous kernel gave
+ * against RAM and the kernel image, and only then adopts the scratch areas
+ * and restricts memblock to them. kho_memory_init() reserves every
+ * preserved block before the buddy allocator takes the rest of memory: the
+ * map is walked twice, once to check it and once to reserve, so a corrupt
+ * map is refused before anything is reserved.
+ *
+ * Any refusal prints one reason and the kernel boots as after a plain
+ * kexec: the preserved memory is then ordinary free memory.
+ */
+
+#define pr_fmt(fmt) "KHO: " fmt
+
+#include <linux/init.h>
+#include <linux/io.h>
+#include <linux/kexec_handover.h>
+#include <linux/memblock.h>
+#include <linux/mm.h>
+#include <linux/printk.h>
+#include <asm/early_ioremap.h>
+#include <asm/sections.h>
+
+#include "kho_fdt.h"
+#include "kho_internal.h"
+#include "kho_radix.h"
+#include "kho_scratch.h"
+
+/* At most this many scratch areas: two plus one per possible node. */
+#define KHO_IN_MAX_SCRATCH	(MAX_NUMNODES + 2)
+
+/**
+ * struct kho_in - the handover this kernel was given
+ * @fdt_phys:     root FDT, as reported by the architecture
+ * @fdt_len:      its length
+ * @scratch_phys: scratch array
+ * @scratch_len:  its length in bytes
+ * @map:          the preserved-memory map; blocks still to be restored
+ * @fdt:          the root FDT, once checked
+ * @valid:        the handover passed every check and is in use
+ */
+struct kho_in {
+	phys_addr_t fdt_phys;
+	u64 fdt_len;
+	phys_addr_t scratch_phys;
+	u64 scratch_len;
+	struct kho_radix_map map;
+	const void *fdt;
+	bool valid;
+};
+
+static struct kho_in kho_in;
+
+/**
+ * kho_populate - record the handover the architecture found
+ * @fdt_phys:     physical address of the root FDT
+ * @fdt_len:      its length
+ * @scratch_phys: physical address of the scratch array
+ * @scratch_len:  its length in bytes
+ *
+ * Called before memblock knows the RAM; kho_memblock_setup() checks it.
+ */
+void __init kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
+			 phys_addr_t scratch_phys, u64 scratch_len)
+{
+	kho_in.fdt_phys = fdt_phys;
+	kho_in.fdt_len = fdt_len;
+	kho_in.scratch_phys = scratch_phys;
+	kho_in.scratch_len = scratch_len;
+}
+
+static bool __init kho_in_overlaps_kernel(phys_addr_t addr, u64 size)
+{
+	return addr < __pa_symbol(_end) && __pa_symbol(_text) < addr + size;
+}
+
+/* Is [@addr, @addr + @size) RAM that may hold handed-over data? */
+static int __init kho_in_check_range(const char *what, phys_addr_t addr,
+				     u64 size, bool may_hold_kernel)
+{
+	if (!size || addr + size < addr) {
+		pr_err("%s at %#llx has an impossible size %#llx\n", what,
+		       (u64)addr, size);
+		return -EINVAL;
+	}
+	if (!memblock_is_region_memory(addr, size)) {
+		pr_err("%s [mem %#018llx-%#018llx] is not in system RAM\n", what,
+		       (u64)addr, (u64)(addr + size - 1));
+		return -EINVAL;
+	}
+	if (!may_hold_kernel && kho_in_overlaps_kernel(addr, size)) {
+		pr_err("%s [mem %#018llx-%#018llx] overlaps this kernel's image\n",
+		       what, (u64)addr, (u64)(addr + size - 1));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int __init kho_in_check_fdt(phys_addr_t *map_root)
+{
+	void *fdt;
+	int err;
+
+	err = kho_in_check_range("handover FDT", kho_in.fdt_phys,
+				 kho_in.fdt_len, false);
+	if (err)
+		return err;
+	if (kho_in.fdt_len > KHO_FDT_SIZE) {
+		pr_err("handover FDT size %llu is impossible\n", kho_in.fdt_len);
+		return -EINVAL;
+	}
+	fdt = early_memremap(kho_in.fdt_phys, kho_in.fdt_len);
+	if (!fdt)
+		return -ENOMEM;
+	err = kho_fdt_check(fdt, kho_in.fdt_len, map_root);
+	early_memunmap(fdt, kho_in.fdt_len);
+	if (err)
+		return err;
+	return kho_in_check_range("preserved-memory map", *map_root,
+				  KHO_RADIX_NODE_SIZE, false);
+}
+
+/*
+ * Check the scratch array and copy it into @areas. The new kernel itself
+ * was loaded into scratch, so scratch may hold the kernel image.
+ */
+static int __init kho_in_read_scratch(struct kho_scratch *areas,
+				      unsigned int *nr)
+{
+	struct kho_scratch *in;
+	unsigned int i, n;
+	int err;
+
+	n = kho_in.scratch_len / sizeof(*in);
+	if (!n || n > KHO_IN_MAX_SCRATCH ||
+	    kho_in.scratch_len % sizeof(*in)) {
+		pr_err("scratch array of %llu bytes is impossible\n",
+		       kho_in.scratch_len);
+		return -EINVAL;
+	}
+	err = kho_in_check_range("scratch array", kho_in.scratch_phys,
+				 kho_in.scratch_len, false);
+	if (err)
+		return err;
+
+	in = early_memremap(kho_in.scratch_phys, kho_in.scratch_len);
+	if (!in)
+		return -ENOMEM;
+	for (i = 0; i < n && !err; i++) {
+		areas[i] = in[i];
+		if (!PAGE_ALIGNED(areas[i].addr) || !PAGE_ALIGNED(areas[i].size)) {
+			pr_err("scratch area %u is not page aligned\n", i);
+			err = -EINVAL;
+		} else {
+			err = kho_in_check_range("scratch area", areas[i].addr,
+						 areas[i].size, true);
+		}
+	}
+	early_memunmap(in, kho_in.scratch_len);
+	*nr = n;
+	return err;
+}
+
+/**
+ * kho_memblock_setup - check the handover and boot from its scratch
+ * @low:      start of low memory the architecture needs early (or 0)
+ * @low_size: its size (or 0); treated as scratch until the architecture
+ *            clears it
+ *
+ * Runs right after the architecture registered RAM with memblock and before
+ * the first memblock allocation.
+ */
+void __init kho_memblock_setup(phys_addr_t low, phys_addr_t low_size)
+{
+	static struct kho_scratch areas[KHO_IN_MAX_SCRATCH] __initdata;
+	phys_addr_t map_root;
+	unsigned int i, nr = 0;
+
+	if (!kho_in.fdt_phys)
+		return;
+	if (kho_in_check_fdt(&map_root) || kho_in_read_scratch(areas, &nr)) {
+		pr_err("disabling KHO revival: booting without the handover\n");
+		return;
+	}
+
+	for (i = 0; i < nr; i++)
+		memblock_mark_kho_scratch(areas[i].addr, areas[i].size);
+	if (low_size)
+		memblock_mark_kho_scratch(low, low_size);
+	memblock_reserve(kho_in.scratch_phys, kho_in.scratch_len);
+	memblock_set_kho_scratch_only();
+
+	kho_scratch_adopt(areas, nr);
+	kho_radix_attach(&kho_in.map, map_root);
+	kho_in.valid = true;
+	pr_info("found kexec handover data: FDT at %#llx, %u scratch areas\n",
+		(u64)kho_in.fdt_phys, nr);
+}
+
+/* Walk callbacks: first check everything, then reserve. */
+struct kho_in_walk {
+	unsigned long ranges;
+	phys_addr_t bytes;
+	bool reserve;
+};
+
+static int __init kho_in_node(phys_addr_t phys, unsigned int level, void *arg)
+{
+	struct kho_in_walk *walk = arg;
+
+	if (!walk->reserve)
+		return kho_in_check_range("preserved-memory map node", phys,
+					  KHO_RADIX_NODE_SIZE, false);
+	/* Kept: the map records what is still to be restored. */
+	memblock_reserve(phys, KHO_RADIX_NODE_SIZE);
+	return 0;
+}
+
+static int __init kho_in_range(phys_addr_t start, phys_addr_t size,
+			       unsigned int order, void *arg)
+{
+	struct kho_in_walk *walk = arg;
+	int err;
+
+	if (!walk->reserve) {
+		err = kho_in_check_range("preserved memory", start, size, false);
+		if (!err && kho_scratch_overlap(start, size)) {
+			pr_err("preserved memory [mem %#018llx-%#018llx] lies in scratch\n",
+			       (u64)start, (u64)(start + size - 1));
+			err = -EINVAL;
+		}
+		return err;
+	}
+	memblock_reserve(start, size);
+	walk->ranges++;
+	walk->bytes += size;
+	return 0;
+}
+
+static const struct kho_radix_walk_ops kho_in_walk_ops __initconst = {
+	.node = kho_in_node,
+	.range = kho_in_range,
+};
+
+/**
+ * kho_in_reserve - reserve every block the previous kernel preserved
+ *
+ * Return: 0, or -EINVAL when the map is corrupt (nothing is reserved then,
+ * and the handover is dropped).
+ */
+int __init kho_in_reserve(void)
+{
+	struct kho_in_walk walk = {};
+	int err;
+
+	if (!kho_in.valid)
+		return 0;
+	err = kho_radix_walk(&kho_in.map, &kho_in_walk_ops, &walk);
+	if (!err) {
+		walk.reserve = true;
+		err = kho_radix_walk(&kho_in.map, &kho_in_walk_ops, &walk);
+	}
+	memblock_clear_kho_scratch_only();
+	if (err) {
+		pr_err("disabling KHO revival: the preserved-memory map is corrupt\n");
+		kho_in.valid = false;
+		return err;
+	}
+	/* The FDT page is one of the preserved blocks, now safe to map. */
+	kho_in.fdt = phys_to_virt(kho_in.fdt_phys);
+	pr_info("reserved %lu preserved ranges, %llu KiB\n", walk.ranges,
+		(u64)walk.bytes >> 10);
+	return 0;
+}
+
+/**
+ * is_kho_boot - was this kernel started by a kexec handover?
+ *
+ * Return: true when a handover from the previous kernel passed every check
+ * and its preserved memory is reserved.
+ */
+bool is_kho_boot(void)
+{
+	return kho_in.valid;
+}
+EXPORT_SYMBOL_GPL(is_kho_boot);
+
+/**
+ * kho_in_fdt - the root FDT this kernel was handed
+ *
+ * Return: the tree, or NULL without a valid handover.
+ */
+const void *kho_in_fdt(void)
+{
+	return kho_in.valid ? kho_in.fdt : NULL;
+}
+
+/**
+ * kho_retrieve_subtree - find a blob the previous kernel named
+ * @name: subtree name given to kho_add_subtree() before kexec
+ * @phys: set to the blob's physical address
+ * @size: set to its size; may be NULL
+ *
+ * Return: 0; -ENOENT without a handover or without such a subtree; -EINVAL
+ * when the subtree's properties are malformed.
+ */
+int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size)
+{
+	u64 blob_size;
+	int err;
+
+	if (!kho_in_fdt())
+		return -ENOENT;
+	err = kho_fdt_find_subtree(kho_in.fdt, name, phys, &blob_size);
+	if (!err && size)
+		*size = blob_size;
+	return err;
+}
+EXPORT_SYMBOL_GPL(kho_retrieve_subtree);

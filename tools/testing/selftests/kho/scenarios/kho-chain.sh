@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# A chain of kexecs with kho=on: each kernel reports the handover it was
+# given (in/) and the one it will give (out/), then kexecs until stage
+# kt.stages (default 2).
+d=/sys/kernel/debug/kho
+kt_log "is-kho-boot: $([ -d "$d/in" ] && echo yes || echo no)"
+if [ -r "$d/in/fdt" ]; then
+	kt_log "in-fdt-sha $(sha256sum < "$d/in/fdt" | cut -d' ' -f1)"
+fi
+if [ -r "$d/out/fdt" ]; then
+	kt_log "out-fdt-sha $(sha256sum < "$d/out/fdt" | cut -d' ' -f1)"
+	kt_log "scratch_phys: $(tr '\n' ' ' < "$d/out/scratch_phys")"
+fi
+if [ "$(kt_stage)" -lt "$(kt_param stages || echo 2)" ]; then
+	kt_kexec ""
+fi
