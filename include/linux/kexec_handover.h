@@ -27,6 +27,10 @@ void kho_unpreserve_pages(struct page *page, unsigned long nr_pages);
 void *kho_alloc_preserve(size_t size);
 void kho_unpreserve_free(void *mem);
 
+struct folio *kho_restore_folio(phys_addr_t phys);
+struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages);
+void kho_restore_free(void *mem);
+
 int kho_add_subtree(const char *name, void *blob, size_t size);
 void kho_remove_subtree(void *blob);
 int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size);
@@ -35,6 +39,7 @@ void kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
 		  phys_addr_t scratch_phys, u64 scratch_len);
 void kho_memblock_setup(phys_addr_t low, phys_addr_t low_size);
 void kho_memory_init(void);
+int kho_scratch_migratetype(unsigned long pfn, int migratetype);
 
 int kho_fill_kimage(struct kimage *image);
 int kho_walk_scratch(struct kexec_buf *kbuf,
@@ -71,6 +76,19 @@ static inline void *kho_alloc_preserve(size_t size)
 
 static inline void kho_unpreserve_free(void *mem) { }
 
+static inline struct folio *kho_restore_folio(phys_addr_t phys)
+{
+	return NULL;
+}
+
+static inline struct page *kho_restore_pages(phys_addr_t phys,
+					     unsigned int nr_pages)
+{
+	return NULL;
+}
+
+static inline void kho_restore_free(void *mem) { }
+
 static inline int kho_add_subtree(const char *name, void *blob, size_t size)
 {
 	return -EOPNOTSUPP;
@@ -89,6 +107,11 @@ static inline void kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
 static inline void kho_memblock_setup(phys_addr_t low, phys_addr_t low_size) { }
 
 static inline void kho_memory_init(void) { }
+
+static inline int kho_scratch_migratetype(unsigned long pfn, int migratetype)
+{
+	return migratetype;
+}
 
 static inline int kho_fill_kimage(struct kimage *image)
 {

@@ -19,6 +19,9 @@
 
 #include <linux/init.h>
 #include <linux/io.h>
+#include <linux/log2.h>
+#include <linux/memory_hotplug.h>
+#include <linux/pgalloc_tag.h>
 #include <linux/kexec_handover.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
@@ -26,6 +29,7 @@
 #include <asm/early_ioremap.h>
 #include <asm/sections.h>
 
+#include "../../mm/internal.h"
 #include "kho_fdt.h"
 #include "kho_internal.h"
 #include "kho_radix.h"
@@ -322,3 +326,132 @@ int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size)
 	return err;
 }
 EXPORT_SYMBOL_GPL(kho_retrieve_subtree);
+
+/*
+ * Hand block (@pa, @order) to its new owner. The incoming map is the
+ * record of what is preserved and not yet restored: taking the bit out of
+ * it makes every block restorable exactly once, even under races.
+ */
+static struct page *kho_restore_block(phys_addr_t pa, unsigned int order,
+				      bool as_folio)
+{
+	unsigned long nr = 1UL << order, i;
+	struct page *page;
+
+	page = pfn_to_online_page(PHYS_PFN(pa));
+	if (!page || !kho_in.valid || kho_radix_remove(&kho_in.map, pa, order))
+		return NULL;
+
+	/* Reserved at boot; now an ordinary allocation of its owner. */
+	for (i = 0; i < nr; i++) {
+		__ClearPageReserved(page + i);
+		set_page_count(page + i, as_folio && i ? 0 : 1);
+	}
+	if (as_folio && order)
+		prep_compound_page(page, order);
+	clear_page_tag_ref(page);
+	adjust_managed_page_count(page, nr);
+	return page;
+}
+
+/* The order at which the block starting at @pa was preserved, or -1. */
+static int kho_preserved_order(phys_addr_t pa, unsigned int max_order)
+{
+	int order;
+
+	for (order = max_order; order >= 0; order--)
+		if (kho_radix_contains(&kho_in.map, pa, order))
+			return order;
+	return -1;
+}
+
+/**
+ * kho_restore_folio - take back a folio the previous kernel preserved
+ * @phys: physical address of the folio
+ *
+ * The folio comes back with the order it was preserved with, one
+ * reference, and its contents untouched.
+ *
+ * Return: the folio, or NULL when no folio was preserved at @phys (or it
+ * was restored already).
+ */
+struct folio *kho_restore_folio(phys_addr_t phys)
+{
+	struct page *page;
+	int order;
+
+	if (!kho_in.valid)
+		return NULL;
+	order = kho_preserved_order(phys, KHO_RADIX_MAX_ORDER);
+	if (order < 0)
+		return NULL;
+	page = kho_restore_block(phys, order, true);
+	return page ? page_folio(page) : NULL;
+}
+EXPORT_SYMBOL_GPL(kho_restore_folio);
+
+/*
+ * Find the preserved blocks that tile [@pfn, @end), as kho_preserve_pages()
+ * split the range, and restore them when @restore is set.
+ */
+static bool kho_restore_pfns(unsigned long pfn, unsigned long end,
+			     bool restore)
+{
+	unsigned int limit;
+	int order;
+
+	while (pfn < end) {
+		limit = ilog2(end - pfn);
+		if (pfn)
+			limit = min_t(unsigned int, limit, __ffs(pfn));
+		limit = min_t(unsigned int, limit, KHO_RADIX_MAX_ORDER);
+		order = kho_preserved_order(PFN_PHYS(pfn), limit);
+		if (order < 0)
+			return false;
+		if (restore && !kho_restore_block(PFN_PHYS(pfn), order, false))
+			return false;
+		pfn += 1UL << order;
+	}
+	return true;
+}
+
+/**
+ * kho_restore_pages - take back a page range the previous kernel preserved
+ * @phys:     physical address of the first page
+ * @nr_pages: number of pages, as given to kho_preserve_pages()
+ *
+ * Each page comes back on its own (not as a compound page) with one
+ * reference. Either the whole range is restored or nothing is.
+ *
+ * Return: the first page, or NULL when the range was not preserved as a
+ * whole (or was restored already).
+ */
+struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
+{
+	unsigned long pfn = PHYS_PFN(phys);
+
+	if (!kho_in.valid || !nr_pages || !PAGE_ALIGNED(phys) ||
+	    !kho_restore_pfns(pfn, pfn + nr_pages, false) ||
+	    !kho_restore_pfns(pfn, pfn + nr_pages, true))
+		return NULL;
+	return pfn_to_page(pfn);
+}
+EXPORT_SYMBOL_GPL(kho_restore_pages);
+
+/**
+ * kho_restore_free - free memory the previous kernel preserved with
+ *                    kho_alloc_preserve()
+ * @mem: its address in this kernel (phys_to_virt() of what was handed
+ *       over), or NULL
+ */
+void kho_restore_free(void *mem)
+{
+	struct folio *folio;
+
+	if (!mem)
+		return;
+	folio = kho_restore_folio(virt_to_phys(mem));
+	if (folio)
+		folio_put(folio);
+}
+EXPORT_SYMBOL_GPL(kho_restore_free);

@@ -19,6 +19,7 @@
 #include <linux/cma.h>
 #include <linux/init.h>
 #include <linux/kernel.h>
+#include <linux/kexec_handover.h>
 #include <linux/kho/abi/kexec_handover.h>
 #include <linux/kstrtox.h>
 #include <linux/memblock.h>
@@ -350,4 +351,25 @@ unsigned int kho_scratch_areas(const struct kho_scratch **areas)
 {
 	*areas = kho_scratch;
 	return kho_scratch_cnt;
+}
+
+/**
+ * kho_scratch_migratetype - migrate type of a pageblock at memmap init
+ * @pfn:         first pfn of the pageblock
+ * @migratetype: the type it would get otherwise
+ *
+ * In a kernel booted by a handover, pageblocks of the scratch areas it
+ * booted from become CMA as the memory map is initialised, so that only
+ * movable allocations, which are never preserved, land there: the areas
+ * are handed on and must again be free for the next kernel. (After a cold
+ * boot the areas are reserved at this point and become CMA in kho_init().)
+ *
+ * Return: MIGRATE_CMA for a pageblock in scratch, @migratetype otherwise.
+ */
+int kho_scratch_migratetype(unsigned long pfn, int migratetype)
+{
+	if (kho_scratch_reserved ||
+	    !kho_scratch_overlap(PFN_PHYS(pfn), PAGE_SIZE * pageblock_nr_pages))
+		return migratetype;
+	return MIGRATE_CMA;
 }
