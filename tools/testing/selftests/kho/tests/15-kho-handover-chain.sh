@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Three kernels, two kexecs with kho=on: each later kernel finds and checks
-# the handover, reserves what was preserved (the previous root FDT page),
+# the handover, reserves what was preserved (at least the root FDT page),
 # shows in/fdt byte for byte equal to the out/fdt the previous kernel had,
 # and hands on the very same scratch areas. No kernel warns.
 . "$(dirname "$0")/../lib.sh"
@@ -13,8 +13,8 @@ expect_count "$log" 'Linux version 6\.' 3 "three kernels booted" || rc=1
 expect "$log" '^KT: init reached: stage 3' "the third kernel reached init" || rc=1
 expect_count "$log" 'KHO: found kexec handover data: FDT at 0x[0-9a-f]+, [0-9]+ scratch areas$' 2 \
 	"kernels 2 and 3 accepted the handover" || rc=1
-expect_count "$log" 'KHO: reserved 1 preserved ranges, 4 KiB$' 2 \
-	"the previous root FDT page was reserved each time" || rc=1
+expect_count "$log" 'KHO: reserved [1-9][0-9]* preserved ranges, [1-9][0-9]* KiB$' 2 \
+	"preserved memory (at least the root FDT page) was reserved each time" || rc=1
 expect_count "$log" '^KT: is-kho-boot: yes$' 2 "in/ exists after each kexec" || rc=1
 
 mapfile -t outs < <(sed -n 's/^KT: out-fdt-sha //p' "$log")

@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Test of Kexec HandOver: preserve folios full of random bytes, kexec, and
+ * check in the next kernel that every byte came back.
+ *
+ * With kho=on and no incoming handover, folios of random orders are
+ * allocated up to test_kho.max_mem bytes, filled with random data and
+ * preserved, together with a list of them and a small FDT describing the
+ * set, registered as the "test_kho" subtree. After a kexec the next kernel
+ * restores the list and every folio, checks orders and the checksum, checks
+ * that restoring twice or restoring what was never preserved fails, and
+ * prints one line:
+ *
+ *   test_kho: restore succeeded: N folios, M KiB
+ *   test_kho: restore FAILED: <reason>
+ *
+ * It then preserves the same folios again, so a chain of kexecs keeps
+ * checking the very same bytes.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/io.h>
+#include <linux/kexec_handover.h>
+#include <linux/libfdt.h>
+#include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/random.h>
+#include <linux/sizes.h>
+#include <linux/xxhash.h>
+
+#define TEST_KHO_SUBTREE	"test_kho"
+#define TEST_KHO_COMPATIBLE	"kho-test612-v1"
+
+static unsigned long max_mem = SZ_8M;
+module_param(max_mem, ulong, 0444);
+MODULE_PARM_DESC(max_mem, "bytes of random folios to preserve (default 8 MiB)");
+
+/* The preserved set: one u64 per folio, its physical address | order. */
+struct test_kho_set {
+	u64 *list;
+	unsigned long nr;
+	unsigned long bytes;
+	u64 csum;
+	void *fdt;
+};
+
+static struct test_kho_set test_kho;
+
+static u64 test_kho_entry(struct folio *folio)
+{
+	return PFN_PHYS(folio_pfn(folio)) | folio_order(folio);
+}
+
+static struct folio *test_kho_entry_folio(u64 entry)
+{
+	return pfn_folio(PHYS_PFN(entry & PAGE_MASK));
+}
+
+/* Checksum of all folios, in list order: the same on both sides. */
+static u64 test_kho_csum(const struct test_kho_set *set)
+{
+	struct xxh64_state state;
+	unsigned long i;
+
+	xxh64_reset(&state, 0);
+	for (i = 0; i < set->nr; i++) {
+		struct folio *folio = test_kho_entry_folio(set->list[i]);
+
+		xxh64_update(&state, folio_address(folio), folio_size(folio));
+	}
+	return xxh64_digest(&state);
+}
+
+static int test_kho_alloc(struct test_kho_set *set)
+{
+	unsigned long max_nr = max_mem >> PAGE_SHIFT;
+	unsigned int order;
+	struct folio *folio;
+
+	set->list = kho_alloc_preserve(max_nr * sizeof(*set->list));
+	if (IS_ERR(set->list))
+		return PTR_ERR(set->list);
+
+	while (set->bytes < max_mem) {
+		order = get_random_u32_below(MAX_PAGE_ORDER + 1);
+		while ((PAGE_SIZE << order) > max_mem - set->bytes)
+			order--;
+		folio = folio_alloc(GFP_KERNEL | __GFP_NOWARN, order);
+		if (!folio)
+			return -ENOMEM;
+		get_random_bytes(folio_address(folio), folio_size(folio));
+		set->list[set->nr++] = test_kho_entry(folio);
+		set->bytes += folio_size(folio);
+	}
+	return 0;
+}
+
+/* Preserve every folio of @set and describe it in a subtree. */
+static int test_kho_preserve(struct test_kho_set *set)
+{
+	u64 list = virt_to_phys(set->list);
+	unsigned long i;
+	void *fdt;
+	int err;
+
+	for (i = 0; i < set->nr; i++) {
+		err = kho_preserve_folio(test_kho_entry_folio(set->list[i]));
+		if (err)
+			return err;
+	}
+	/* Preserving twice is refused, and leaves the first preservation. */
+	if (kho_preserve_folio(test_kho_entry_folio(set->list[0])) != -EEXIST)
+		return -EPROTO;
+
+	fdt = kho_alloc_preserve(PAGE_SIZE);
+	if (IS_ERR(fdt))
+		return PTR_ERR(fdt);
+	err = fdt_create(fdt, PAGE_SIZE);
+	err |= fdt_finish_reservemap(fdt);
+	err |= fdt_begin_node(fdt, "");
+	err |= fdt_property_string(fdt, "compatible", TEST_KHO_COMPATIBLE);
+	err |= fdt_property(fdt, "list", &list, sizeof(list));
+	err |= fdt_property(fdt, "nr", &set->nr, sizeof(u64));
+	err |= fdt_property(fdt, "bytes", &set->bytes, sizeof(u64));
+	err |= fdt_property(fdt, "csum", &set->csum, sizeof(set->csum));
+	err |= fdt_end_node(fdt);
+	err |= fdt_finish(fdt);
+	if (err)
+		return -ENOMEM;
+	set->fdt = fdt;
+	return kho_add_subtree(TEST_KHO_SUBTREE, fdt, fdt_totalsize(fdt));
+}
+
+static int test_kho_get_u64(const void *fdt, const char *name, u64 *val)
+{
+	const void *p;
+	int len;
+
+	p = fdt_getprop(fdt, 0, name, &len);
+	if (!p || len != sizeof(*val))
+		return -EINVAL;
+	memcpy(val, p, sizeof(*val));
+	return 0;
+}
+
+/* Restore the set the previous kernel preserved and check every byte. */
+static const char *test_kho_restore(struct test_kho_set *set)
+{
+	struct folio *folio;
+	phys_addr_t phys;
+	u64 list, nr, bytes, csum;
+	unsigned long i;
+	void *fdt;
+
+	if (kho_retrieve_subtree(TEST_KHO_SUBTREE, &phys, NULL))
+		return "no test_kho subtree in the handover";
+	fdt = phys_to_virt(phys);
+	if (fdt_check_header(fdt) ||
+	    fdt_node_check_compatible(fdt, 0, TEST_KHO_COMPATIBLE))
+		return "test_kho subtree is not " TEST_KHO_COMPATIBLE;
+	if (test_kho_get_u64(fdt, "list", &list) || test_kho_get_u64(fdt, "nr", &nr) ||
+	    test_kho_get_u64(fdt, "bytes", &bytes) || test_kho_get_u64(fdt, "csum", &csum))
+		return "test_kho subtree lacks list, nr, bytes or csum";
+	kho_restore_free(fdt);
+
+	folio = kho_restore_folio(list);
+	if (!folio)
+		return "the folio list was not preserved";
+	if (nr > folio_size(folio) / sizeof(u64))
+		return "the folio list is shorter than nr";
+	set->list = folio_address(folio);
+	set->nr = nr;
+
+	for (i = 0; i < nr; i++) {
+		folio = kho_restore_folio(set->list[i] & PAGE_MASK);
+		if (!folio)
+			return "a folio was not preserved";
+		if (folio_order(folio) != (set->list[i] & ~PAGE_MASK))
+			return "a folio came back with another order";
+		if (folio_ref_count(folio) != 1)
+			return "a folio came back with a wrong reference count";
+		set->bytes += folio_size(folio);
+	}
+	if (set->bytes != bytes)
+		return "the folios do not add up to the preserved size";
+	set->csum = test_kho_csum(set);
+	if (set->csum != csum)
+		return "checksum mismatch: the data changed";
+
+	/* Restoring twice and restoring the unpreserved both fail. */
+	if (kho_restore_folio(set->list[0] & PAGE_MASK))
+		return "a folio could be restored twice";
+	if (kho_restore_folio(virt_to_phys(set)))
+		return "memory that was never preserved could be restored";
+	return NULL;
+}
+
+static int __init test_kho_init(void)
+{
+	const char *failure;
+	int err;
+
+	if (!kho_is_enabled() && !is_kho_boot())
+		return 0;
+
+	if (is_kho_boot()) {
+		failure = test_kho_restore(&test_kho);
+		if (failure) {
+			pr_err("restore FAILED: %s\n", failure);
+			return 0;
+		}
+		pr_info("restore succeeded: %lu folios, %lu KiB\n", test_kho.nr,
+			test_kho.bytes >> 10);
+		/* The list folio was restored: preserve it for the next hop. */
+		err = kho_preserve_folio(virt_to_folio(test_kho.list));
+	} else {
+		err = test_kho_alloc(&test_kho);
+		if (!err)
+			test_kho.csum = test_kho_csum(&test_kho);
+	}
+	if (!err && kho_is_enabled())
+		err = test_kho_preserve(&test_kho);
+	if (err) {
+		pr_err("preserve FAILED: %d\n", err);
+		return 0;
+	}
+	if (kho_is_enabled())
+		pr_info("preserved %lu folios, %lu KiB, checksum %016llx\n",
+			test_kho.nr, test_kho.bytes >> 10, test_kho.csum);
+	return 0;
+}
+late_initcall(test_kho_init);
+
+MODULE_DESCRIPTION("Test of Kexec HandOver: random folios across kexec");
+MODULE_LICENSE("GPL");
