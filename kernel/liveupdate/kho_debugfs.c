@@ -9,6 +9,7 @@
  *   out/scratch_len    size of each scratch area, one 0x... per line
  *   out/finalize       1 freezes the subtrees for inspection, 0 thaws;
  *                      kexec works either way
+ *   out/corrupt        (fault injection only) damages the handover
  *   in/fdt             the root FDT this kernel was handed (after a kexec
  *                      handover only)
  *   in/sub_fdts/NAME   each subtree blob that came with it
@@ -29,9 +30,11 @@
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
+#include <linux/uaccess.h>
 #include <linux/io.h>
 
 #include "kho_debugfs.h"
+#include "kho_fdt.h"
 #include "kho_scratch.h"
 
 static struct dentry *kho_debugfs_root;
@@ -125,6 +128,37 @@ static int kho_debugfs_finalize_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(kho_debugfs_finalize_fops, kho_debugfs_finalize_get,
 			 kho_debugfs_finalize_set, "%llu\n");
 
+#ifdef CONFIG_KEXEC_HANDOVER_FAULT_INJECTION
+static ssize_t kho_debugfs_corrupt_write(struct file *file,
+					 const char __user *ubuf,
+					 size_t count, loff_t *ppos)
+{
+	const struct kho_debugfs_out *out = &kho_debugfs_out;
+	char what[16];
+	int err;
+
+	if (count >= sizeof(what))
+		return -EINVAL;
+	if (copy_from_user(what, ubuf, count))
+		return -EFAULT;
+	what[count] = '\0';
+
+	mutex_lock(out->lock);
+	err = kho_fdt_corrupt(out->fdt, what);
+	mutex_unlock(out->lock);
+	if (err)
+		return err;
+	pr_warn("handover deliberately corrupted (%s) through debugfs\n", strim(what));
+	return count;
+}
+
+static const struct file_operations kho_debugfs_corrupt_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.write = kho_debugfs_corrupt_write,
+};
+#endif
+
 /**
  * kho_debugfs_init_out - create /sys/kernel/debug/kho/out
  * @out: the live state the files show; copied
@@ -145,6 +179,9 @@ void kho_debugfs_init_out(const struct kho_debugfs_out *out)
 	debugfs_create_file_unsafe("finalize", 0600, dir, NULL,
 				   &kho_debugfs_finalize_fops);
 	kho_debugfs_sub_fdts = debugfs_create_dir("sub_fdts", dir);
+#ifdef CONFIG_KEXEC_HANDOVER_FAULT_INJECTION
+	debugfs_create_file("corrupt", 0200, dir, NULL, &kho_debugfs_corrupt_fops);
+#endif
 }
 
 /**

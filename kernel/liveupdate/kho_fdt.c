@@ -19,6 +19,7 @@
 #include <linux/libfdt.h>
 #include <linux/printk.h>
 #include <linux/string.h>
+#include <linux/sysfs.h>
 
 #include "kho_fdt.h"
 
@@ -190,3 +191,33 @@ int kho_fdt_check(const void *fdt, size_t len, phys_addr_t *map_root)
 	*map_root = root;
 	return 0;
 }
+
+#ifdef CONFIG_KEXEC_HANDOVER_FAULT_INJECTION
+/**
+ * kho_fdt_corrupt - damage the root FDT on purpose, for tests
+ * @fdt:  the root FDT
+ * @what: "compatible" (a foreign version) or "map" (map root beyond RAM)
+ *
+ * Return: 0, -EINVAL for an unknown @what, -ENOMEM if libfdt fails.
+ */
+int kho_fdt_corrupt(void *fdt, const char *what)
+{
+	/* Page aligned, non-zero, and far beyond any RAM a test machine has. */
+	u64 nowhere = 1ULL << 50;
+	int err;
+
+	if (fdt_open_into(fdt, fdt, KHO_FDT_SIZE))
+		return -ENOMEM;
+	if (sysfs_streq(what, "compatible"))
+		err = fdt_setprop_string(fdt, 0, "compatible", "kho-v0-corrupted");
+	else if (sysfs_streq(what, "map"))
+		err = fdt_setprop(fdt, 0, KHO_FDT_MEMORY_MAP_PROP, &nowhere,
+				  sizeof(nowhere));
+	else
+		err = -EINVAL;
+	fdt_pack(fdt);
+	if (err == -EINVAL)
+		return err;
+	return err ? -ENOMEM : 0;
+}
+#endif

@@ -19,5 +19,6 @@ int kho_fdt_remove_subtree(void *fdt, phys_addr_t data);
 int kho_fdt_find_subtree(const void *fdt, const char *name,
 			 phys_addr_t *data, u64 *size);
 int kho_fdt_check(const void *fdt, size_t len, phys_addr_t *map_root);
+int kho_fdt_corrupt(void *fdt, const char *what);
 
 #endif /* _KERNEL_LIVEUPDATE_KHO_FDT_H */

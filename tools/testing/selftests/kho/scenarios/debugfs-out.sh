@@ -7,6 +7,9 @@ d=/sys/kernel/debug/kho/out
 kt_log "debugfs out: $(ls "$d" 2>/dev/null | tr '\n' ' ')"
 if [ -r "$d/fdt" ]; then
 	base64 "$d/fdt" | while read -r line; do kt_log "fdt-b64 $line"; done
+	for f in "$d"/sub_fdts/*; do
+		[ -f "$f" ] && kt_log "sub_fdt $(basename "$f") $(wc -c < "$f") bytes"
+	done
 	for f in scratch_phys scratch_len; do
 		kt_log "$f: $(tr '\n' ' ' < "$d/$f")"
 	done

@@ -2,7 +2,8 @@
 #
 # A chain of kexecs with kho=on: each kernel reports the handover it was
 # given (in/) and the one it will give (out/), then kexecs until stage
-# kt.stages (default 2).
+# kt.stages (default 2). kt.corrupt=WHAT makes the first kernel damage its
+# handover through out/corrupt before the first kexec.
 d=/sys/kernel/debug/kho
 kt_log "is-kho-boot: $([ -d "$d/in" ] && echo yes || echo no)"
 if [ -r "$d/in/fdt" ]; then
@@ -12,6 +13,13 @@ if [ -r "$d/out/fdt" ]; then
 	kt_log "out-fdt-sha $(sha256sum < "$d/out/fdt" | cut -d' ' -f1)"
 	kt_log "scratch_phys: $(tr '\n' ' ' < "$d/out/scratch_phys")"
 fi
+if [ "$(kt_stage)" = 1 ] && what=$(kt_param corrupt); then
+	if echo "$what" > "$d/out/corrupt"; then
+		kt_log "corrupted the handover: $what"
+	else
+		kt_log "FAIL: out/corrupt refused $what"
+	fi
+fi
 if [ "$(kt_stage)" -lt "$(kt_param stages || echo 2)" ]; then
-	kt_kexec ""
+	kt_kexec "" "kt.corrupt="
 fi

@@ -13,7 +13,7 @@ rc=0
 
 log=$(kt_boot kho-debugfs debugfs-out.sh -m 1024 -n 2 -a "kho=on") ||
 	fail "QEMU exited with an error (log: $log)"
-expect "$log" '^KT: debugfs out: fdt finalize scratch_len scratch_phys sub_fdts $' \
+expect "$log" '^KT: debugfs out: (corrupt )?fdt finalize scratch_len scratch_phys sub_fdts $' \
 	"out/ has fdt, finalize, scratch_len, scratch_phys, sub_fdts" || rc=1
 
 sed -n 's/^KT: fdt-b64 //p' "$log" | base64 -d > "$tmp/fdt.dtb" ||
@@ -22,6 +22,18 @@ dtc -I dtb -O dts -o "$tmp/fdt.dts" "$tmp/fdt.dtb" 2> "$tmp/dtc.err" ||
 	{ cat "$tmp/dtc.err"; fail "dtc cannot decompile out/fdt"; }
 sed 's/^/    /' "$tmp/fdt.dts"
 grep -q 'compatible = "kho-v4";' "$tmp/fdt.dts" || { echo "  compatible is not kho-v4"; rc=1; }
+
+# The built-in test_kho registers a subtree at boot: out/fdt must already
+# name it, with the size of the blob that sub_fdts/test_kho shows.
+size=$(fdtget -t bx "$tmp/fdt.dtb" /test_kho blob-size 2>/dev/null | tr ' ' '\n' | tac |
+	while read -r b; do printf '%02x' "0x$b"; done)
+shown=$(sed -n 's/^KT: sub_fdt test_kho \([0-9]*\) bytes$/\1/p' "$log")
+if [ -n "$size" ] && [ -n "$shown" ] && [ $((16#$size)) -eq "$shown" ]; then
+	echo "  ok: out/fdt names subtree test_kho of $shown bytes, as sub_fdts/test_kho shows"
+else
+	echo "  subtree test_kho: blob-size 0x$size in out/fdt, sub_fdts/test_kho ${shown:-missing} bytes"
+	rc=1
+fi
 
 # preserved-memory-map is a CPU-native (little-endian) u64.
 map=$(fdtget -t bx "$tmp/fdt.dtb" / preserved-memory-map | tr ' ' '\n' | tac |
