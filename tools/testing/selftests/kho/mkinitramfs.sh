@@ -3,8 +3,8 @@
 #
 # mkinitramfs.sh -k BZIMAGE -s SCENARIO -o OUT.cpio [-f HOSTFILE:GUESTPATH]...
 #
-# Build the test guest's initramfs: static busybox, kexec-tools with the
-# shared libraries it links against, /init, the guest helpers, the scenario
+# Build the test guest's initramfs: static busybox, kexec-tools and dtc with
+# the shared libraries they link against, /init, the guest helpers, the scenario
 # (as /scenario.sh) and the kernel image itself (as /kernel) so the guest can
 # kexec into it. The archive is an uncompressed newc cpio.
 set -euo pipefail
@@ -25,7 +25,8 @@ done
 
 busybox=/bin/busybox
 kexec_bin=$(command -v kexec || echo /sbin/kexec)
-for f in "$kernel" "$busybox" "$kexec_bin"; do
+dtc_bin=$(command -v dtc || echo /usr/bin/dtc)
+for f in "$kernel" "$busybox" "$kexec_bin" "$dtc_bin"; do
 	[ -f "$f" ] || { echo "error: $f is missing (run harness/deps.sh)" >&2; exit 1; }
 done
 ldd "$busybox" >/dev/null 2>&1 &&
@@ -36,14 +37,20 @@ trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,lib64,etc}
 
 cp "$busybox" "$root/bin/busybox"
-cp "$kexec_bin" "$root/sbin/kexec"
-# Shared libraries of kexec, at the paths the dynamic loader looks them up.
-ldd "$kexec_bin" | awk '/=>/ { print $3 } /^[[:space:]]*\// { print $1 }' |
-	while read -r lib; do
-		[ -f "$lib" ] || continue
-		mkdir -p "$root$(dirname "$lib")"
-		cp -L "$lib" "$root$lib"
-	done
+
+# A dynamically linked tool, with the shared libraries it needs at the paths
+# the dynamic loader looks them up.
+add_binary() {
+	cp "$1" "$root/$2"
+	ldd "$1" | awk '/=>/ { print $3 } /^[[:space:]]*\// { print $1 }' |
+		while read -r lib; do
+			[ -f "$lib" ] || continue
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+}
+add_binary "$kexec_bin" sbin/kexec
+add_binary "$dtc_bin" bin/dtc
 cp "$here/init" "$root/init"
 cp "$here/guest-lib.sh" "$root/guest-lib.sh"
 [ -n "$scenario" ] && cp "$scenario" "$root/scenario.sh"

@@ -1,23 +1,49 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# make demo: the guest side of the walkthrough. Stage 1 is the running host
-# kernel that is about to be updated; stage 2 is the kernel it kexecs into.
+# make demo: the guest side of the live-update walkthrough. Stage 1 is the
+# running host kernel that is about to be updated; stage 2 is the kernel it
+# kexecs into, which takes the handover over.
+d=/sys/kernel/debug/kho
+
+kt_section() {
+	kt_log ""
+	kt_log "## $*"
+}
+
+kt_show() {
+	while IFS= read -r line; do kt_log "   $line"; done
+}
+
 case $(kt_stage) in
 1)
-	kt_log "[old kernel] $(uname -sr), up $(cut -d' ' -f1 /proc/uptime)s"
-	kt_log "[old kernel] memory: $(grep MemTotal /proc/meminfo | tr -s ' ')"
-	echo "state written before the update" > /tmp/state.txt
-	kt_log "[old kernel] wrote /tmp/state.txt ($(wc -c < /tmp/state.txt) bytes)"
-	kt_log "[old kernel] loading the new kernel with kexec_file_load (kexec -s)"
+	kt_section "Old kernel: $(uname -r), booted with kho=on"
+	kt_log "Scratch memory reserved at boot (the next kernel boots from it):"
+	dmesg | grep 'KHO: scratch' | sed 's/^\[[^]]*\] KHO: //' | kt_show
+	kt_log "debugfs out/scratch_phys: $(tr '\n' ' ' < "$d/out/scratch_phys")"
+	kt_log "debugfs out/scratch_len:  $(tr '\n' ' ' < "$d/out/scratch_len")"
+
+	kt_section "Data preserved for the next kernel"
+	dmesg | grep 'test_kho: preserved' | sed 's/^\[[^]]*\] //' | kt_show
+	kt_log "Subtrees registered: $(ls "$d/out/sub_fdts" | tr '\n' ' ')"
+
+	kt_section "The live handover FDT (dtc -I dtb -O dts $d/out/fdt)"
+	dtc -q -I dtb -O dts "$d/out/fdt" | kt_show
+	kt_log "(values are little-endian u64s; dtc prints them as big-endian cells)"
+	kt_log "out/fdt sha256: $(sha256sum < "$d/out/fdt" | cut -d' ' -f1)"
+
+	kt_section "Live update: kexec -s (kexec_file_load) into the new kernel"
 	kt_kexec "kt.generation=2" "kt.generation="
 	;;
 *)
-	kt_log "[new kernel] $(uname -sr), generation $(kt_param generation)"
-	kt_log "[new kernel] up $(cut -d' ' -f1 /proc/uptime)s after the jump"
-	if [ -f /tmp/state.txt ]; then
-		kt_log "[new kernel] /tmp/state.txt survived"
-	else
-		kt_log "[new kernel] /tmp/state.txt is gone: plain kexec keeps nothing"
-	fi
+	kt_section "New kernel: $(uname -r), generation $(kt_param generation)"
+	kt_log "The handover as this kernel found and checked it:"
+	dmesg | grep -E 'KHO: (found|reserved)' | sed 's/^\[\([^]]*\)\] KHO: /at \1 s: /' | kt_show
+	kt_log "in/fdt sha256:  $(sha256sum < "$d/in/fdt" | cut -d' ' -f1)"
+
+	kt_section "The handover FDT this kernel received (dtc -I dtb -O dts $d/in/fdt)"
+	dtc -q -I dtb -O dts "$d/in/fdt" | kt_show
+
+	kt_section "Preserved data, restored and checked byte for byte"
+	dmesg | grep 'test_kho: restore' | sed 's/^\[\([^]]*\)\] /at \1 s: /' | kt_show
 	;;
 esac
