@@ -49,7 +49,7 @@ export KHO_ACCEL
 echo "   QEMU accelerator: $KHO_ACCEL"
 
 "$kt/run-qemu.sh" -k "$kernel" -s "$kt/scenarios/demo.sh" -l "$log" -t 300 -e \
-	-m 1024 -a "kho=on nokaslr test_kho.max_mem=$mem kt.generation=1" 2>&1 |
+	-m 1024 -a "kho=on test_kho.max_mem=$mem kt.generation=1" 2>&1 |
 	transcript || true
 
 say "Verdict"

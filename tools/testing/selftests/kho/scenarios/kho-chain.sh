@@ -6,12 +6,14 @@
 # handover through out/corrupt before the first kexec.
 d=/sys/kernel/debug/kho
 kt_log "is-kho-boot: $([ -d "$d/in" ] && echo yes || echo no)"
+kt_log "kernel code: $(sed -n 's/^ *\([0-9a-f]*-[0-9a-f]*\) : Kernel code$/\1/p' /proc/iomem)"
 if [ -r "$d/in/fdt" ]; then
 	kt_log "in-fdt-sha $(sha256sum < "$d/in/fdt" | cut -d' ' -f1)"
 fi
 if [ -r "$d/out/fdt" ]; then
 	kt_log "out-fdt-sha $(sha256sum < "$d/out/fdt" | cut -d' ' -f1)"
 	kt_log "scratch_phys: $(tr '\n' ' ' < "$d/out/scratch_phys")"
+	kt_log "scratch_len: $(tr '\n' ' ' < "$d/out/scratch_len")"
 fi
 if [ "$(kt_stage)" = 1 ] && what=$(kt_param corrupt); then
 	if echo "$what" > "$d/out/corrupt"; then

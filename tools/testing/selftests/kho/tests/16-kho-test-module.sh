@@ -9,7 +9,7 @@
 
 mem=$((64 << 20))
 log=$(kt_boot kho-test-module kho-chain.sh -m 1024 \
-	-a "kho=on nokaslr kt.stages=3 test_kho.max_mem=$mem") ||
+	-a "kho=on kt.stages=3 test_kho.max_mem=$mem") ||
 	fail "QEMU or the kernel failed (log: $log)"
 rc=0
 expect_count "$log" 'Linux version 6\.' 3 "three kernels booted" || rc=1

@@ -10,7 +10,7 @@ rc=0
 check_refusal() {
 	local what=$1 reason=$2 log
 	log=$(kt_boot "kho-bad-$what" kho-chain.sh -m 1024 \
-		-a "kho=on nokaslr kt.stages=3 kt.corrupt=$what") ||
+		-a "kho=on kt.stages=3 kt.corrupt=$what") ||
 		fail "QEMU or the kernel failed (log: $log)"
 	echo "  -- corrupt=$what"
 	expect "$log" "^KT: corrupted the handover: $what\$" "first kernel corrupted its handover" || rc=1
