@@ -36,6 +36,10 @@ static unsigned long max_mem = SZ_8M;
 module_param(max_mem, ulong, 0444);
 MODULE_PARM_DESC(max_mem, "bytes of random folios to preserve (default 8 MiB)");
 
+static bool restore = true;
+module_param(restore, bool, 0444);
+MODULE_PARM_DESC(restore, "restore the handed-over folios (default on; off leaves them unrestored)");
+
 /* The preserved set: one u64 per folio, its physical address | order. */
 struct test_kho_set {
 	u64 *list;
@@ -204,6 +208,10 @@ static int __init test_kho_init(void)
 	if (!kho_is_enabled() && !is_kho_boot())
 		return 0;
 
+	if (is_kho_boot() && !restore) {
+		pr_info("leaving the handed-over folios unrestored\n");
+		return 0;
+	}
 	if (is_kho_boot()) {
 		failure = test_kho_restore(&test_kho);
 		if (failure) {

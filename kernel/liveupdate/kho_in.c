@@ -455,3 +455,34 @@ void kho_restore_free(void *mem)
 		folio_put(folio);
 }
 EXPORT_SYMBOL_GPL(kho_restore_free);
+
+static int kho_in_count_range(phys_addr_t start, phys_addr_t size,
+			      unsigned int order, void *arg)
+{
+	*(phys_addr_t *)arg += size;
+	return 0;
+}
+
+/*
+ * Preserved memory that no owner restored by the end of boot stays
+ * reserved: it is neither handed to the page allocator nor handed on to
+ * the next kernel. Say how much, so it is not lost silently. The root FDT
+ * page is used in place for the whole uptime and is not counted.
+ */
+static int __init kho_in_report_unrestored(void)
+{
+	const struct kho_radix_walk_ops ops = { .range = kho_in_count_range };
+	phys_addr_t left = 0;
+
+	if (!kho_in.valid || kho_radix_walk(&kho_in.map, &ops, &left))
+		return 0;
+	if (kho_radix_contains(&kho_in.map, kho_in.fdt_phys, 0))
+		left -= PAGE_SIZE;
+	if (left)
+		pr_warn("%llu KiB of preserved memory was not restored by its owner; it stays reserved until the next cold boot\n",
+			(u64)left >> 10);
+	else
+		pr_info("all preserved memory was restored\n");
+	return 0;
+}
+late_initcall_sync(kho_in_report_unrestored);

@@ -47,14 +47,17 @@ kt_pack_rootfs() {
 # kt_kexec "EXTRA ARGS" ["PREFIXES TO DROP"]
 # Load /kernel with kexec_file_load (kexec -s), the same initramfs, the
 # current command line with kt.stage incremented plus EXTRA ARGS, and jump.
+# With kt.loader=classic on the command line, kexec_load (kexec -l) is
+# used instead.
 kt_kexec() {
-	local extra=$1 drop=$2 next cmdline rc
+	local extra=$1 drop=$2 next cmdline rc mode=-s
 	next=$(($(kt_stage) + 1))
 	cmdline="$(kt_cmdline_without "$drop") kt.stage=$next $extra"
 	kt_pack_rootfs /tmp/next-initrd.cpio
-	kt_log "kexec -s -l /kernel (initramfs $(wc -c < /tmp/next-initrd.cpio) bytes)"
+	[ "$(kt_param loader)" = classic ] && mode=
+	kt_log "kexec $mode -l /kernel (initramfs $(wc -c < /tmp/next-initrd.cpio) bytes)"
 	kt_log "next cmdline: $cmdline"
-	kexec -s -l /kernel --initrd=/tmp/next-initrd.cpio --append="$cmdline"
+	kexec $mode -l /kernel --initrd=/tmp/next-initrd.cpio --append="$cmdline"
 	rc=$?
 	if [ $rc -ne 0 ]; then
 		kt_log "FAIL: kexec load failed with exit code $rc"
