@@ -5,8 +5,9 @@
  *
  * With kho=on and no incoming handover, folios of random orders are
  * allocated up to test_kho.max_mem bytes, filled with random data and
- * preserved, together with a list of them and a small FDT describing the
- * set, registered as the "test_kho" subtree. After a kexec the next kernel
+ * preserved, together with a vmalloc'ed list of them, a vmalloc'ed pattern
+ * area larger than one chunk of the vmalloc handover format, and a small
+ * FDT describing the set, registered as the "test_kho" subtree. After a kexec the next kernel
  * restores the list and every folio, checks orders and the checksum, checks
  * that restoring twice or restoring what was never preserved fails, and
  * prints one line:
@@ -26,11 +27,15 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/random.h>
+#include <linux/kho/abi/kexec_handover.h>
 #include <linux/sizes.h>
+#include <linux/vmalloc.h>
 #include <linux/xxhash.h>
 
 #define TEST_KHO_SUBTREE	"test_kho"
 #define TEST_KHO_COMPATIBLE	"kho-test612-v1"
+/* 768 pages: its vmalloc handover needs two chunks. */
+#define TEST_KHO_PATTERN_SIZE	(3 * SZ_1M)
 
 static unsigned long max_mem = SZ_8M;
 module_param(max_mem, ulong, 0444);
@@ -43,6 +48,9 @@ MODULE_PARM_DESC(restore, "restore the handed-over folios (default on; off leave
 /* The preserved set: one u64 per folio, its physical address | order. */
 struct test_kho_set {
 	u64 *list;
+	struct kho_vmalloc list_kv;
+	void *pattern;
+	struct kho_vmalloc pattern_kv;
 	unsigned long nr;
 	unsigned long bytes;
 	u64 csum;
@@ -73,6 +81,7 @@ static u64 test_kho_csum(const struct test_kho_set *set)
 
 		xxh64_update(&state, folio_address(folio), folio_size(folio));
 	}
+	xxh64_update(&state, set->pattern, TEST_KHO_PATTERN_SIZE);
 	return xxh64_digest(&state);
 }
 
@@ -82,9 +91,11 @@ static int test_kho_alloc(struct test_kho_set *set)
 	unsigned int order;
 	struct folio *folio;
 
-	set->list = kho_alloc_preserve(max_nr * sizeof(*set->list));
-	if (IS_ERR(set->list))
-		return PTR_ERR(set->list);
+	set->list = vmalloc(max_nr * sizeof(*set->list));
+	set->pattern = vmalloc(TEST_KHO_PATTERN_SIZE);
+	if (!set->list || !set->pattern)
+		return -ENOMEM;
+	get_random_bytes(set->pattern, TEST_KHO_PATTERN_SIZE);
 
 	while (set->bytes < max_mem) {
 		order = get_random_u32_below(MAX_PAGE_ORDER + 1);
@@ -103,7 +114,6 @@ static int test_kho_alloc(struct test_kho_set *set)
 /* Preserve every folio of @set and describe it in a subtree. */
 static int test_kho_preserve(struct test_kho_set *set)
 {
-	u64 list = virt_to_phys(set->list);
 	unsigned long i;
 	void *fdt;
 	int err;
@@ -116,6 +126,11 @@ static int test_kho_preserve(struct test_kho_set *set)
 	/* Preserving twice is refused, and leaves the first preservation. */
 	if (kho_preserve_folio(test_kho_entry_folio(set->list[0])) != -EEXIST)
 		return -EPROTO;
+	err = kho_preserve_vmalloc(set->list, &set->list_kv);
+	if (!err)
+		err = kho_preserve_vmalloc(set->pattern, &set->pattern_kv);
+	if (err)
+		return err;
 
 	fdt = kho_alloc_preserve(PAGE_SIZE);
 	if (IS_ERR(fdt))
@@ -124,7 +139,8 @@ static int test_kho_preserve(struct test_kho_set *set)
 	err |= fdt_finish_reservemap(fdt);
 	err |= fdt_begin_node(fdt, "");
 	err |= fdt_property_string(fdt, "compatible", TEST_KHO_COMPATIBLE);
-	err |= fdt_property(fdt, "list", &list, sizeof(list));
+	err |= fdt_property(fdt, "list", &set->list_kv, sizeof(set->list_kv));
+	err |= fdt_property(fdt, "pattern", &set->pattern_kv, sizeof(set->pattern_kv));
 	err |= fdt_property(fdt, "nr", &set->nr, sizeof(u64));
 	err |= fdt_property(fdt, "bytes", &set->bytes, sizeof(u64));
 	err |= fdt_property(fdt, "csum", &set->csum, sizeof(set->csum));
@@ -136,24 +152,26 @@ static int test_kho_preserve(struct test_kho_set *set)
 	return kho_add_subtree(TEST_KHO_SUBTREE, fdt, fdt_totalsize(fdt));
 }
 
-static int test_kho_get_u64(const void *fdt, const char *name, u64 *val)
+static int test_kho_get(const void *fdt, const char *name, void *val,
+			size_t size)
 {
 	const void *p;
 	int len;
 
 	p = fdt_getprop(fdt, 0, name, &len);
-	if (!p || len != sizeof(*val))
+	if (!p || len != size)
 		return -EINVAL;
-	memcpy(val, p, sizeof(*val));
+	memcpy(val, p, size);
 	return 0;
 }
 
 /* Restore the set the previous kernel preserved and check every byte. */
 static const char *test_kho_restore(struct test_kho_set *set)
 {
+	struct kho_vmalloc list, pattern;
 	struct folio *folio;
 	phys_addr_t phys;
-	u64 list, nr, bytes, csum;
+	u64 nr, bytes, csum;
 	unsigned long i;
 	void *fdt;
 
@@ -163,18 +181,23 @@ static const char *test_kho_restore(struct test_kho_set *set)
 	if (fdt_check_header(fdt) ||
 	    fdt_node_check_compatible(fdt, 0, TEST_KHO_COMPATIBLE))
 		return "test_kho subtree is not " TEST_KHO_COMPATIBLE;
-	if (test_kho_get_u64(fdt, "list", &list) || test_kho_get_u64(fdt, "nr", &nr) ||
-	    test_kho_get_u64(fdt, "bytes", &bytes) || test_kho_get_u64(fdt, "csum", &csum))
-		return "test_kho subtree lacks list, nr, bytes or csum";
+	if (test_kho_get(fdt, "list", &list, sizeof(list)) ||
+	    test_kho_get(fdt, "pattern", &pattern, sizeof(pattern)) ||
+	    test_kho_get(fdt, "nr", &nr, sizeof(nr)) ||
+	    test_kho_get(fdt, "bytes", &bytes, sizeof(bytes)) ||
+	    test_kho_get(fdt, "csum", &csum, sizeof(csum)))
+		return "test_kho subtree lacks list, pattern, nr, bytes or csum";
 	kho_restore_free(fdt);
 
-	folio = kho_restore_folio(list);
-	if (!folio)
-		return "the folio list was not preserved";
-	if (nr > folio_size(folio) / sizeof(u64))
+	set->list = kho_restore_vmalloc(&list);
+	if (!set->list)
+		return "the vmalloc'ed folio list could not be restored";
+	if (nr > (unsigned long)list.total_pages * PAGE_SIZE / sizeof(u64))
 		return "the folio list is shorter than nr";
-	set->list = folio_address(folio);
 	set->nr = nr;
+	set->pattern = kho_restore_vmalloc(&pattern);
+	if (!set->pattern || pattern.total_pages != TEST_KHO_PATTERN_SIZE >> PAGE_SHIFT)
+		return "the vmalloc'ed pattern could not be restored";
 
 	for (i = 0; i < nr; i++) {
 		folio = kho_restore_folio(set->list[i] & PAGE_MASK);
@@ -220,8 +243,7 @@ static int __init test_kho_init(void)
 		}
 		pr_info("restore succeeded: %lu folios, %lu KiB\n", test_kho.nr,
 			test_kho.bytes >> 10);
-		/* The list folio was restored: preserve it for the next hop. */
-		err = kho_preserve_folio(virt_to_folio(test_kho.list));
+		err = 0;
 	} else {
 		err = test_kho_alloc(&test_kho);
 		if (!err)

@@ -12,6 +12,7 @@
 
 struct folio;
 struct kexec_buf;
+struct kho_vmalloc;
 struct kimage;
 struct page;
 struct resource;
@@ -26,6 +27,10 @@ int kho_preserve_pages(struct page *page, unsigned long nr_pages);
 void kho_unpreserve_pages(struct page *page, unsigned long nr_pages);
 void *kho_alloc_preserve(size_t size);
 void kho_unpreserve_free(void *mem);
+
+int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *preservation);
+void kho_unpreserve_vmalloc(struct kho_vmalloc *preservation);
+void *kho_restore_vmalloc(const struct kho_vmalloc *preservation);
 
 struct folio *kho_restore_folio(phys_addr_t phys);
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages);
@@ -75,6 +80,19 @@ static inline void *kho_alloc_preserve(size_t size)
 }
 
 static inline void kho_unpreserve_free(void *mem) { }
+
+static inline int kho_preserve_vmalloc(void *ptr,
+				       struct kho_vmalloc *preservation)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline void kho_unpreserve_vmalloc(struct kho_vmalloc *preservation) { }
+
+static inline void *kho_restore_vmalloc(const struct kho_vmalloc *preservation)
+{
+	return NULL;
+}
 
 static inline struct folio *kho_restore_folio(phys_addr_t phys)
 {

@@ -65,4 +65,28 @@ struct kho_scratch {
 
 #define KHO_SCRATCH_ALIGN	(SZ_4M)
 
+/*
+ * A preserved vmalloc area, stored wherever its owner likes (16 bytes,
+ * naturally aligned). @first is the physical address of the first chunk
+ * page (0 when there is none); each chunk holds the physical address of the
+ * next chunk (0 at the end) and up to KHO_VMALLOC_SIZE block addresses, the
+ * list ending at the first 0. Each block is 2^@order pages, preserved as a
+ * page range; chunk pages are preserved as single pages.
+ */
+#define KHO_VMALLOC_SIZE	511
+#define KHO_VMALLOC_ALLOC	0x0001	/* the area was vmalloc()ed */
+#define KHO_VMALLOC_HUGE_VMAP	0x0002	/* the area allowed huge mappings */
+
+struct kho_vmalloc {
+	u64 first;
+	u32 total_pages;
+	u16 flags;
+	u16 order;
+};
+
+struct kho_vmalloc_chunk {
+	u64 next;
+	u64 blocks[KHO_VMALLOC_SIZE];
+};
+
 #endif /* _LINUX_KHO_ABI_KEXEC_HANDOVER_H */

@@ -15,6 +15,7 @@
 
 typedef uint64_t u64;
 typedef uint32_t u32;
+typedef uint16_t u16;
 typedef uint64_t phys_addr_t;
 
 #define BITS_PER_LONG		64

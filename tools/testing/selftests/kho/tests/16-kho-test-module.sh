@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # lib/test_kho.c across two kexecs (three kernels): 64 MiB of folios of
-# random orders, full of random bytes, are preserved by the first kernel and
-# restored and checked byte for byte (one checksum) by the second and the
-# third, each of which also checks that restoring twice and restoring what
-# was never preserved fail.
+# random orders, full of random bytes, a vmalloc'ed list of them and a 3 MiB
+# vmalloc'ed pattern (two chunks of the vmalloc format) are preserved by the
+# first kernel, and restored and checked byte for byte (one checksum) by the
+# second and the third, each of which also checks that restoring twice and
+# restoring what was never preserved fail.
 . "$(dirname "$0")/../lib.sh"
 
 mem=$((64 << 20))
