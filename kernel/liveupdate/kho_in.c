@@ -240,7 +240,13 @@ static int __init kho_in_range(phys_addr_t start, phys_addr_t size,
 		}
 		return err;
 	}
+	/*
+	 * NOINIT: the memory map is initialised for these pages like for all
+	 * others, but boot does not walk them again to mark them reserved;
+	 * each page is handed over when its owner restores it.
+	 */
 	memblock_reserve(start, size);
+	memblock_reserved_mark_noinit(start, size);
 	walk->ranges++;
 	walk->bytes += size;
 	return 0;
@@ -342,7 +348,7 @@ static struct page *kho_restore_block(phys_addr_t pa, unsigned int order,
 	if (!page || !kho_in.valid || kho_radix_remove(&kho_in.map, pa, order))
 		return NULL;
 
-	/* Reserved at boot; now an ordinary allocation of its owner. */
+	/* Kept from the buddy at boot; now an ordinary allocation of its owner. */
 	for (i = 0; i < nr; i++) {
 		__ClearPageReserved(page + i);
 		set_page_count(page + i, as_folio && i ? 0 : 1);
