@@ -97,7 +97,7 @@ static int test_kho_alloc(struct test_kho_set *set)
 		return -ENOMEM;
 	get_random_bytes(set->pattern, TEST_KHO_PATTERN_SIZE);
 
-	while (set->bytes < max_mem) {
+	while (max_mem - set->bytes >= PAGE_SIZE) {
 		order = get_random_u32_below(MAX_PAGE_ORDER + 1);
 		while ((PAGE_SIZE << order) > max_mem - set->bytes)
 			order--;

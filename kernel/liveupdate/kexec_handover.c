@@ -264,9 +264,10 @@ int kho_add_subtree(const char *name, void *blob, size_t size)
 		err = -EBUSY;
 	else if (kho_out.fdt)
 		err = kho_fdt_add_subtree(kho_out.fdt, name, virt_to_phys(blob), size);
-	mutex_unlock(&kho_out.fdt_lock);
+	/* Under the lock, so a racing removal cannot outrun the file. */
 	if (!err)
 		kho_debugfs_add_subtree(name, blob, size);
+	mutex_unlock(&kho_out.fdt_lock);
 	return err;
 }
 EXPORT_SYMBOL_GPL(kho_add_subtree);
@@ -286,11 +287,11 @@ void kho_remove_subtree(void *blob)
 		err = -EBUSY;
 	else if (kho_out.fdt)
 		err = kho_fdt_remove_subtree(kho_out.fdt, virt_to_phys(blob));
+	if (!err)
+		kho_debugfs_remove_subtree(blob);
 	mutex_unlock(&kho_out.fdt_lock);
 	if (err == -EBUSY)
 		pr_warn("cannot remove a subtree while the handover is finalized\n");
-	else if (!err)
-		kho_debugfs_remove_subtree(blob);
 }
 EXPORT_SYMBOL_GPL(kho_remove_subtree);
 

@@ -28,6 +28,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
+#include <linux/sizes.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -246,6 +247,27 @@ static void kho_debugfs_blob(const char *name, struct dentry *dir,
 	debugfs_create_blob(name, 0400, dir, wrapper);
 }
 
+/*
+ * Show a copy of an incoming subtree blob: its owner may restore and free
+ * the memory later, and the handover only claims that the blob is there.
+ * Blobs up to 1 MiB in memory this kernel maps are shown.
+ */
+static void kho_debugfs_blob_copy(const char *name, struct dentry *dir,
+				  u64 phys, u64 bytes)
+{
+	unsigned long pfn;
+	void *copy;
+
+	if (!bytes || bytes > SZ_1M || phys + bytes < phys)
+		return;
+	for (pfn = PHYS_PFN(phys); pfn <= PHYS_PFN(phys + bytes - 1); pfn++)
+		if (!pfn_valid(pfn))
+			return;
+	copy = kmemdup(phys_to_virt(phys), bytes, GFP_KERNEL);
+	if (copy)
+		kho_debugfs_blob(name, dir, copy, bytes);
+}
+
 /**
  * kho_debugfs_init_in - create /sys/kernel/debug/kho/in for a handover
  * @fdt: the checked incoming root FDT, or NULL (then nothing is created)
@@ -271,11 +293,7 @@ void kho_debugfs_init_in(const void *fdt)
 			continue;
 		memcpy(&phys, data, sizeof(phys));
 		memcpy(&bytes, size, sizeof(bytes));
-		/* Show only blobs that lie in memory this kernel maps. */
-		if (!bytes || phys + bytes < phys || !pfn_valid(PHYS_PFN(phys)) ||
-		    !pfn_valid(PHYS_PFN(phys + bytes - 1)))
-			continue;
-		kho_debugfs_blob(fdt_get_name(fdt, node, NULL), subs,
-				 phys_to_virt(phys), bytes);
+		kho_debugfs_blob_copy(fdt_get_name(fdt, node, NULL), subs, phys,
+				      bytes);
 	}
 }

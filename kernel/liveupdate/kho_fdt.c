@@ -164,8 +164,8 @@ int kho_fdt_find_subtree(const void *fdt, const char *name,
 int kho_fdt_check(const void *fdt, size_t len, phys_addr_t *map_root)
 {
 	const char *compatible;
+	int err, plen;
 	u64 root;
-	int err;
 
 	if (len < sizeof(struct fdt_header) || len > KHO_FDT_SIZE) {
 		pr_err("handover FDT size %zu is impossible\n", len);
@@ -177,9 +177,11 @@ int kho_fdt_check(const void *fdt, size_t len, phys_addr_t *map_root)
 		       err ? fdt_strerror(err) : "larger than its page");
 		return -EINVAL;
 	}
-	compatible = fdt_getprop(fdt, 0, "compatible", NULL);
+	compatible = fdt_getprop(fdt, 0, "compatible", &plen);
 	if (!compatible || fdt_node_check_compatible(fdt, 0, KHO_FDT_COMPATIBLE)) {
-		pr_err("handover FDT is '%s', not '%s'\n",
+		/* The property may lack its NUL: print no more than it holds. */
+		pr_err("handover FDT is '%.*s', not '%s'\n",
+		       compatible ? (int)strnlen(compatible, plen) : 15,
 		       compatible ?: "(no compatible)", KHO_FDT_COMPATIBLE);
 		return -EINVAL;
 	}

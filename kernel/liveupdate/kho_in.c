@@ -17,6 +17,7 @@
 
 #define pr_fmt(fmt) "KHO: " fmt
 
+#include <linux/crash_dump.h>
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/log2.h>
@@ -83,6 +84,25 @@ static bool __init kho_in_overlaps_kernel(phys_addr_t addr, u64 size)
 	return addr < __pa_symbol(_end) && __pa_symbol(_text) < addr + size;
 }
 
+/*
+ * Is all of [@addr, @addr + @size) RAM? Memory regions do not overlap, so
+ * it is when their overlaps with the range add up to its size; a range may
+ * span several regions (NUMA nodes split them).
+ */
+static bool __init kho_in_is_ram(phys_addr_t addr, u64 size)
+{
+	phys_addr_t start, end, covered = 0;
+	struct memblock_region *r;
+
+	for_each_mem_region(r) {
+		start = max(r->base, addr);
+		end = min(r->base + r->size, addr + size);
+		if (start < end)
+			covered += end - start;
+	}
+	return covered == size;
+}
+
 /* Is [@addr, @addr + @size) RAM that may hold handed-over data? */
 static int __init kho_in_check_range(const char *what, phys_addr_t addr,
 				     u64 size, bool may_hold_kernel)
@@ -92,7 +112,7 @@ static int __init kho_in_check_range(const char *what, phys_addr_t addr,
 		       (u64)addr, size);
 		return -EINVAL;
 	}
-	if (!memblock_is_region_memory(addr, size)) {
+	if (!kho_in_is_ram(addr, size)) {
 		pr_err("%s [mem %#018llx-%#018llx] is not in system RAM\n", what,
 		       (u64)addr, (u64)(addr + size - 1));
 		return -EINVAL;
@@ -114,8 +134,9 @@ static int __init kho_in_check_fdt(phys_addr_t *map_root)
 				 kho_in.fdt_len, false);
 	if (err)
 		return err;
-	if (kho_in.fdt_len > KHO_FDT_SIZE) {
-		pr_err("handover FDT size %llu is impossible\n", kho_in.fdt_len);
+	if (kho_in.fdt_len > KHO_FDT_SIZE || !PAGE_ALIGNED(kho_in.fdt_phys)) {
+		pr_err("handover FDT of %llu bytes at %#llx is impossible\n",
+		       kho_in.fdt_len, (u64)kho_in.fdt_phys);
 		return -EINVAL;
 	}
 	fdt = early_memremap(kho_in.fdt_phys, kho_in.fdt_len);
@@ -155,18 +176,25 @@ static int __init kho_in_read_scratch(struct kho_scratch *areas,
 	in = early_memremap(kho_in.scratch_phys, kho_in.scratch_len);
 	if (!in)
 		return -ENOMEM;
+	*nr = 0;
 	for (i = 0; i < n && !err; i++) {
-		areas[i] = in[i];
-		if (!PAGE_ALIGNED(areas[i].addr) || !PAGE_ALIGNED(areas[i].size)) {
+		/* Empty areas (a 0 size on the sender's command line) are skipped. */
+		if (!in[i].size)
+			continue;
+		if (!PAGE_ALIGNED(in[i].addr) || !PAGE_ALIGNED(in[i].size)) {
 			pr_err("scratch area %u is not page aligned\n", i);
 			err = -EINVAL;
 		} else {
-			err = kho_in_check_range("scratch area", areas[i].addr,
-						 areas[i].size, true);
+			err = kho_in_check_range("scratch area", in[i].addr,
+						 in[i].size, true);
+			areas[(*nr)++] = in[i];
 		}
 	}
 	early_memunmap(in, kho_in.scratch_len);
-	*nr = n;
+	if (!err && !*nr) {
+		pr_err("scratch array has no area\n");
+		err = -EINVAL;
+	}
 	return err;
 }
 
@@ -185,30 +213,57 @@ void __init kho_memblock_setup(phys_addr_t low, phys_addr_t low_size)
 	phys_addr_t map_root;
 	unsigned int i, nr = 0;
 
+	int err = 0;
+
 	if (!kho_in.fdt_phys)
 		return;
-	if (kho_in_check_fdt(&map_root) || kho_in_read_scratch(areas, &nr)) {
-		pr_err("disabling KHO revival: booting without the handover\n");
+	if (is_kdump_kernel()) {
+		pr_info("crash kernel: ignoring the handover\n");
 		return;
 	}
+	/*
+	 * Preserved pages are reserved NOINIT; with deferred memmap init their
+	 * struct pages would never be initialised. Not supported yet.
+	 */
+	if (IS_ENABLED(CONFIG_DEFERRED_STRUCT_PAGE_INIT)) {
+		pr_err("taking over a handover needs DEFERRED_STRUCT_PAGE_INIT=n\n");
+		goto refuse;
+	}
+	if (kho_in_check_fdt(&map_root) || kho_in_read_scratch(areas, &nr))
+		goto refuse;
 
-	for (i = 0; i < nr; i++)
-		memblock_mark_kho_scratch(areas[i].addr, areas[i].size);
-	if (low_size)
-		memblock_mark_kho_scratch(low, low_size);
+	for (i = 0; i < nr && !err; i++)
+		err = memblock_mark_kho_scratch(areas[i].addr, areas[i].size);
+	if (!err && low_size)
+		err = memblock_mark_kho_scratch(low, low_size);
+	if (err) {
+		pr_err("cannot mark the scratch areas (%d)\n", err);
+		for (i = 0; i < nr; i++)
+			memblock_clear_kho_scratch(areas[i].addr, areas[i].size);
+		memblock_clear_kho_scratch(low, low_size);
+		goto refuse;
+	}
 	memblock_reserve(kho_in.scratch_phys, kho_in.scratch_len);
 	memblock_set_kho_scratch_only();
 
-	kho_scratch_adopt(areas, nr);
+	if (kho_scratch_adopt(areas, nr)) {
+		memblock_clear_kho_scratch_only();
+		goto refuse;
+	}
 	kho_radix_attach(&kho_in.map, map_root);
 	kho_in.valid = true;
 	pr_info("found kexec handover data: FDT at %#llx, %u scratch areas\n",
 		(u64)kho_in.fdt_phys, nr);
+	return;
+
+refuse:
+	pr_err("disabling KHO revival: booting without the handover\n");
 }
 
 /* Walk callbacks: first check everything, then reserve. */
 struct kho_in_walk {
 	unsigned long ranges;
+	unsigned long nodes;
 	phys_addr_t bytes;
 	bool reserve;
 };
@@ -217,9 +272,15 @@ static int __init kho_in_node(phys_addr_t phys, unsigned int level, void *arg)
 {
 	struct kho_in_walk *walk = arg;
 
-	if (!walk->reserve)
+	if (!walk->reserve) {
+		/* A map with more nodes than RAM has pages loops on itself. */
+		if (++walk->nodes > memblock_phys_mem_size() >> PAGE_SHIFT) {
+			pr_err("preserved-memory map has more nodes than RAM has pages\n");
+			return -EINVAL;
+		}
 		return kho_in_check_range("preserved-memory map node", phys,
 					  KHO_RADIX_NODE_SIZE, false);
+	}
 	/* Kept: the map records what is still to be restored. */
 	memblock_reserve(phys, KHO_RADIX_NODE_SIZE);
 	return 0;
@@ -233,7 +294,7 @@ static int __init kho_in_range(phys_addr_t start, phys_addr_t size,
 
 	if (!walk->reserve) {
 		err = kho_in_check_range("preserved memory", start, size, false);
-		if (!err && kho_scratch_overlap(start, size)) {
+		if (!err && (start < SZ_1M || kho_scratch_overlap(start, size))) {
 			pr_err("preserved memory [mem %#018llx-%#018llx] lies in scratch\n",
 			       (u64)start, (u64)(start + size - 1));
 			err = -EINVAL;
@@ -271,6 +332,11 @@ int __init kho_in_reserve(void)
 	if (!kho_in.valid)
 		return 0;
 	err = kho_radix_walk(&kho_in.map, &kho_in_walk_ops, &walk);
+	/* The root FDT is used in place: it must be preserved memory. */
+	if (!err && !kho_radix_contains(&kho_in.map, kho_in.fdt_phys, 0)) {
+		pr_err("the handover FDT page is not preserved\n");
+		err = -EINVAL;
+	}
 	if (!err) {
 		walk.reserve = true;
 		err = kho_radix_walk(&kho_in.map, &kho_in_walk_ops, &walk);
@@ -388,7 +454,7 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 
 	if (!kho_in.valid)
 		return NULL;
-	order = kho_preserved_order(phys, KHO_RADIX_MAX_ORDER);
+	order = kho_preserved_order(phys, MAX_PAGE_ORDER);
 	if (order < 0)
 		return NULL;
 	page = kho_restore_block(phys, order, true);

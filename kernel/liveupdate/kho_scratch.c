@@ -286,16 +286,19 @@ int __init kho_scratch_reserve(void)
  *
  * The next kernel gets the same areas: they are known to hold nothing
  * preserved, and kho_scratch= only applies to cold boots.
+ *
+ * Return: 0, or -ENOMEM.
  */
-void __init kho_scratch_adopt(const struct kho_scratch *areas, unsigned int nr)
+int __init kho_scratch_adopt(const struct kho_scratch *areas, unsigned int nr)
 {
 	kho_scratch = memblock_alloc(sizeof(*kho_scratch) * nr, SMP_CACHE_BYTES);
 	if (!kho_scratch) {
 		pr_err("cannot keep the scratch areas for the next kexec\n");
-		return;
+		return -ENOMEM;
 	}
 	memcpy(kho_scratch, areas, sizeof(*kho_scratch) * nr);
 	kho_scratch_cnt = nr;
+	return 0;
 }
 
 /**

@@ -30,7 +30,7 @@ struct kho_scratch_request {
 int kho_scratch_parse(const char *arg, struct kho_scratch_request *req);
 int kho_scratch_reserve(void);
 void kho_scratch_release_cma(void);
-void kho_scratch_adopt(const struct kho_scratch *areas, unsigned int nr);
+int kho_scratch_adopt(const struct kho_scratch *areas, unsigned int nr);
 bool kho_scratch_overlap(phys_addr_t addr, phys_addr_t size);
 unsigned int kho_scratch_areas(const struct kho_scratch **areas);
 

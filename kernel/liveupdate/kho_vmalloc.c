@@ -165,7 +165,8 @@ void *kho_restore_vmalloc(const struct kho_vmalloc *preservation)
 	void *addr = NULL;
 	int err = 0;
 
-	if (!total || !phys || preservation->order > MAX_PAGE_ORDER)
+	if (!total || !phys || preservation->order > MAX_PAGE_ORDER ||
+	    total > totalram_pages())
 		return NULL;
 	pages = kvmalloc_array(total, sizeof(*pages), GFP_KERNEL);
 	if (!pages)
