@@ -110,6 +110,25 @@ static unsigned long *kho_radix_leaf(const struct kho_radix_map *map, u64 key,
 	return node;
 }
 
+/*
+ * The leaf that holds block (@pa, @order) and its bit there, after checking
+ * the block: ERR_PTR(-EINVAL/-ERANGE/-ENOMEM), or NULL when absent and not
+ * created.
+ */
+static unsigned long *kho_radix_find(const struct kho_radix_map *map,
+				     phys_addr_t pa, unsigned int order,
+				     bool create, unsigned int *bit)
+{
+	int err = kho_radix_check_block(pa, order);
+	u64 key;
+
+	if (err)
+		return ERR_PTR(err);
+	key = kho_radix_key(pa, order);
+	*bit = kho_radix_bit(key);
+	return kho_radix_leaf(map, key, create);
+}
+
 /**
  * kho_radix_init - create an empty map
  * @map: the map to initialise
@@ -165,19 +184,12 @@ phys_addr_t kho_radix_root_phys(const struct kho_radix_map *map)
 int kho_radix_insert(struct kho_radix_map *map, phys_addr_t pa,
 		     unsigned int order)
 {
-	unsigned long *leaf;
-	u64 key;
-	int err;
+	unsigned int bit;
+	unsigned long *leaf = kho_radix_find(map, pa, order, true, &bit);
 
-	err = kho_radix_check_block(pa, order);
-	if (err)
-		return err;
-
-	key = kho_radix_key(pa, order);
-	leaf = kho_radix_leaf(map, key, true);
 	if (IS_ERR(leaf))
 		return PTR_ERR(leaf);
-	if (test_and_set_bit(kho_radix_bit(key), leaf))
+	if (test_and_set_bit(bit, leaf))
 		return -EEXIST;
 	return 0;
 }
@@ -197,17 +209,12 @@ int kho_radix_insert(struct kho_radix_map *map, phys_addr_t pa,
 int kho_radix_remove(struct kho_radix_map *map, phys_addr_t pa,
 		     unsigned int order)
 {
-	unsigned long *leaf;
-	u64 key;
-	int err;
+	unsigned int bit;
+	unsigned long *leaf = kho_radix_find(map, pa, order, false, &bit);
 
-	err = kho_radix_check_block(pa, order);
-	if (err)
-		return err;
-
-	key = kho_radix_key(pa, order);
-	leaf = kho_radix_leaf(map, key, false);
-	if (!leaf || !test_and_clear_bit(kho_radix_bit(key), leaf))
+	if (IS_ERR(leaf))
+		return PTR_ERR(leaf);
+	if (!leaf || !test_and_clear_bit(bit, leaf))
 		return -ENOENT;
 	return 0;
 }
@@ -223,14 +230,10 @@ int kho_radix_remove(struct kho_radix_map *map, phys_addr_t pa,
 bool kho_radix_contains(const struct kho_radix_map *map, phys_addr_t pa,
 			unsigned int order)
 {
-	unsigned long *leaf;
-	u64 key;
+	unsigned int bit;
+	unsigned long *leaf = kho_radix_find(map, pa, order, false, &bit);
 
-	if (kho_radix_check_block(pa, order))
-		return false;
-	key = kho_radix_key(pa, order);
-	leaf = kho_radix_leaf(map, key, false);
-	return leaf && test_bit(kho_radix_bit(key), leaf);
+	return !IS_ERR_OR_NULL(leaf) && test_bit(bit, leaf);
 }
 
 /*
