@@ -111,6 +111,25 @@ static int test_kho_alloc(struct test_kho_set *set)
 	return 0;
 }
 
+/*
+ * Unpreserving a folio that was never preserved only warns: it must not
+ * change what is preserved (the folio can be preserved afterwards).
+ */
+static int test_kho_unpreserve_unknown(void)
+{
+	struct folio *folio = folio_alloc(GFP_KERNEL, 0);
+	int err;
+
+	if (!folio)
+		return -ENOMEM;
+	kho_unpreserve_folio(folio);
+	err = kho_preserve_folio(folio);
+	if (!err)
+		kho_unpreserve_folio(folio);
+	folio_put(folio);
+	return err;
+}
+
 /* Preserve every folio of @set and describe it in a subtree. */
 static int test_kho_preserve(struct test_kho_set *set)
 {
@@ -126,6 +145,12 @@ static int test_kho_preserve(struct test_kho_set *set)
 	/* Preserving twice is refused, and leaves the first preservation. */
 	if (kho_preserve_folio(test_kho_entry_folio(set->list[0])) != -EEXIST)
 		return -EPROTO;
+	/* Memory the next kernel boots from (here: below 1 MiB) is refused. */
+	if (kho_preserve_pages(pfn_to_page(1), 1) != -EINVAL)
+		return -EPROTO;
+	err = test_kho_unpreserve_unknown();
+	if (err)
+		return err;
 	err = kho_preserve_vmalloc(set->list, &set->list_kv);
 	if (!err)
 		err = kho_preserve_vmalloc(set->pattern, &set->pattern_kv);
