@@ -19,6 +19,9 @@ for frag in "$@"; do fragments+=("$(realpath "$frag")"); done
 
 jobs=${KHO_JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+# Paths under the project are hashed relative to it, so a clone in another
+# directory (a CI checkout) still hits the cache.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$KHO_ROOT}
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-"2024-01-01 00:00:00"}
 export KBUILD_BUILD_USER=kho KBUILD_BUILD_HOST=kho
 kmake() {
