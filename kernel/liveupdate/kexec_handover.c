@@ -22,6 +22,7 @@
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/printk.h>
+#include <linux/reboot.h>
 #include <linux/sizes.h>
 
 #include "kho_debugfs.h"
@@ -349,6 +350,22 @@ static int __init kho_out_init(void)
 	return 0;
 }
 
+/*
+ * kexec -e runs the reboot notifiers before other CPUs are stopped: take
+ * the FDT lock for good, so that no subtree edit is cut off halfway and
+ * the next kernel never sees a torn tree.
+ */
+static int kho_reboot(struct notifier_block *nb, unsigned long action,
+		      void *data)
+{
+	mutex_lock(&kho_out.fdt_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block kho_reboot_nb = {
+	.notifier_call = kho_reboot,
+};
+
 static int __init kho_init(void)
 {
 	struct kho_debugfs_out view = {
@@ -370,6 +387,7 @@ static int __init kho_init(void)
 	}
 	view.fdt = kho_out.fdt;
 	kho_debugfs_init_out(&view);
+	register_reboot_notifier(&kho_reboot_nb);
 	kho_debugfs_init_in(kho_in_fdt());
 	pr_info("ready: handover FDT at %#llx, memory map at %#llx\n",
 		(u64)virt_to_phys(kho_out.fdt),
