@@ -374,10 +374,10 @@ static int __init kho_init(void)
 	};
 	int err;
 
-	if (!kho_enable) {
-		kho_debugfs_init_in(kho_in_fdt());
+	/* What this kernel received is shown whatever kho= says. */
+	kho_debugfs_init_in(kho_in_fdt());
+	if (!kho_enable)
 		return 0;
-	}
 	kho_scratch_release_cma();
 	err = kho_out_init();
 	if (err) {
@@ -388,7 +388,6 @@ static int __init kho_init(void)
 	view.fdt = kho_out.fdt;
 	kho_debugfs_init_out(&view);
 	register_reboot_notifier(&kho_reboot_nb);
-	kho_debugfs_init_in(kho_in_fdt());
 	pr_info("ready: handover FDT at %#llx, memory map at %#llx\n",
 		(u64)virt_to_phys(kho_out.fdt),
 		(u64)kho_radix_root_phys(&kho_out.map));
