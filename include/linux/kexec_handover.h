@@ -39,6 +39,9 @@ void kho_restore_free(void *mem);
 int kho_add_subtree(const char *name, void *blob, size_t size);
 void kho_remove_subtree(void *blob);
 int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size);
+int kho_retrieve_subtree_early(const char *name, phys_addr_t *phys,
+			       size_t *size);
+bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages);
 
 void kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
 		  phys_addr_t scratch_phys, u64 scratch_len);
@@ -118,6 +121,18 @@ static inline int kho_retrieve_subtree(const char *name, phys_addr_t *phys,
 				       size_t *size)
 {
 	return -EOPNOTSUPP;
+}
+
+static inline int kho_retrieve_subtree_early(const char *name,
+					     phys_addr_t *phys, size_t *size)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline bool kho_pages_preserved(phys_addr_t phys,
+				       unsigned long nr_pages)
+{
+	return false;
 }
 
 static inline void kho_populate(phys_addr_t fdt_phys, u64 fdt_len,

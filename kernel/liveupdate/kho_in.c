@@ -6,10 +6,12 @@
  * memblock knows the RAM, so nothing is trusted or touched then. Once it
  * does, kho_memblock_setup() checks every address the previous kernel gave
  * against RAM and the kernel image, and only then adopts the scratch areas
- * and restricts memblock to them. kho_memory_init() reserves every
- * preserved block before the buddy allocator takes the rest of memory: the
- * map is walked twice, once to check it and once to reserve, so a corrupt
- * map is refused before anything is reserved.
+ * and restricts memblock to them. The map is checked once, by a full walk,
+ * before anything in the handover is used: by the first command-line
+ * handler that looks a subtree up (reserve_mem=), or at the latest by
+ * kho_memory_init(), which then reserves every preserved block before the
+ * buddy allocator takes the rest of memory. A corrupt map is refused
+ * before anything is reserved or used.
  *
  * Any refusal prints one reason and the kernel boots as after a plain
  * kexec: the preserved memory is then ordinary free memory.
@@ -46,8 +48,8 @@
  * @scratch_phys: scratch array
  * @scratch_len:  its length in bytes
  * @map:          the preserved-memory map; blocks still to be restored
- * @fdt:          the root FDT, once checked
- * @valid:        the handover passed every check and is in use
+ * @fdt:          the root FDT, once the map is checked
+ * @valid:        the handover passed every check so far and is in use
  */
 struct kho_in {
 	phys_addr_t fdt_phys;
@@ -318,6 +320,34 @@ static const struct kho_radix_walk_ops kho_in_walk_ops __initconst = {
 	.range = kho_in_range,
 };
 
+/*
+ * Walk the whole map once and check every node and block before anything
+ * in the handover is used. Until the map is reserved, memblock allocates
+ * only from scratch, so what the map names cannot have been overwritten.
+ */
+static int __init kho_in_check_map(void)
+{
+	struct kho_in_walk walk = {};
+	int err;
+
+	if (kho_in.fdt)
+		return 0;
+	err = kho_radix_walk(&kho_in.map, &kho_in_walk_ops, &walk);
+	/* The root FDT is used in place: it must be preserved memory. */
+	if (!err && !kho_radix_contains(&kho_in.map, kho_in.fdt_phys, 0)) {
+		pr_err("the handover FDT page is not preserved\n");
+		err = -EINVAL;
+	}
+	if (err) {
+		pr_err("disabling KHO revival: the preserved-memory map is corrupt\n");
+		kho_in.valid = false;
+		memblock_clear_kho_scratch_only();
+		return err;
+	}
+	kho_in.fdt = phys_to_virt(kho_in.fdt_phys);
+	return 0;
+}
+
 /**
  * kho_in_reserve - reserve every block the previous kernel preserved
  *
@@ -326,32 +356,48 @@ static const struct kho_radix_walk_ops kho_in_walk_ops __initconst = {
  */
 int __init kho_in_reserve(void)
 {
-	struct kho_in_walk walk = {};
+	struct kho_in_walk walk = { .reserve = true };
 	int err;
 
 	if (!kho_in.valid)
 		return 0;
+	err = kho_in_check_map();
+	if (err)
+		return err;
 	err = kho_radix_walk(&kho_in.map, &kho_in_walk_ops, &walk);
-	/* The root FDT is used in place: it must be preserved memory. */
-	if (!err && !kho_radix_contains(&kho_in.map, kho_in.fdt_phys, 0)) {
-		pr_err("the handover FDT page is not preserved\n");
-		err = -EINVAL;
-	}
-	if (!err) {
-		walk.reserve = true;
-		err = kho_radix_walk(&kho_in.map, &kho_in_walk_ops, &walk);
-	}
 	memblock_clear_kho_scratch_only();
 	if (err) {
-		pr_err("disabling KHO revival: the preserved-memory map is corrupt\n");
+		pr_err("disabling KHO revival: cannot reserve the preserved memory (%d)\n",
+		       err);
 		kho_in.valid = false;
+		kho_in.fdt = NULL;
 		return err;
 	}
-	/* The FDT page is one of the preserved blocks, now safe to map. */
-	kho_in.fdt = phys_to_virt(kho_in.fdt_phys);
 	pr_info("reserved %lu preserved ranges, %llu KiB\n", walk.ranges,
 		(u64)walk.bytes >> 10);
 	return 0;
+}
+
+/**
+ * kho_retrieve_subtree_early - kho_retrieve_subtree() for boot code that
+ *                              runs before the preserved memory is reserved
+ * @name: subtree name given to kho_add_subtree() before kexec
+ * @phys: set to the blob's physical address
+ * @size: set to its size; may be NULL
+ *
+ * For command-line handlers and other code between setup_arch() and
+ * mm_core_init(). The map is checked first; if it is corrupt the handover
+ * is dropped and nothing is found. Until the preserved memory is reserved,
+ * nothing the caller finds may be freed or given to an allocator.
+ *
+ * Return: as kho_retrieve_subtree().
+ */
+int __init kho_retrieve_subtree_early(const char *name, phys_addr_t *phys,
+				      size_t *size)
+{
+	if (!kho_in.valid || kho_in_check_map())
+		return -ENOENT;
+	return kho_retrieve_subtree(name, phys, size);
 }
 
 /**
@@ -509,6 +555,25 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 	return pfn_to_page(pfn);
 }
 EXPORT_SYMBOL_GPL(kho_restore_pages);
+
+/**
+ * kho_pages_preserved - is a page range handed over and not yet restored?
+ * @phys:     physical address of the first page
+ * @nr_pages: number of pages, as given to kho_preserve_pages()
+ *
+ * Lets an owner check what another kernel described before it relies on
+ * it. Valid from kho_retrieve_subtree_early() on.
+ *
+ * Return: true when the previous kernel preserved the whole range with
+ * kho_preserve_pages() and nobody restored any of it yet.
+ */
+bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages)
+{
+	unsigned long pfn = PHYS_PFN(phys);
+
+	return kho_in_fdt() && nr_pages && PAGE_ALIGNED(phys) &&
+	       kho_restore_pfns(pfn, pfn + nr_pages, false);
+}
 
 /**
  * kho_restore_free - free memory the previous kernel preserved with
