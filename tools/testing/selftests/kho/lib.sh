@@ -91,3 +91,17 @@ check_refusal() {
 	expect_count "$log" 'test_kho: restore succeeded' 1 "test_kho data survives the valid hop" || rc=1
 	return $rc
 }
+
+# The reserve_mem regions of the reserve_mem tests: ramoops (with pmsg) in
+# "oops" and the ftrace boot_map instance in "trace".
+KT_RESERVE_MEM_ARGS="reserve_mem=1M:4096:oops ramoops.mem_name=oops ramoops.pmsg_size=0x10000 reserve_mem=2M:4096:trace trace_instance=boot_map@trace"
+
+# kt_region_addrs LOG: one line per kernel, "<oops address> <trace address>"
+# as ramoops and ftrace reported them.
+kt_region_addrs() {
+	awk '/Linux version 6\./ { if (n++) print oops, trace; oops = "-"; trace = "-" }
+	     /ramoops: using 0x[0-9a-f]+@/ { sub(/.*@/, ""); sub(/,.*/, ""); oops = $0 }
+	     /Tracing: mapped boot instance boot_map at physical memory/ {
+		sub(/.*physical memory /, ""); sub(/ .*/, ""); trace = $0 }
+	     END { if (n) print oops, trace }' "$1"
+}
