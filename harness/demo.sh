@@ -43,13 +43,15 @@ say "Kexec HandOver demo: a live update of Linux $(cat "$KHO_BUILD/src/linux-6.1
 echo "   A host kernel boots in QEMU with kho=on and preserves 64 MiB of data"
 echo "   (lib/test_kho.c: folios of random orders full of random bytes). It"
 echo "   then kexecs into a new kernel, which takes the handover over and checks"
-echo "   every byte. Full serial log: $log"
+echo "   every byte. A pstore message written before the update, kept in a"
+echo "   reserve_mem region, is read back after it. Full serial log: $log"
+pstore_args="reserve_mem=1M:4096:oops ramoops.mem_name=oops ramoops.pmsg_size=0x10000"
 KHO_ACCEL=${KHO_ACCEL:-$("$kt/run-qemu.sh" -P -k "$kernel")}
 export KHO_ACCEL
 echo "   QEMU accelerator: $KHO_ACCEL"
 
 "$kt/run-qemu.sh" -k "$kernel" -s "$kt/scenarios/demo.sh" -l "$log" -t 300 -e \
-	-m 1024 -a "kho=on test_kho.max_mem=$mem kt.generation=1" 2>&1 |
+	-m 1024 -a "kho=on test_kho.max_mem=$mem kt.generation=1 $pstore_args" 2>&1 |
 	transcript || true
 
 say "Verdict"
@@ -59,12 +61,16 @@ if [ "$(wc -l < "$marks")" = 2 ]; then
 fi
 out_sha=$(sed -n 's/^KT: out\/fdt sha256: //p' "$log")
 in_sha=$(sed -n 's/^KT: in\/fdt sha256: *//p' "$log")
+pmsg_out=$(sed -n 's/^KT: wrote to \/dev\/pmsg0: //p' "$log")
+pmsg_in=$(sed -n 's/^KT: \/sys\/fs\/pstore\/pmsg-ramoops-0: //p' "$log")
 if grep -q "test_kho: restore succeeded: .* $((mem >> 10)) KiB" "$log" &&
 	grep -q 'KHO: found kexec handover data' "$log" &&
 	[ -n "$out_sha" ] && [ "$out_sha" = "$in_sha" ] &&
+	[ -n "$pmsg_out" ] && [ "$pmsg_out" = "$pmsg_in" ] &&
 	! grep -qE '(WARNING|BUG): |Oops' "$log"; then
 	echo "   PASS: the new kernel received the handover FDT unchanged, reserved the"
 	echo "   preserved memory before anything could reuse it, and got all 64 MiB back."
+	echo "   The pstore message came back from the same physical address."
 else
 	echo "   FAIL: the live update did not carry the data over; see $log"
 	exit 1

@@ -26,6 +26,14 @@ case $(kt_stage) in
 	dmesg | grep 'test_kho: preserved' | sed 's/^\[[^]]*\] //' | kt_show
 	kt_log "Subtrees registered: $(ls "$d/out/sub_fdts" | tr '\n' ' ')"
 
+	kt_section "A pstore message, kept in reserve_mem region 'oops'"
+	mount -t pstore pstore /sys/fs/pstore
+	msg="pstore message from generation 1, written at $(date -u +%T)"
+	echo "$msg" > /dev/pmsg0 && kt_log "wrote to /dev/pmsg0: $msg"
+	dmesg | grep 'ramoops: using' | sed 's/^\[[^]]*\] //' | kt_show
+	kt_log "The region is handed over in subtree 'memblock':"
+	dtc -q -I dtb -O dts "$d/out/sub_fdts/memblock" | kt_show
+
 	kt_section "The live handover FDT (dtc -I dtb -O dts $d/out/fdt)"
 	dtc -q -I dtb -O dts "$d/out/fdt" | kt_show
 	kt_log "(values are little-endian u64s; dtc prints them as big-endian cells)"
@@ -45,5 +53,10 @@ case $(kt_stage) in
 
 	kt_section "Preserved data, restored and checked byte for byte"
 	dmesg | grep 'test_kho: restore' | sed 's/^\[\([^]]*\)\] /at \1 s: /' | kt_show
+
+	kt_section "The pstore message, read back after the live update"
+	dmesg | grep -E "reserve_mem: 'oops'|ramoops: using" | sed 's/^\[[^]]*\] //' | kt_show
+	mount -t pstore pstore /sys/fs/pstore
+	kt_log "/sys/fs/pstore/pmsg-ramoops-0: $(tr -d '\0' < /sys/fs/pstore/pmsg-ramoops-0 2>/dev/null)"
 	;;
 esac
