@@ -135,21 +135,22 @@ static ssize_t kho_debugfs_corrupt_write(struct file *file,
 					 size_t count, loff_t *ppos)
 {
 	const struct kho_debugfs_out *out = &kho_debugfs_out;
-	char what[16];
+	char buf[64], *what;
 	int err;
 
-	if (count >= sizeof(what))
+	if (count >= sizeof(buf))
 		return -EINVAL;
-	if (copy_from_user(what, ubuf, count))
+	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
-	what[count] = '\0';
+	buf[count] = '\0';
+	what = strim(buf);
 
 	mutex_lock(out->lock);
 	err = kho_fdt_corrupt(out->fdt, what);
 	mutex_unlock(out->lock);
 	if (err)
 		return err;
-	pr_warn("handover deliberately corrupted (%s) through debugfs\n", strim(what));
+	pr_warn("handover deliberately corrupted (%s) through debugfs\n", what);
 	return count;
 }
 

@@ -17,6 +17,7 @@
 
 #include <linux/kho/abi/kexec_handover.h>
 #include <linux/libfdt.h>
+#include <linux/io.h>
 #include <linux/printk.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -195,12 +196,39 @@ int kho_fdt_check(const void *fdt, size_t len, phys_addr_t *map_root)
 }
 
 #ifdef CONFIG_KEXEC_HANDOVER_FAULT_INJECTION
+/*
+ * Give subtree @name's own root compatible a foreign version: its last
+ * character becomes '9' ("memblock-v1" turns into "memblock-v9"). The
+ * blob must be an FDT; its length does not change.
+ */
+static int kho_fdt_corrupt_subtree(const void *fdt, const char *name)
+{
+	phys_addr_t data;
+	char *compatible;
+	void *blob;
+	u64 size;
+	int len;
+
+	if (kho_fdt_find_subtree(fdt, name, &data, &size))
+		return -EINVAL;
+	blob = phys_to_virt(data);
+	if (size < sizeof(struct fdt_header) || fdt_check_header(blob))
+		return -EINVAL;
+	compatible = fdt_getprop_w(blob, 0, "compatible", &len);
+	if (!compatible || len < 2)
+		return -EINVAL;
+	compatible[len - 2] = '9';
+	return 0;
+}
+
 /**
- * kho_fdt_corrupt - damage the root FDT on purpose, for tests
+ * kho_fdt_corrupt - damage the handover on purpose, for tests
  * @fdt:  the root FDT
- * @what: "compatible" (a foreign version) or "map" (map root beyond RAM)
+ * @what: "compatible" (a foreign root version), "map" (map root beyond
+ *        RAM) or "sub:NAME" (a foreign version of subtree NAME)
  *
- * Return: 0, -EINVAL for an unknown @what, -ENOMEM if libfdt fails.
+ * Return: 0, -EINVAL for an unknown @what or subtree, -ENOMEM if libfdt
+ * fails.
  */
 int kho_fdt_corrupt(void *fdt, const char *what)
 {
@@ -208,6 +236,8 @@ int kho_fdt_corrupt(void *fdt, const char *what)
 	u64 nowhere = 1ULL << 50;
 	int err;
 
+	if (str_has_prefix(what, "sub:"))
+		return kho_fdt_corrupt_subtree(fdt, what + strlen("sub:"));
 	if (fdt_open_into(fdt, fdt, KHO_FDT_SIZE))
 		return -ENOMEM;
 	if (sysfs_streq(what, "compatible"))
