@@ -201,7 +201,7 @@ static const char *test_kho_restore(struct test_kho_set *set)
 	void *fdt;
 
 	if (kho_retrieve_subtree(TEST_KHO_SUBTREE, &phys, NULL))
-		return "no test_kho subtree in the handover";
+		return "the test_kho subtree is malformed";
 	fdt = phys_to_virt(phys);
 	if (fdt_check_header(fdt) ||
 	    fdt_node_check_compatible(fdt, 0, TEST_KHO_COMPATIBLE))
@@ -248,19 +248,36 @@ static const char *test_kho_restore(struct test_kho_set *set)
 	return NULL;
 }
 
+/*
+ * Did the previous kernel run this test? A handover from a kernel that did
+ * not (a mainline kernel, say) is no failure: a new set is started.
+ */
+static bool __init test_kho_handed_over(void)
+{
+	phys_addr_t phys;
+
+	if (!is_kho_boot())
+		return false;
+	if (kho_retrieve_subtree(TEST_KHO_SUBTREE, &phys, NULL) != -ENOENT)
+		return true;
+	pr_info("the previous kernel handed no test_kho data over\n");
+	return false;
+}
+
 static int __init test_kho_init(void)
 {
+	bool handed_over = test_kho_handed_over();
 	const char *failure;
 	int err;
 
-	if (!kho_is_enabled() && !is_kho_boot())
+	if (!kho_is_enabled() && !handed_over)
 		return 0;
 
-	if (is_kho_boot() && !restore) {
+	if (handed_over && !restore) {
 		pr_info("leaving the handed-over folios unrestored\n");
 		return 0;
 	}
-	if (is_kho_boot()) {
+	if (handed_over) {
 		failure = test_kho_restore(&test_kho);
 		if (failure) {
 			pr_err("restore FAILED: %s\n", failure);
