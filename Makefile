@@ -7,6 +7,8 @@
 #   make check     build what is needed and run every test (TAP, then
 #                  "N passed, N failed")
 #   make demo      boot the kernel in QEMU and live-update it with kexec
+#   make peer      fetch and build the newest Debian linux-source-7.X as the
+#                  mainline kernel to hand over to and from (build/obj/peer)
 #
 # Everything generated lives in build/.
 
@@ -16,6 +18,7 @@ PRISTINE    := $(BUILD)/src/linux-6.12
 TREE        := $(BUILD)/linux
 OUT         := $(BUILD)/obj/ours
 BZIMAGE     := $(OUT)/arch/x86/boot/bzImage
+PEER_BZIMAGE := $(BUILD)/obj/peer/arch/x86/boot/bzImage
 KHO_SERIES  ?= $(CURDIR)/patches/series
 CONFIGS     := $(CURDIR)/harness/kho.config
 SELFTESTS   := $(CURDIR)/tools/testing/selftests/kho
@@ -23,7 +26,7 @@ SELFTESTS   := $(CURDIR)/tools/testing/selftests/kho
 export KHO_ROOT := $(CURDIR)
 export KHO_BUILD := $(BUILD)
 
-.PHONY: all kernel deps source assemble check demo clean distclean
+.PHONY: all kernel deps source assemble check demo peer clean distclean
 
 all: kernel
 
@@ -41,9 +44,15 @@ kernel: assemble
 
 # A build that fails is reported as a failed test, so that the run still
 # ends with its summary line.
+# The interop tests need the mainline peer too: when it cannot be built,
+# they fail (naming the reason) and the other tests still run.
 check:
 	@if $(MAKE) --no-print-directory kernel; then \
-		KHO_KERNEL=$(BZIMAGE) $(SELFTESTS)/run-tests.sh $(TESTS); \
+		peer=$(PEER_BZIMAGE); \
+		$(MAKE) --no-print-directory peer || { peer=; \
+			echo "error: the mainline peer kernel could not be built; interop tests will fail"; }; \
+		KHO_KERNEL=$(BZIMAGE) KHO_PEER_KERNEL=$$peer \
+			$(SELFTESTS)/run-tests.sh $(TESTS); \
 	else \
 		printf 'TAP version 13\n1..1\nnot ok 1 - build (make kernel failed, see above)\n'; \
 		echo "0 passed, 1 failed"; \
@@ -52,6 +61,9 @@ check:
 
 demo: kernel
 	@KHO_KERNEL=$(BZIMAGE) harness/demo.sh
+
+peer: deps
+	@harness/peer.sh
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/test-logs $(BUILD)/tools
