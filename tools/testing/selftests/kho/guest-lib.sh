@@ -48,16 +48,18 @@ kt_pack_rootfs() {
 # Load /kernel with kexec_file_load (kexec -s), the same initramfs, the
 # current command line with kt.stage incremented plus EXTRA ARGS, and jump.
 # With kt.loader=classic on the command line, kexec_load (kexec -l) is
-# used instead.
+# used instead. kt.kernel-N=NAME makes stage N boot /kernel.NAME instead
+# (an image the test packed into the initramfs, such as the peer kernel).
 kt_kexec() {
-	local extra=$1 drop=$2 next cmdline rc mode=-s
+	local extra=$1 drop=$2 next cmdline rc mode=-s image=/kernel name
 	next=$(($(kt_stage) + 1))
+	name=$(kt_param "kernel-$next") && image=/kernel.$name
 	cmdline="$(kt_cmdline_without "$drop") kt.stage=$next $extra"
 	kt_pack_rootfs /tmp/next-initrd.cpio
 	[ "$(kt_param loader)" = classic ] && mode=
-	kt_log "kexec $mode -l /kernel (initramfs $(wc -c < /tmp/next-initrd.cpio) bytes)"
+	kt_log "kexec $mode -l $image (initramfs $(wc -c < /tmp/next-initrd.cpio) bytes)"
 	kt_log "next cmdline: $cmdline"
-	kexec $mode -l /kernel --initrd=/tmp/next-initrd.cpio --append="$cmdline"
+	kexec $mode -l "$image" --initrd=/tmp/next-initrd.cpio --append="$cmdline"
 	rc=$?
 	if [ $rc -ne 0 ]; then
 		kt_log "FAIL: kexec load failed with exit code $rc"

@@ -94,7 +94,8 @@ check_refusal() {
 
 # The reserve_mem regions of the reserve_mem tests: ramoops (with pmsg) in
 # "oops" and the ftrace boot_map instance in "trace".
-KT_RESERVE_MEM_ARGS="reserve_mem=1M:4096:oops ramoops.mem_name=oops ramoops.pmsg_size=0x10000 reserve_mem=2M:4096:trace trace_instance=boot_map@trace"
+KT_PSTORE_ARGS="reserve_mem=1M:4096:oops ramoops.mem_name=oops ramoops.pmsg_size=0x10000"
+KT_RESERVE_MEM_ARGS="$KT_PSTORE_ARGS reserve_mem=2M:4096:trace trace_instance=boot_map@trace"
 
 # kt_region_addrs LOG: one line per kernel, "<oops address> <trace address>"
 # as ramoops and ftrace reported them.
@@ -104,4 +105,59 @@ kt_region_addrs() {
 	     /Tracing: mapped boot instance boot_map at physical memory/ {
 		sub(/.*physical memory /, ""); sub(/ .*/, ""); trace = $0 }
 	     END { if (n) print oops, trace }' "$1"
+}
+
+# kt_same_region LOG N: ramoops reported the same region in each of the N
+# kernels of LOG.
+kt_same_region() {
+	local addrs
+	addrs=$(sed -n 's/.*ramoops: using \(0x[0-9a-f]*@0x[0-9a-f]*\),.*/\1/p' "$1")
+	echo "  pstore region in each kernel (size@address): $(echo $addrs)"
+	if [ "$(echo "$addrs" | grep -c .)" = "$2" ] && [ "$(echo "$addrs" | sort -u | wc -l)" = 1 ]; then
+		echo "  ok: the pstore region is at the same address in all $2 kernels"
+	else
+		echo "  the pstore region was not at one address in all $2 kernels"
+		return 1
+	fi
+}
+
+# The mainline peer kernel (harness/peer.sh): KHO_PEER_KERNEL is its
+# bzImage. Interop tests cannot run without it and fail.
+need_peer() {
+	[ -n "${KHO_PEER_KERNEL:-}" ] && [ -f "$KHO_PEER_KERNEL" ] ||
+		fail "peer kernel not found (KHO_PEER_KERNEL='${KHO_PEER_KERNEL:-}'); run make peer"
+	cat "$(dirname "$KHO_PEER_KERNEL")/../../../.kho-peer" 2>/dev/null ||
+		echo "peer: $KHO_PEER_KERNEL"
+}
+
+# kt_boot_chain NAME "KERNELS" "ARGS" [run-qemu.sh options]: boot a chain
+# of kexecs through the kernels named, "ours" or "peer" (for example "ours
+# peer ours"), running scenarios/interop.sh with command line ARGS. The
+# first kernel boots; each later one is packed into the initramfs and picked
+# by kt.kernel-N. Logs to $KHO_LOGDIR/NAME.log and prints that path.
+kt_boot_chain() {
+	local name=$1 kernels=$2 append="$3 kt.stages=0" stage=0 k image
+	local first= files=()
+	shift 3
+	need_kernel >&2
+	need_peer >&2
+	for k in $kernels; do
+		stage=$((stage + 1))
+		case $k in
+		ours) image=$KHO_KERNEL ;;
+		peer) image=$KHO_PEER_KERNEL ;;
+		*) fail "unknown kernel '$k'" ;;
+		esac
+		if [ -z "$first" ]; then
+			first=$image
+		else
+			files+=(-f "$image:/kernel.$k")
+			append+=" kt.kernel-$stage=$k"
+		fi
+	done
+	append=${append/kt.stages=0/kt.stages=$stage}
+	echo "$KHO_LOGDIR/$name.log"
+	"$KT_DIR/run-qemu.sh" -k "$first" -s "$KT_DIR/scenarios/interop.sh" \
+		-l "$KHO_LOGDIR/$name.log" -t "${KHO_TIMEOUT:-240}" "${files[@]}" \
+		-a "$append" "$@" >&2
 }

@@ -12,6 +12,7 @@
 #   -c N       CPU count (default 2)
 #   -n N       NUMA nodes (default 1); memory and CPUs are split evenly
 #   -t SECS    timeout (default 300); on expiry QEMU is killed, exit 124
+#   -f H:G     also pack host file H into the initramfs as G (repeatable)
 #   -e         echo the console to stdout while it runs
 #   -P         only probe: print the accelerator that would be used, exit
 #
@@ -22,7 +23,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 kernel= initrd= scenario= log= append= echo_console=0
 mem=512 cpus=2 nodes=1 timeout=300 probe_only=0
-while getopts "k:i:s:l:a:m:c:n:t:eP" opt; do
+files=()
+while getopts "k:i:s:l:a:m:c:n:t:f:eP" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -33,13 +35,14 @@ while getopts "k:i:s:l:a:m:c:n:t:eP" opt; do
 	c) cpus=$OPTARG ;;
 	n) nodes=$OPTARG ;;
 	t) timeout=$OPTARG ;;
+	f) files+=(-f "$OPTARG") ;;
 	e) echo_console=1 ;;
 	P) probe_only=1 ;;
 	*) exit 2 ;;
 	esac
 done
 [ -f "$kernel" ] && { [ -n "$log" ] || [ $probe_only = 1 ]; } ||
-	{ sed -n '4,21p' "$0" >&2; exit 2; }
+	{ sed -n '4,22p' "$0" >&2; exit 2; }
 qemu=$(command -v qemu-system-x86_64) ||
 	{ echo "error: qemu-system-x86_64 not found (run harness/deps.sh)" >&2; exit 1; }
 
@@ -72,7 +75,8 @@ esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if [ -z "$initrd" ]; then
-	"$here/mkinitramfs.sh" -k "$kernel" -s "${scenario:-/dev/null}" -o "$tmp/initrd.cpio"
+	"$here/mkinitramfs.sh" -k "$kernel" -s "${scenario:-/dev/null}" \
+		"${files[@]}" -o "$tmp/initrd.cpio"
 	initrd=$tmp/initrd.cpio
 fi
 
