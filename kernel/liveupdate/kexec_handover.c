@@ -376,21 +376,24 @@ static int __init kho_init(void)
 
 	/* What this kernel received is shown whatever kho= says. */
 	kho_debugfs_init_in(kho_in_fdt());
-	if (!kho_enable)
-		return 0;
-	kho_scratch_release_cma();
-	err = kho_out_init();
-	if (err) {
-		pr_err("disabling KHO: cannot set up the handover (%d)\n", err);
-		kho_enable = false;
-		return 0;
+	if (kho_enable) {
+		kho_scratch_release_cma();
+		err = kho_out_init();
+		if (err) {
+			pr_err("disabling KHO: cannot set up the handover (%d)\n", err);
+			kho_enable = false;
+		}
 	}
-	view.fdt = kho_out.fdt;
-	kho_debugfs_init_out(&view);
-	register_reboot_notifier(&kho_reboot_nb);
-	pr_info("ready: handover FDT at %#llx, memory map at %#llx\n",
-		(u64)virt_to_phys(kho_out.fdt),
-		(u64)kho_radix_root_phys(&kho_out.map));
+	if (kho_enable) {
+		view.fdt = kho_out.fdt;
+		kho_debugfs_init_out(&view);
+		register_reboot_notifier(&kho_reboot_nb);
+		pr_info("ready: handover FDT at %#llx, memory map at %#llx\n",
+			(u64)virt_to_phys(kho_out.fdt),
+			(u64)kho_radix_root_phys(&kho_out.map));
+	}
+	/* Its subtree goes in once debugfs can show it. */
+	kho_metadata_init(kho_enable);
 	return 0;
 }
 fs_initcall(kho_init);

@@ -3,8 +3,11 @@
 #ifndef _KERNEL_LIVEUPDATE_KHO_INTERNAL_H
 #define _KERNEL_LIVEUPDATE_KHO_INTERNAL_H
 
+#include <linux/types.h>
+
 void *kho_out_fdt(void);
 const void *kho_in_fdt(void);
 int kho_in_reserve(void);
+void kho_metadata_init(bool hand_over);
 
 #endif /* _KERNEL_LIVEUPDATE_KHO_INTERNAL_H */

@@ -24,6 +24,7 @@ if grep -q 'KHO: disabling KHO revival' "$log"; then
 fi
 expect_count "$log" 'KHO: found kexec handover data\.$' 1 "the peer accepted the handover" || rc=1
 expect "$log" "Revived memory reservation 'oops' from KHO" "the peer took the pstore region over" || rc=1
+expect "$log" 'KHO: exec from: 6\.12\.[0-9]+ \(count 1\)$' "the peer read our kexec-metadata" || rc=1
 expect "$log" 'test_kho: KHO restore succeeded' "the peer's KHO test restored and checked our folios" || rc=1
 expect "$log" "^KT: pstore pmsg: KTPMSG $token\$" "the peer read the pmsg line from pstore" || rc=1
 expect_count "$log" '(test_kho|test_kho_v1): .*(FAILED|failed)' 0 "no KHO test reports a failure" || rc=1
