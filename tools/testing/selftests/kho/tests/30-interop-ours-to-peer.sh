@@ -19,7 +19,8 @@ expect "$log" 'test_kho_v1: preserved [0-9]+ folios, 8192 KiB$' "we handed over 
 expect "$log" "^KT: pmsg written: KTPMSG $token\$" "we wrote to /dev/pmsg0" || rc=1
 if grep -q 'KHO: disabling KHO revival' "$log"; then
 	echo "  the peer refused the handover:"
-	grep -E 'KHO: ' "$log" | sed -n '/Linux version 7\./,$p;/KHO: /p' | sed 's/^/    /' | tail -n 20
+	sed -n '/Linux version 7\./,$p' "$log" | grep -E 'KHO|memblock|reserve' |
+		sed 's/^/    /' | head -n 20
 	rc=1
 fi
 expect_count "$log" 'KHO: found kexec handover data\.$' 1 "the peer accepted the handover" || rc=1
