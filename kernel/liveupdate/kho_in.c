@@ -223,14 +223,6 @@ void __init kho_memblock_setup(phys_addr_t low, phys_addr_t low_size)
 		pr_info("crash kernel: ignoring the handover\n");
 		return;
 	}
-	/*
-	 * Preserved pages are reserved NOINIT; with deferred memmap init their
-	 * struct pages would never be initialised. Not supported yet.
-	 */
-	if (IS_ENABLED(CONFIG_DEFERRED_STRUCT_PAGE_INIT)) {
-		pr_err("taking over a handover needs DEFERRED_STRUCT_PAGE_INIT=n\n");
-		goto refuse;
-	}
 	if (kho_in_check_fdt(&map_root) || kho_in_read_scratch(areas, &nr))
 		goto refuse;
 
@@ -288,6 +280,23 @@ static int __init kho_in_node(phys_addr_t phys, unsigned int level, void *arg)
 	return 0;
 }
 
+/*
+ * Preserved memory is reserved NOINIT, and deferred struct page init only
+ * covers free memory: initialise the struct pages of preserved memory
+ * that lies beyond what was initialised early. A run of blocks may cross
+ * into another node, so each page's node is looked up (memblock caches
+ * the last region, so this stays cheap).
+ */
+static void __init kho_in_init_pages(phys_addr_t start, phys_addr_t size)
+{
+	unsigned long pfn = PHYS_PFN(start), end = PHYS_PFN(start + size);
+
+	if (!IS_ENABLED(CONFIG_DEFERRED_STRUCT_PAGE_INIT))
+		return;
+	for (; pfn < end; pfn++)
+		init_deferred_page(pfn, early_pfn_to_nid(pfn));
+}
+
 static int __init kho_in_range(phys_addr_t start, phys_addr_t size,
 			       unsigned int order, void *arg)
 {
@@ -310,6 +319,7 @@ static int __init kho_in_range(phys_addr_t start, phys_addr_t size,
 	 */
 	memblock_reserve(start, size);
 	memblock_reserved_mark_noinit(start, size);
+	kho_in_init_pages(start, size);
 	walk->ranges++;
 	walk->bytes += size;
 	return 0;
