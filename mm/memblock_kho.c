@@ -123,7 +123,8 @@ static const void *__init reserve_mem_kho_incoming(void)
  * Called by reserve_mem= before it allocates. The previous kernel's region
  * is reused only when its name, size and alignment agree and its pages
  * were preserved; any disagreement is reported and the caller allocates a
- * new region, which lies in scratch memory and so never on the old range.
+ * new region, which is never the old range: that one stays reserved until
+ * it is freed after boot.
  *
  * Return: true when @start holds the old, untouched region.
  */
@@ -165,6 +166,33 @@ bool __init reserve_mem_kho_revive(const char *name, phys_addr_t size,
 	pr_info("'%s' taken over from the previous kernel at [mem %#018llx-%#018llx]\n",
 		name, old_start, old_start + old_size - 1);
 	return true;
+}
+
+/**
+ * reserve_mem_kho_alloc - place a new region where it can be handed on
+ * @name:  the region's name
+ * @size:  its size
+ * @align: its alignment
+ *
+ * After a handover, a region that was not taken back would otherwise be
+ * allocated in scratch memory, which the next kernel boots from, so it
+ * could not be handed over in turn. Place it outside scratch instead.
+ *
+ * Return: its start, or 0 (not a handover boot, or no room outside
+ * scratch: the caller allocates as usual).
+ */
+phys_addr_t __init reserve_mem_kho_alloc(const char *name, phys_addr_t size,
+					 phys_addr_t align)
+{
+	phys_addr_t start;
+
+	if (!is_kho_boot())
+		return 0;
+	start = kho_memblock_alloc_preservable(size, align);
+	if (!start && is_kho_boot())
+		pr_warn("no room for '%s' outside scratch memory; it will not be handed over\n",
+			name);
+	return start;
 }
 
 /* Is the handed-over region @name at @start what reserve_mem= now holds? */
@@ -247,9 +275,9 @@ static void __init reserve_mem_kho_unpreserve(const void *fdt)
 
 /*
  * Preserve one region and list it in @arg, the outgoing FDT. A region
- * that cannot be preserved (one allocated in scratch memory while this
- * kernel took over a handover) is left out with a warning: the next
- * kernel then allocates it anew.
+ * that cannot be preserved (one that found no room outside scratch
+ * memory while this kernel took over a handover) is left out with a
+ * warning: the next kernel then allocates it anew.
  */
 static int __init reserve_mem_kho_describe(const char *name, phys_addr_t start,
 					   phys_addr_t size, void *arg)

@@ -16,12 +16,21 @@ int reserve_mem_for_each(reserve_mem_fn fn, void *arg);
 #ifdef CONFIG_KEXEC_HANDOVER
 bool reserve_mem_kho_revive(const char *name, phys_addr_t size,
 			    phys_addr_t align, phys_addr_t *start);
+phys_addr_t reserve_mem_kho_alloc(const char *name, phys_addr_t size,
+				  phys_addr_t align);
 #else
 static inline bool reserve_mem_kho_revive(const char *name, phys_addr_t size,
 					  phys_addr_t align,
 					  phys_addr_t *start)
 {
 	return false;
+}
+
+static inline phys_addr_t reserve_mem_kho_alloc(const char *name,
+						phys_addr_t size,
+						phys_addr_t align)
+{
+	return 0;
 }
 #endif
 

@@ -42,6 +42,8 @@ int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size);
 int kho_retrieve_subtree_early(const char *name, phys_addr_t *phys,
 			       size_t *size);
 bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages);
+phys_addr_t kho_memblock_alloc_preservable(phys_addr_t size,
+					   phys_addr_t align);
 
 void kho_populate(phys_addr_t fdt_phys, u64 fdt_len,
 		  phys_addr_t scratch_phys, u64 scratch_len);
@@ -133,6 +135,12 @@ static inline bool kho_pages_preserved(phys_addr_t phys,
 				       unsigned long nr_pages)
 {
 	return false;
+}
+
+static inline phys_addr_t kho_memblock_alloc_preservable(phys_addr_t size,
+							 phys_addr_t align)
+{
+	return 0;
 }
 
 static inline void kho_populate(phys_addr_t fdt_phys, u64 fdt_len,

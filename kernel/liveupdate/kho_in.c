@@ -50,6 +50,7 @@
  * @map:          the preserved-memory map; blocks still to be restored
  * @fdt:          the root FDT, once the map is checked
  * @valid:        the handover passed every check so far and is in use
+ * @reserved:     the preserved memory is reserved
  */
 struct kho_in {
 	phys_addr_t fdt_phys;
@@ -59,6 +60,7 @@ struct kho_in {
 	struct kho_radix_map map;
 	const void *fdt;
 	bool valid;
+	bool reserved;
 };
 
 static struct kho_in kho_in;
@@ -361,6 +363,9 @@ static int __init kho_in_check_map(void)
 /**
  * kho_in_reserve - reserve every block the previous kernel preserved
  *
+ * Runs once, at the latest from kho_memory_init(); from then on memblock
+ * may allocate outside scratch again.
+ *
  * Return: 0, or -EINVAL when the map is corrupt (nothing is reserved then,
  * and the handover is dropped).
  */
@@ -369,7 +374,7 @@ int __init kho_in_reserve(void)
 	struct kho_in_walk walk = { .reserve = true };
 	int err;
 
-	if (!kho_in.valid)
+	if (!kho_in.valid || kho_in.reserved)
 		return 0;
 	err = kho_in_check_map();
 	if (err)
@@ -383,9 +388,31 @@ int __init kho_in_reserve(void)
 		kho_in.fdt = NULL;
 		return err;
 	}
+	kho_in.reserved = true;
 	pr_info("reserved %lu preserved ranges, %llu KiB\n", walk.ranges,
 		(u64)walk.bytes >> 10);
 	return 0;
+}
+
+/**
+ * kho_memblock_alloc_preservable - boot memory that can be handed on
+ * @size:  bytes
+ * @align: alignment
+ *
+ * For boot code between setup_arch() and mm_core_init() (reserve_mem=):
+ * after a handover, memblock allocates only from scratch at that point,
+ * and memory in scratch cannot be preserved for the next kernel. This
+ * reserves the preserved memory first, then allocates outside scratch.
+ *
+ * Return: the physical address; 0 when this is not a handover boot, or
+ * there is no room outside scratch (the caller then allocates as usual).
+ */
+phys_addr_t __init kho_memblock_alloc_preservable(phys_addr_t size,
+						  phys_addr_t align)
+{
+	if (!kho_in.valid || kho_in_reserve())
+		return 0;
+	return kho_scratch_alloc_outside(size, align);
 }
 
 /**

@@ -344,6 +344,65 @@ bool kho_scratch_overlap(phys_addr_t addr, phys_addr_t size)
 	return false;
 }
 
+/* Move @hi down to the start of any scratch area that it lies inside. */
+static phys_addr_t __init kho_scratch_below(phys_addr_t hi)
+{
+	unsigned int i;
+	bool moved;
+
+	do {
+		moved = false;
+		for (i = 0; i < kho_scratch_cnt; i++) {
+			if (kho_scratch[i].addr < hi &&
+			    hi <= kho_scratch[i].addr + kho_scratch[i].size) {
+				hi = kho_scratch[i].addr;
+				moved = true;
+			}
+		}
+	} while (moved);
+	return hi;
+}
+
+/* The highest end of a scratch area at or below @hi, at least 1 MiB. */
+static phys_addr_t __init kho_scratch_gap_start(phys_addr_t hi)
+{
+	phys_addr_t lo = SZ_1M, end;
+	unsigned int i;
+
+	for (i = 0; i < kho_scratch_cnt; i++) {
+		end = kho_scratch[i].addr + kho_scratch[i].size;
+		if (end <= hi && end > lo)
+			lo = end;
+	}
+	return lo;
+}
+
+/**
+ * kho_scratch_alloc_outside - memblock allocation outside the scratch areas
+ * @size:  bytes
+ * @align: alignment
+ *
+ * Tries the gaps between scratch areas from the top of memory down, above
+ * 1 MiB, so that the memory can be preserved for the next kernel later.
+ *
+ * Return: the physical address, or 0 when no gap has room.
+ */
+phys_addr_t __init kho_scratch_alloc_outside(phys_addr_t size,
+					     phys_addr_t align)
+{
+	phys_addr_t hi = memblock_get_current_limit(), lo, pa;
+
+	for (hi = kho_scratch_below(hi); hi > SZ_1M; hi = kho_scratch_below(lo)) {
+		lo = kho_scratch_gap_start(hi);
+		if (lo < hi) {
+			pa = memblock_phys_alloc_range(size, align, lo, hi);
+			if (pa)
+				return pa;
+		}
+	}
+	return 0;
+}
+
 /**
  * kho_scratch_areas - the scratch areas handed to the next kernel
  * @areas: set to the array

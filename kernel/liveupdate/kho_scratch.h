@@ -33,5 +33,6 @@ void kho_scratch_release_cma(void);
 int kho_scratch_adopt(const struct kho_scratch *areas, unsigned int nr);
 bool kho_scratch_overlap(phys_addr_t addr, phys_addr_t size);
 unsigned int kho_scratch_areas(const struct kho_scratch **areas);
+phys_addr_t kho_scratch_alloc_outside(phys_addr_t size, phys_addr_t align);
 
 #endif /* _KERNEL_LIVEUPDATE_KHO_SCRATCH_H */

@@ -4,7 +4,8 @@
 # users: a line written to pstore's pmsg and a marker written to the ftrace
 # boot_map instance in the first kernel are read back in the second. The
 # second kernel declares an extra region before the others, so a region
-# allocated anew would have moved (test 22 shows it does without KHO).
+# allocated anew would have moved (test 22 shows it does without KHO);
+# that new region is placed outside scratch, so it can be handed on too.
 # out/sub_fdts/memblock decompiles with dtc to a memblock-v1 list of both
 # regions, and all preserved memory finds its owner.
 . "$(dirname "$0")/../lib.sh"
@@ -28,6 +29,8 @@ done
 expect "$log" "^KT: pstore pmsg: KTPMSG $token\$" "the pmsg line is in /sys/fs/pstore after kexec" || rc=1
 expect "$log" '^KT: trace marker: found$' "the marker is in the boot_map instance's trace after kexec" || rc=1
 expect_count "$log" 'KHO: all preserved memory was restored$' 1 "no handed-over memory is left unclaimed" || rc=1
+expect_count "$log" "reserve_mem: .*(cannot be handed over|outside scratch memory)" 0 \
+	"the new region 'shift' is placed where it can be handed on in turn" || rc=1
 
 mapfile -t addrs < <(kt_region_addrs "$log")
 echo "  region addresses (oops trace): kernel 1: ${addrs[0]:-?}, kernel 2: ${addrs[1]:-?}"
