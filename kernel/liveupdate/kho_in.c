@@ -29,6 +29,7 @@
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
+#include <linux/spinlock.h>
 #include <asm/early_ioremap.h>
 #include <asm/sections.h>
 
@@ -483,6 +484,13 @@ int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size)
 EXPORT_SYMBOL_GPL(kho_retrieve_subtree);
 
 /*
+ * Restores run one at a time, so that a page range is restored whole or
+ * not at all even when another restore overlaps it. Restoring touches
+ * only struct pages and the map, and never sleeps.
+ */
+static DEFINE_SPINLOCK(kho_in_restore_lock);
+
+/*
  * Hand block (@pa, @order) to its new owner. The incoming map is the
  * record of what is preserved and not yet restored: taking the bit out of
  * it makes every block restorable exactly once, even under races.
@@ -537,17 +545,19 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 
 	if (!kho_in.valid)
 		return NULL;
+	spin_lock(&kho_in_restore_lock);
 	order = kho_preserved_order(phys, MAX_PAGE_ORDER);
-	if (order < 0)
-		return NULL;
-	page = kho_restore_block(phys, order, true);
+	page = order < 0 ? NULL : kho_restore_block(phys, order, true);
+	spin_unlock(&kho_in_restore_lock);
 	return page ? page_folio(page) : NULL;
 }
 EXPORT_SYMBOL_GPL(kho_restore_folio);
 
 /*
  * Find the preserved blocks that tile [@pfn, @end), as kho_preserve_pages()
- * split the range, and restore them when @restore is set.
+ * split the range, and restore them when @restore is set. Checking also
+ * makes sure that each block's memory is online, so that restoring cannot
+ * stop halfway.
  */
 static bool kho_restore_pfns(unsigned long pfn, unsigned long end,
 			     bool restore)
@@ -561,7 +571,7 @@ static bool kho_restore_pfns(unsigned long pfn, unsigned long end,
 			limit = min_t(unsigned int, limit, __ffs(pfn));
 		limit = min_t(unsigned int, limit, KHO_RADIX_MAX_ORDER);
 		order = kho_preserved_order(PFN_PHYS(pfn), limit);
-		if (order < 0)
+		if (order < 0 || !pfn_to_online_page(pfn))
 			return false;
 		if (restore && !kho_restore_block(PFN_PHYS(pfn), order, false))
 			return false;
@@ -576,7 +586,8 @@ static bool kho_restore_pfns(unsigned long pfn, unsigned long end,
  * @nr_pages: number of pages, as given to kho_preserve_pages()
  *
  * Each page comes back on its own (not as a compound page) with one
- * reference. Either the whole range is restored or nothing is.
+ * reference. Either the whole range is restored or nothing is, also when
+ * other restores run at the same time.
  *
  * Return: the first page, or NULL when the range was not preserved as a
  * whole (or was restored already).
@@ -584,12 +595,15 @@ static bool kho_restore_pfns(unsigned long pfn, unsigned long end,
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 {
 	unsigned long pfn = PHYS_PFN(phys);
+	bool restored;
 
-	if (!kho_in.valid || !nr_pages || !PAGE_ALIGNED(phys) ||
-	    !kho_restore_pfns(pfn, pfn + nr_pages, false) ||
-	    !kho_restore_pfns(pfn, pfn + nr_pages, true))
+	if (!kho_in.valid || !nr_pages || !PAGE_ALIGNED(phys))
 		return NULL;
-	return pfn_to_page(pfn);
+	spin_lock(&kho_in_restore_lock);
+	restored = kho_restore_pfns(pfn, pfn + nr_pages, false) &&
+		   kho_restore_pfns(pfn, pfn + nr_pages, true);
+	spin_unlock(&kho_in_restore_lock);
+	return restored ? pfn_to_page(pfn) : NULL;
 }
 EXPORT_SYMBOL_GPL(kho_restore_pages);
 
