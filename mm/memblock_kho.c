@@ -74,6 +74,13 @@ static int __init reserve_mem_kho_node(const void *fdt, int node, u64 *start,
 	return 0;
 }
 
+/* The incoming "memblock" subtree, once looked up and checked. */
+static struct {
+	phys_addr_t phys;		/* 0 when there is none to use */
+	unsigned long nr_pages;		/* the preserved pages that hold it */
+	bool looked_up;
+} reserve_mem_kho_in __initdata;
+
 /*
  * The "memblock" subtree the previous kernel handed over, checked once:
  * it must lie in preserved memory and be a memblock-v1 FDT. NULL when
@@ -81,15 +88,14 @@ static int __init reserve_mem_kho_node(const void *fdt, int node, u64 *start,
  */
 static const void *__init reserve_mem_kho_incoming(void)
 {
-	static phys_addr_t incoming __initdata;
-	static bool looked_up __initdata;
 	const void *fdt;
 	phys_addr_t phys;
 	size_t size;
 
-	if (looked_up)
-		return incoming ? phys_to_virt(incoming) : NULL;
-	looked_up = true;
+	if (reserve_mem_kho_in.looked_up)
+		return reserve_mem_kho_in.phys ?
+		       phys_to_virt(reserve_mem_kho_in.phys) : NULL;
+	reserve_mem_kho_in.looked_up = true;
 
 	if (kho_retrieve_subtree_early(MEMBLOCK_KHO_SUBTREE, &phys, &size))
 		return NULL;
@@ -109,7 +115,8 @@ static const void *__init reserve_mem_kho_incoming(void)
 		       MEMBLOCK_KHO_COMPATIBLE);
 		return NULL;
 	}
-	incoming = phys;
+	reserve_mem_kho_in.phys = phys;
+	reserve_mem_kho_in.nr_pages = DIV_ROUND_UP(size, PAGE_SIZE);
 	return fdt;
 }
 
@@ -189,6 +196,7 @@ phys_addr_t __init reserve_mem_kho_alloc(const char *name, phys_addr_t size,
 	if (!is_kho_boot())
 		return 0;
 	start = kho_memblock_alloc_preservable(size, align);
+	/* A corrupt map drops the handover: then nothing is to be handed on. */
 	if (!start && is_kho_boot())
 		pr_warn("no room for '%s' outside scratch memory; it will not be handed over\n",
 			name);
@@ -248,13 +256,16 @@ static void __init reserve_mem_kho_settle(const void *fdt)
 	}
 }
 
-/* The blob itself: debugfs keeps its own copy, so it can go now. */
-static void __init reserve_mem_kho_free_incoming(const void *fdt)
+/*
+ * The blob itself, the very pages that were checked to be preserved:
+ * debugfs keeps its own copy, so they can go now.
+ */
+static void __init reserve_mem_kho_free_incoming(void)
 {
-	unsigned long nr_pages = DIV_ROUND_UP(fdt_totalsize(fdt), PAGE_SIZE);
+	unsigned long nr_pages = reserve_mem_kho_in.nr_pages;
 	struct page *page;
 
-	page = kho_restore_pages(__pa(fdt), nr_pages);
+	page = kho_restore_pages(reserve_mem_kho_in.phys, nr_pages);
 	if (page)
 		reserve_mem_kho_free_pages(page, nr_pages);
 }
@@ -357,7 +368,7 @@ static int __init reserve_mem_kho_init(void)
 
 	if (incoming) {
 		reserve_mem_kho_settle(incoming);
-		reserve_mem_kho_free_incoming(incoming);
+		reserve_mem_kho_free_incoming();
 	}
 	if (!kho_is_enabled())
 		return 0;
