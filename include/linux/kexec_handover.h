@@ -14,8 +14,20 @@ struct folio;
 struct kexec_buf;
 struct kho_vmalloc;
 struct kimage;
+struct notifier_block;
 struct page;
 struct resource;
+
+/**
+ * enum kho_event - what kho_register_notifier() clients are told
+ * @KHO_FINALIZE: record state for the next kernel now; it may not change
+ *                any more until KHO_ABORT or kexec
+ * @KHO_ABORT:    the handover was thawed: drop what KHO_FINALIZE recorded
+ */
+enum kho_event {
+	KHO_FINALIZE,
+	KHO_ABORT,
+};
 
 #ifdef CONFIG_KEXEC_HANDOVER
 bool kho_is_enabled(void);
@@ -36,9 +48,12 @@ struct folio *kho_restore_folio(phys_addr_t phys);
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages);
 void kho_restore_free(void *mem);
 
+int kho_register_notifier(struct notifier_block *nb);
+int kho_unregister_notifier(struct notifier_block *nb);
 int kho_add_subtree(const char *name, void *blob, size_t size);
 void kho_remove_subtree(void *blob);
 int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size);
+const char *kho_subtree_name(unsigned int index);
 int kho_retrieve_subtree_early(const char *name, phys_addr_t *phys,
 			       size_t *size);
 bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages);
@@ -112,6 +127,16 @@ static inline struct page *kho_restore_pages(phys_addr_t phys,
 
 static inline void kho_restore_free(void *mem) { }
 
+static inline int kho_register_notifier(struct notifier_block *nb)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int kho_unregister_notifier(struct notifier_block *nb)
+{
+	return 0;
+}
+
 static inline int kho_add_subtree(const char *name, void *blob, size_t size)
 {
 	return -EOPNOTSUPP;
@@ -123,6 +148,11 @@ static inline int kho_retrieve_subtree(const char *name, phys_addr_t *phys,
 				       size_t *size)
 {
 	return -EOPNOTSUPP;
+}
+
+static inline const char *kho_subtree_name(unsigned int index)
+{
+	return NULL;
 }
 
 static inline int kho_retrieve_subtree_early(const char *name,

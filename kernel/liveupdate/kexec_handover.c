@@ -16,11 +16,13 @@
 #include <linux/gfp.h>
 #include <linux/init.h>
 #include <linux/io.h>
+#include <linux/kexec.h>
 #include <linux/kexec_handover.h>
 #include <linux/kstrtox.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/notifier.h>
 #include <linux/printk.h>
 #include <linux/reboot.h>
 #include <linux/sizes.h>
@@ -35,20 +37,27 @@ static bool kho_enable __ro_after_init;
 
 /**
  * struct kho_out - what this kernel hands to the next one
- * @map:       the preserved-memory map
- * @fdt:       the root FDT, one preserved page
- * @fdt_lock:  serialises edits and readers of @fdt, and @finalized
- * @finalized: set through debugfs: subtrees are frozen for inspection
+ * @map:           the preserved-memory map
+ * @fdt:           the root FDT, one preserved page
+ * @fdt_lock:      serialises edits and readers of @fdt, and @finalized
+ * @finalize_lock: serialises finalize, abort and kexec; taken before
+ *                 @fdt_lock, because clients add subtrees when finalizing
+ * @finalized:     clients recorded their state and subtrees are frozen
+ * @clients:       notified of KHO_FINALIZE and KHO_ABORT
  */
 struct kho_out {
 	struct kho_radix_map map;
 	void *fdt;
 	struct mutex fdt_lock;	/* see @fdt_lock above */
+	struct mutex finalize_lock;	/* see @finalize_lock above */
 	bool finalized;
+	struct blocking_notifier_head clients;
 };
 
 static struct kho_out kho_out = {
 	.fdt_lock = __MUTEX_INITIALIZER(kho_out.fdt_lock),
+	.finalize_lock = __MUTEX_INITIALIZER(kho_out.finalize_lock),
+	.clients = BLOCKING_NOTIFIER_INIT(kho_out.clients),
 };
 
 static int __init kho_param(char *arg)
@@ -297,6 +306,81 @@ void kho_remove_subtree(void *blob)
 EXPORT_SYMBOL_GPL(kho_remove_subtree);
 
 /**
+ * kho_register_notifier - be told when the handover is finalized or aborted
+ * @nb: called with KHO_FINALIZE or KHO_ABORT and a NULL data pointer
+ *
+ * Clients whose state can change until the last moment (a file system,
+ * say) record it on KHO_FINALIZE, which comes from out/finalize in debugfs
+ * or, when that was not used, at kexec -e. A client that cannot record its
+ * state returns notifier_from_errno(): finalize then fails and every
+ * client gets KHO_ABORT. At kexec -e nothing can be undone; the client
+ * says what it could not hand over. KHO_ABORT also comes when finalize is
+ * undone, and a client must then work exactly as before.
+ *
+ * Return: 0.
+ */
+int kho_register_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_register(&kho_out.clients, nb);
+}
+EXPORT_SYMBOL_GPL(kho_register_notifier);
+
+/**
+ * kho_unregister_notifier - undo kho_register_notifier()
+ * @nb: the notifier block given to kho_register_notifier()
+ *
+ * Return: 0, or -ENOENT if @nb was not registered.
+ */
+int kho_unregister_notifier(struct notifier_block *nb)
+{
+	return blocking_notifier_chain_unregister(&kho_out.clients, nb);
+}
+EXPORT_SYMBOL_GPL(kho_unregister_notifier);
+
+/* Tell the clients to record their state; undo it all if one cannot. */
+static int kho_out_finalize_clients(void)
+{
+	int ret;
+
+	ret = blocking_notifier_call_chain(&kho_out.clients, KHO_FINALIZE, NULL);
+	ret = notifier_to_errno(ret);
+	if (ret)
+		blocking_notifier_call_chain(&kho_out.clients, KHO_ABORT, NULL);
+	return ret;
+}
+
+/*
+ * out/finalize in debugfs. Clients are called without @fdt_lock, since
+ * they add and remove subtrees; @finalize_lock keeps two writers, and
+ * kexec, apart.
+ */
+static int kho_out_set_finalized(bool finalize)
+{
+	int err = 0;
+
+	mutex_lock(&kho_out.finalize_lock);
+	if (finalize == kho_out.finalized)
+		goto out;
+	if (finalize) {
+		err = kho_out_finalize_clients();
+		if (err) {
+			pr_err("cannot finalize the handover: a client failed (%d)\n", err);
+			goto out;
+		}
+	}
+	mutex_lock(&kho_out.fdt_lock);
+	kho_out.finalized = finalize;
+	mutex_unlock(&kho_out.fdt_lock);
+	if (!finalize)
+		blocking_notifier_call_chain(&kho_out.clients, KHO_ABORT, NULL);
+	pr_info("handover %s\n", finalize ? "finalized: subtrees frozen" :
+		"thawed: subtrees may change");
+out:
+	mutex_unlock(&kho_out.finalize_lock);
+	return err;
+}
+
+/**
  * kho_out_fdt - the root FDT handed to the next kernel
  *
  * Return: its address, or NULL when there is no handover.
@@ -351,13 +435,17 @@ static int __init kho_out_init(void)
 }
 
 /*
- * kexec -e runs the reboot notifiers before other CPUs are stopped: take
- * the FDT lock for good, so that no subtree edit is cut off halfway and
- * the next kernel never sees a torn tree.
+ * kexec -e runs the reboot notifiers before other CPUs are stopped. If
+ * nobody finalized the handover, the clients record their state now. Then
+ * both locks are taken for good, so that no subtree edit is cut off
+ * halfway and the next kernel never sees a torn tree.
  */
 static int kho_reboot(struct notifier_block *nb, unsigned long action,
 		      void *data)
 {
+	mutex_lock(&kho_out.finalize_lock);
+	if (kexec_in_progress && !kho_out.finalized)
+		blocking_notifier_call_chain(&kho_out.clients, KHO_FINALIZE, NULL);
 	mutex_lock(&kho_out.fdt_lock);
 	return NOTIFY_DONE;
 }
@@ -371,6 +459,7 @@ static int __init kho_init(void)
 	struct kho_debugfs_out view = {
 		.lock = &kho_out.fdt_lock,
 		.finalized = &kho_out.finalized,
+		.set_finalized = kho_out_set_finalized,
 	};
 	int err;
 

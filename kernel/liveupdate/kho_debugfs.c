@@ -115,16 +115,9 @@ static int kho_debugfs_finalize_get(void *data, u64 *val)
 
 static int kho_debugfs_finalize_set(void *data, u64 val)
 {
-	const struct kho_debugfs_out *out = &kho_debugfs_out;
-
 	if (val > 1)
 		return -EINVAL;
-	mutex_lock(out->lock);
-	*out->finalized = val;
-	mutex_unlock(out->lock);
-	pr_info("handover %s\n", val ? "finalized: subtrees frozen" :
-		"thawed: subtrees may change");
-	return 0;
+	return kho_debugfs_out.set_finalized(val);
 }
 DEFINE_DEBUGFS_ATTRIBUTE(kho_debugfs_finalize_fops, kho_debugfs_finalize_get,
 			 kho_debugfs_finalize_set, "%llu\n");

@@ -12,11 +12,13 @@ struct mutex;
  * @fdt:       the live root FDT, read under @lock at its current size
  * @lock:      serialises readers with edits of @fdt and @finalized
  * @finalized: out/finalize; while true, subtrees cannot change
+ * @set_finalized: what writing out/finalize does; called without @lock
  */
 struct kho_debugfs_out {
 	void *fdt;
 	struct mutex *lock;	/* see @lock above */
 	bool *finalized;
+	int (*set_finalized)(bool finalize);
 };
 
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS

@@ -151,6 +151,23 @@ int kho_fdt_find_subtree(const void *fdt, const char *name,
 }
 
 /**
+ * kho_fdt_subtree_name - name of one subtree of a root FDT
+ * @fdt:   a checked root FDT
+ * @index: which subtree, 0 for the first, in the order of the tree
+ *
+ * Return: the name, inside @fdt, or NULL past the last subtree.
+ */
+const char *kho_fdt_subtree_name(const void *fdt, unsigned int index)
+{
+	int node;
+
+	fdt_for_each_subnode(node, fdt, 0)
+		if (!index--)
+			return fdt_get_name(fdt, node, NULL);
+	return NULL;
+}
+
+/**
  * kho_fdt_check - validate a root FDT handed over by another kernel
  * @fdt:      the tree, readable for @len bytes
  * @len:      bytes the previous kernel said the tree occupies

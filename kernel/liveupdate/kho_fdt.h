@@ -18,6 +18,7 @@ int kho_fdt_add_subtree(void *fdt, const char *name, phys_addr_t data,
 int kho_fdt_remove_subtree(void *fdt, phys_addr_t data);
 int kho_fdt_find_subtree(const void *fdt, const char *name,
 			 phys_addr_t *data, u64 *size);
+const char *kho_fdt_subtree_name(const void *fdt, unsigned int index);
 int kho_fdt_check(const void *fdt, size_t len, phys_addr_t *map_root);
 int kho_fdt_corrupt(void *fdt, const char *what);
 

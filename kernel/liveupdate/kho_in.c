@@ -483,6 +483,26 @@ int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size)
 }
 EXPORT_SYMBOL_GPL(kho_retrieve_subtree);
 
+/**
+ * kho_subtree_name - name of a subtree the previous kernel handed over
+ * @index: which subtree, 0 for the first, in the order of the root FDT
+ *
+ * Lets an owner of several subtrees (one per mount, say) find them all:
+ * call with 0, 1, ... until it returns NULL.
+ *
+ * Return: the name, valid for the whole uptime, or NULL past the last
+ * subtree or without a handover.
+ */
+const char *kho_subtree_name(unsigned int index)
+{
+	const void *fdt = kho_in_fdt();
+
+	if (!fdt)
+		return NULL;
+	return kho_fdt_subtree_name(fdt, index);
+}
+EXPORT_SYMBOL_GPL(kho_subtree_name);
+
 /*
  * Restores run one at a time, so that a page range is restored whole or
  * not at all even when another restore overlaps it. Restoring touches
