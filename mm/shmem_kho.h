@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Persistent tmpfs (mount -t tmpfs -o kho=NAME): the interface between
+ * mm/shmem.c and mm/shmem_kho.c.
+ */
+#ifndef _MM_SHMEM_KHO_H
+#define _MM_SHMEM_KHO_H
+
+#include <linux/types.h>
+
+struct address_space;
+struct folio;
+struct fs_context;
+struct inode;
+struct seq_file;
+struct super_block;
+
+/* shmem.c internals that restoring a file's folios needs. */
+int shmem_add_to_page_cache(struct folio *folio, struct address_space *mapping,
+			    pgoff_t index, void *expected, gfp_t gfp);
+int shmem_inode_acct_blocks(struct inode *inode, long pages);
+void shmem_recalc_inode(struct inode *inode, long alloced, long swapped);
+
+/* Mount options given explicitly, which a handover does not override. */
+#define SHMEM_KHO_GIVEN_BLOCKS	BIT(0)
+#define SHMEM_KHO_GIVEN_INODES	BIT(1)
+#define SHMEM_KHO_GIVEN_QUOTA	BIT(2)
+
+#if defined(CONFIG_KEXEC_HANDOVER) && defined(CONFIG_TMPFS)
+int shmem_kho_check_name(struct fs_context *fc, const char *name);
+int shmem_kho_claim(struct super_block *sb, const char *name,
+		    unsigned long long *blocks, unsigned long long *inodes,
+		    unsigned int given);
+int shmem_kho_populate(struct super_block *sb);
+void shmem_kho_release_sb(struct super_block *sb);
+bool shmem_kho_same_name(struct super_block *sb, const char *name);
+void shmem_kho_show_options(struct seq_file *seq, struct super_block *sb);
+#else
+static inline int shmem_kho_check_name(struct fs_context *fc, const char *name)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int shmem_kho_claim(struct super_block *sb, const char *name,
+				  unsigned long long *blocks,
+				  unsigned long long *inodes, unsigned int given)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int shmem_kho_populate(struct super_block *sb)
+{
+	return 0;
+}
+
+static inline void shmem_kho_release_sb(struct super_block *sb) { }
+
+static inline bool shmem_kho_same_name(struct super_block *sb,
+				       const char *name)
+{
+	return !name;
+}
+
+static inline void shmem_kho_show_options(struct seq_file *seq,
+					  struct super_block *sb) { }
+#endif
+
+#endif /* _MM_SHMEM_KHO_H */
