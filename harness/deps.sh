@@ -8,7 +8,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 packages=(
-	gcc make flex bison bc libelf-dev libssl-dev cpio ccache patch
+	gcc make flex bison bc libelf-dev libssl-dev libc6-dev cpio ccache patch
 	xz-utils python3 qemu-system-x86 kexec-tools busybox-static
 	device-tree-compiler
 )

@@ -161,3 +161,92 @@ kt_boot_chain() {
 		-l "$KHO_LOGDIR/$name.log" -t "${KHO_TIMEOUT:-240}" "${files[@]}" \
 		-a "$append" "$@" >&2
 }
+
+# kt_tree_tool: build kho_tree.c, the static program the persistent tmpfs
+# tests run in the guest, into build/tools/kho_tree when it is missing or
+# older than its source, and print its path. Tests pack it as /bin/kho_tree
+# (run-qemu.sh -f "$tool:/bin/kho_tree").
+kt_tree_tool() {
+	local src=$KT_DIR/kho_tree.c out=$KHO_ROOT/build/tools/kho_tree
+	if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
+		mkdir -p "$(dirname "$out")"
+		if ! gcc -O2 -static -Wall -Wextra -o "$out.tmp" "$src" >&2; then
+			rm -f "$out.tmp"
+			echo "error: cannot build $src with gcc -static (is libc6-dev installed?)" >&2
+			return 1
+		fi
+		mv "$out.tmp" "$out"
+	fi
+	echo "$out"
+}
+
+# kt_same_sum LOG NAME N: the guest logged "sum NAME: entries=... manifest=..."
+# (scenarios/tmpfs.sh) N times, all equal. Prints them, and the manifest
+# differences the guest logged if any.
+kt_same_sum() {
+	local sums n
+	sums=$(sed -n "s/^KT: sum $2: //p" "$1")
+	n=$(grep -c . <<< "$sums")
+	echo "  sums of kho=$2:"
+	sed 's/^/    /' <<< "$sums"
+	if [ "$n" = "$3" ] && [ "$(sort -u <<< "$sums" | wc -l)" = 1 ] &&
+		grep -qE '^entries=[0-9]+ manifest=[0-9a-f]{64}$' <<< "$sums"; then
+		echo "  ok: the tree of kho=$2 is the same each of the $3 times"
+		return 0
+	fi
+	echo "  the tree of kho=$2 changed (or was not summed $3 times, found $n)"
+	sed -n "s/^KT: diff $2: /    diff: /p" "$1"
+	return 1
+}
+
+# kt_frozen_restored LOG NAME N: kho=NAME was frozen for handover N times
+# and restored N times, each restore with the inodes, folios and KiB of the
+# freeze before it.
+kt_frozen_restored() {
+	local frozen restored re='[0-9]+ inodes, [0-9]+ folios'
+	frozen=$(sed -nE "s/.*tmpfs: kho=$2: frozen for handover: ($re), ([0-9]+) KiB\$/\\1, \\2 KiB/p" "$1")
+	restored=$(sed -nE "s/.*tmpfs: kho=$2: restored ($re) \\(([0-9]+) KiB\\)\$/\\1, \\2 KiB/p" "$1")
+	sed "s/^/  kho=$2 frozen:   /" <<< "$frozen"
+	sed "s/^/  kho=$2 restored: /" <<< "$restored"
+	if [ "$(grep -c . <<< "$frozen")" = "$3" ] && [ "$frozen" = "$restored" ]; then
+		echo "  ok: kho=$2 restored what was frozen, $3 time(s)"
+		return 0
+	fi
+	echo "  kho=$2: expected $3 freezes and $3 restores of the same size"
+	return 1
+}
+
+# kt_no_warnings LOG: no kernel warning, BUG or oops.
+kt_no_warnings() {
+	expect_count "$1" '(WARNING|BUG):|Oops|Call Trace:' 0 "no kernel warning, BUG or oops"
+}
+
+# check_tmpfs_refusal WHAT REASON: the first kernel hands over kho=bad and
+# kho=good, finalizes and damages bad with tmpfs/corrupt="WHAT bad"; the
+# next kernel refuses to mount bad (EINVAL) naming REASON (a regex after
+# "tmpfs: kho=bad: "), still restores good, mounts a plain tmpfs, and hands
+# good on to a third kernel. Returns non-zero when any of that does not hold.
+check_tmpfs_refusal() {
+	local what=$1 reason=$2 tool log rc=0
+	tool=$(kt_tree_tool) || { echo "  cannot build kho_tree"; return 1; }
+	log=$(kt_boot "tmpfs-bad-$what" tmpfs.sh -f "$tool:/bin/kho_tree" \
+		-a "kho=on kt.tmpfs=corrupt kt.what=$what kt.stages=3 kt.seed=44") ||
+		{ echo "  QEMU or the kernel failed (log: $log)"; return 1; }
+	expect_count "$log" 'Linux version 6\.' 3 "three kernels booted" || rc=1
+	expect "$log" '^KT: stage 3 done' "the third kernel finished its scenario" || rc=1
+	expect "$log" '^KT: finalize 1: ok$' "the first kernel finalized" || rc=1
+	expect "$log" "^KT: corrupt $what bad: ok\$" "the first kernel damaged kho=bad ($what)" || rc=1
+	expect_count "$log" 'tmpfs: kho=bad: handed over by the previous kernel, waiting for mount -o kho=bad$' 1 \
+		"kernel 2 announces kho=bad at boot" || rc=1
+	expect_count "$log" '^KT: mount bad on /kho/bad: failed: Invalid argument$' 1 \
+		"kernel 2 refuses to mount kho=bad with EINVAL" || rc=1
+	expect_count "$log" "tmpfs: kho=bad: $reason" 1 "kernel 2 names the reason" || rc=1
+	expect_count "$log" 'tmpfs: kho=bad: restored' 0 "nothing of kho=bad is restored" || rc=1
+	expect_count "$log" '^KT: mount good on /kho/good: ok$' 3 "kho=good mounts in each kernel" || rc=1
+	expect_count "$log" '^KT: manifest good: same$' 2 "kernels 2 and 3 see the tree of kho=good" || rc=1
+	kt_same_sum "$log" good 3 || rc=1
+	kt_frozen_restored "$log" good 2 || rc=1
+	expect_count "$log" '^KT: plain tmpfs: works$' 2 "a plain tmpfs works after the refusal" || rc=1
+	kt_no_warnings "$log" || rc=1
+	return $rc
+}

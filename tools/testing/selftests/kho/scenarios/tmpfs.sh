@@ -1,0 +1,300 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Persistent tmpfs (mount -t tmpfs -o kho=NAME) across kexec. kt.tmpfs=CASE
+# picks what each stage does; kt.seed=N seeds the trees that /bin/kho_tree
+# (kho_tree.c, packed in by the test) builds, and kt.stages=N is the number
+# of kernels (default 2). Every kho mount goes to /kho/NAME.
+#
+#   tree      a tree of kt.entries entries (default 10000) and a kt.big MiB
+#             file (default 64) on kho=t1 with size=, nr_inodes= and mode=;
+#             kexec without finalize, mount it again, then finalize and
+#             kexec once more
+#   two       kho=a (huge=within_size: large folios) and kho=b and a plain
+#             tmpfs; finalize, kexec, mount the two again in the other order
+#   empty     kho=x on a cold boot and kho=y in a KHO boot that got only x
+#   busy      a second mount of a kho name while it is mounted, before and
+#             after the kexec
+#   corrupt   kho=bad and kho=good; after finalize, tmpfs/corrupt damages
+#             bad ("kt.what bad", kt.what=version|metadata); the next kernel
+#             refuses bad, restores good and hands good on once more
+#   off       kho=x on a kernel booted without kho=on
+#   release   three kho mounts; the next kernel releases one by name and the
+#             rest with "all", around a mount of one of them
+#   abort     finalize, a writer that blocks, abort, the writer completes;
+#             then kexec without finalize
+#
+# What a test asserts on: "KT: mount NAME on DIR: ok" or "...: failed:
+# ERROR", "KT: options NAME: ..." (from /proc/mounts), "KT: sum NAME:
+# entries=N manifest=SHA256" (what kho_tree sum prints for the tree),
+# "KT: manifest NAME: same|DIFFERENT" with "KT: diff NAME: ..." lines
+# against the manifest the first kernel saved, and the lines of each case.
+d=/sys/kernel/debug/kho
+ctl=$d/tmpfs
+case=$(kt_param tmpfs || echo none)
+seed=$(kt_param seed || echo 1)
+stage=$(kt_stage)
+stages=$(kt_param stages || echo 2)
+
+# tmount NAME [DIR [OPTIONS]]: mount -t tmpfs -o kho=NAME,noatime[,OPTIONS]
+# on DIR (default /kho/NAME). Returns mount's status.
+tmount() {
+	local name=$1 dir=${2:-/kho/$1} opts=kho=$1,noatime${3:+,$3} err
+	mkdir -p "$dir"
+	if err=$(mount -t tmpfs -o "$opts" none "$dir" 2>&1); then
+		kt_log "mount $name on $dir: ok"
+		kt_log "options $name: $(awk -v d="$dir" '$2 == d { print $4 }' /proc/mounts)"
+		return 0
+	fi
+	kt_log "mount $name on $dir: failed: ${err##*: }"
+	return 1
+}
+
+# tmake NAME ENTRIES BIGMIB [SEED]: kho_tree make in /kho/NAME.
+tmake() {
+	local t0 out
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	if out=$(kho_tree make "/kho/$1" "${4:-$seed}" "$2" "$3" 2>&1); then
+		kt_log "made $1: ${out#kho_tree: } ($t0 s to $(cut -d' ' -f1 /proc/uptime) s)"
+	else
+		kt_log "FAIL: kho_tree make $1: $out"
+	fi
+}
+
+# tsum NAME: log what kho_tree sum prints for /kho/NAME ("entries=N
+# manifest=SHA", the SHA-256 of the manifest), keeping the manifest in
+# /tmp/manifest.NAME. In stage 1 it is also saved to /manifest.NAME, which
+# kt_kexec packs for the next kernels; later stages log how their manifest
+# differs from it.
+tsum() {
+	local m=/tmp/manifest.$1 t0
+	t0=$(cut -d' ' -f1 /proc/uptime)
+	if ! kho_tree manifest "/kho/$1" > "$m" 2> /tmp/kho_tree.err; then
+		kt_log "sum $1: FAILED: $(cat /tmp/kho_tree.err)"
+		return
+	fi
+	kt_log "sum $1: entries=$(wc -l < "$m") manifest=$(sha256sum < "$m" | cut -d' ' -f1)"
+	kt_log "used $1: $(df -k "/kho/$1" | awk 'NR == 2 { print $3 }') KiB"
+	kt_log "manifest $1 took $t0 s to $(cut -d' ' -f1 /proc/uptime) s"
+	if [ "$stage" = 1 ]; then
+		cp "$m" "/manifest.$1"
+	elif [ -f "/manifest.$1" ]; then
+		if cmp -s "/manifest.$1" "$m"; then
+			kt_log "manifest $1: same"
+		else
+			kt_log "manifest $1: DIFFERENT"
+			diff "/manifest.$1" "$m" | grep -E '^[-+]' |
+				grep -vE '^(---|\+\+\+) ' | head -n 60 | cut -c 1-400 |
+				while IFS= read -r line; do kt_log "diff $1: $line"; done
+		fi
+	fi
+}
+
+# tcount NAME: log how many entries /kho/NAME holds (ls -A).
+tcount() {
+	kt_log "entries in $1: $(ls -A "/kho/$1" | wc -l)"
+}
+
+# tctl FILE VALUE: write VALUE to $ctl/FILE, logging the outcome.
+tctl() {
+	local err
+	if err=$( { echo "$2" > "$ctl/$1"; } 2>&1); then
+		kt_log "$1 $2: ok"
+	else
+		kt_log "$1 $2: refused: ${err##*: }"
+	fi
+}
+
+tpending() {
+	kt_log "pending: $(tr '\n' ' ' 2>/dev/null < "$ctl/pending")"
+}
+
+# tfinalize 1|0: write out/finalize and list the subtrees.
+tfinalize() {
+	if echo "$1" > "$d/out/finalize"; then
+		kt_log "finalize $1: ok"
+	else
+		kt_log "finalize $1: failed"
+	fi
+	kt_log "sub_fdts: $(ls "$d/out/sub_fdts" | tr '\n' ' ')"
+}
+
+# tplain: a plain tmpfs still works.
+tplain() {
+	mkdir -p /plain
+	if mount -t tmpfs none /plain && echo "plain $stage" > /plain/f &&
+		[ "$(cat /plain/f)" = "plain $stage" ] && umount /plain; then
+		kt_log "plain tmpfs: works"
+	else
+		kt_log "plain tmpfs: FAILED"
+	fi
+}
+
+memfree() {
+	awk '/^MemFree:/ { print $2 }' /proc/meminfo
+}
+
+tnext() {
+	[ "$stage" -lt "$stages" ] && kt_kexec "" ""
+}
+
+mkdir -p /kho
+kt_log "tmpfs case $case, stage $stage of $stages, kho debugfs: $([ -d "$ctl" ] && echo yes || echo no)"
+[ "$stage" = 1 ] || tpending
+
+case $case in
+tree)
+	if [ "$stage" = 1 ]; then
+		tmount t1 /kho/t1 size=512m,nr_inodes=20000,mode=0750
+		chown 1000:100 /kho/t1
+		tmake t1 "$(kt_param entries || echo 10000)" "$(kt_param big || echo 64)"
+		tsum t1
+	else
+		tmount t1
+		tsum t1
+		[ "$stage" -lt "$stages" ] && tfinalize 1
+	fi
+	tnext
+	;;
+two)
+	if [ "$stage" = 1 ]; then
+		tmount a /kho/a size=64m,huge=within_size
+		tmount b /kho/b size=32m,nr_inodes=3000
+		tmake a 400 4 "$seed"
+		tmake b 300 2 "$((seed + 1))"
+		mkdir -p /plain && mount -t tmpfs none /plain && echo plain > /plain/f
+		tsum a
+		tsum b
+		tfinalize 1
+	else
+		tmount b
+		tmount a
+		tsum a
+		tsum b
+		mkdir -p /plain && mount -t tmpfs none /plain
+		kt_log "plain tmpfs after kexec: $(ls -A /plain | wc -l) entries"
+	fi
+	tnext
+	;;
+empty)
+	if [ "$stage" = 1 ]; then
+		tmount x
+		tcount x
+		echo "written in the first kernel" > /kho/x/note
+		tsum x
+	else
+		tmount y
+		tcount y
+		echo "y works" > /kho/y/f && kt_log "y: $(cat /kho/y/f)"
+		tmount x
+		kt_log "x note: $(cat /kho/x/note)"
+		tsum x
+	fi
+	tnext
+	;;
+busy)
+	if [ "$stage" = 1 ]; then
+		tmount b
+		tmake b 100 1
+	else
+		tmount b
+	fi
+	tmount b /kho/b2
+	tsum b
+	tnext
+	;;
+corrupt)
+	what=$(kt_param what || echo version)
+	if [ "$stage" = 1 ]; then
+		tmount bad
+		tmount good
+		tmake bad 200 1 "$seed"
+		tmake good 200 1 "$((seed + 1))"
+		tsum good
+		tfinalize 1
+		tctl corrupt "$what bad"
+	elif [ "$stage" = 2 ]; then
+		tmount bad
+		tmount good
+		tsum good
+		tplain
+		tpending
+	else
+		tmount good
+		tsum good
+		tplain
+	fi
+	tnext
+	;;
+off)
+	tmount x
+	tplain
+	;;
+release)
+	if [ "$stage" = 1 ]; then
+		tmount r1 /kho/r1 size=128m
+		tmount r2
+		tmount r3
+		tmake r1 50 64 "$seed"
+		tmake r2 50 1 "$((seed + 1))"
+		tmake r3 50 1 "$((seed + 2))"
+		tsum r3
+	else
+		before=$(memfree)
+		tctl release r1
+		after=$(memfree)
+		kt_log "MemFree before release r1: $before kB, after: $after kB"
+		tpending
+		tctl release nosuch
+		tmount r1
+		tcount r1
+		tmount r3
+		tsum r3
+		tpending
+		tctl release all
+		tpending
+		tmount r2
+		tcount r2
+		tsum r3
+	fi
+	tnext
+	;;
+abort)
+	if [ "$stage" = 1 ]; then
+		tmount ab
+		tmake ab 100 1
+		echo before > /kho/ab/f
+		tfinalize 1
+		(echo data >> /kho/ab/f; kt_log "writer done") &
+		writer=$!
+		sleep 2
+		if kill -0 "$writer" 2>/dev/null; then
+			kt_log "writer after 2 s: blocked"
+		else
+			kt_log "writer after 2 s: finished"
+		fi
+		tfinalize 0
+		i=0
+		while kill -0 "$writer" 2>/dev/null && [ $i -lt 10 ]; do
+			sleep 1
+			i=$((i + 1))
+		done
+		if kill -0 "$writer" 2>/dev/null; then
+			kt_log "FAIL: the writer is still blocked 10 s after the abort"
+		else
+			wait "$writer"
+		fi
+		kt_log "f after abort: $(tr '\n' ' ' < /kho/ab/f)"
+		echo after > /kho/ab/g && kt_log "g after abort: $(cat /kho/ab/g)"
+		tsum ab
+	else
+		tmount ab
+		kt_log "f after kexec: $(tr '\n' ' ' < /kho/ab/f)"
+		kt_log "g after kexec: $(cat /kho/ab/g)"
+		tsum ab
+	fi
+	tnext
+	;;
+*)
+	kt_log "FAIL: unknown kt.tmpfs=$case"
+	;;
+esac
