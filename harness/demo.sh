@@ -44,7 +44,8 @@ echo "   A host kernel boots in QEMU with kho=on and preserves 64 MiB of data"
 echo "   (lib/test_kho.c: folios of random orders full of random bytes). It"
 echo "   then kexecs into a new kernel, which takes the handover over and checks"
 echo "   every byte. A pstore message written before the update, kept in a"
-echo "   reserve_mem region, is read back after it. Full serial log: $log"
+echo "   reserve_mem region, is read back after it, and the files of a tmpfs"
+echo "   mounted with -o kho=demo are there again. Full serial log: $log"
 pstore_args="reserve_mem=1M:4096:oops ramoops.mem_name=oops ramoops.pmsg_size=0x10000"
 KHO_ACCEL=${KHO_ACCEL:-$("$kt/run-qemu.sh" -P -k "$kernel")}
 export KHO_ACCEL
@@ -63,14 +64,19 @@ out_sha=$(sed -n 's/^KT: out\/fdt sha256: //p' "$log")
 in_sha=$(sed -n 's/^KT: in\/fdt sha256: *//p' "$log")
 pmsg_out=$(sed -n 's/^KT: wrote to \/dev\/pmsg0: //p' "$log")
 pmsg_in=$(sed -n 's/^KT: \/sys\/fs\/pstore\/pmsg-ramoops-0: //p' "$log")
+tmpfs_out=$(sed -n 's/^KT: tmpfs files sha256: //p' "$log" | sed -n 1p)
+tmpfs_in=$(sed -n 's/^KT: tmpfs files sha256: //p' "$log" | sed -n 2p)
 if grep -q "test_kho: restore succeeded: .* $((mem >> 10)) KiB" "$log" &&
 	grep -q 'KHO: found kexec handover data' "$log" &&
 	[ -n "$out_sha" ] && [ "$out_sha" = "$in_sha" ] &&
 	[ -n "$pmsg_out" ] && [ "$pmsg_out" = "$pmsg_in" ] &&
+	[ -n "$tmpfs_out" ] && [ "$tmpfs_out" = "$tmpfs_in" ] &&
+	grep -q 'tmpfs: kho=demo: restored' "$log" &&
 	! grep -qE '(WARNING|BUG): |Oops' "$log"; then
 	echo "   PASS: the new kernel received the handover FDT unchanged, reserved the"
 	echo "   preserved memory before anything could reuse it, and got all 64 MiB back."
 	echo "   The pstore message came back from the same physical address."
+	echo "   The files of the kho=demo tmpfs came back with the same checksums."
 else
 	echo "   FAIL: the live update did not carry the data over; see $log"
 	exit 1

@@ -14,6 +14,17 @@ kt_show() {
 	while IFS= read -r line; do kt_log "   $line"; done
 }
 
+# The files of the kho=demo tmpfs, their checksums and one checksum of all.
+kt_tmpfs_show() {
+	kt_log "ls -l /demo /demo/sub:"
+	ls -l /demo /demo/sub | kt_show
+	kt_log "sha256sum:"
+	(cd /demo && sha256sum hello.txt sub/numbers random.bin) | kt_show
+	kt_log "hello.txt: $(cat /demo/hello.txt)"
+	kt_log "tmpfs files sha256: $(cd /demo && sha256sum hello.txt sub/numbers random.bin |
+		sha256sum | cut -d' ' -f1)"
+}
+
 case $(kt_stage) in
 1)
 	kt_section "Old kernel: $(uname -r), booted with kho=on"
@@ -34,6 +45,23 @@ case $(kt_stage) in
 	kt_log "The region is handed over in subtree 'memblock':"
 	dtc -q -I dtb -O dts "$d/out/sub_fdts/memblock" | kt_show
 
+	kt_section "A persistent tmpfs: mount -t tmpfs -o kho=demo"
+	mkdir -p /demo
+	mount -t tmpfs -o kho=demo,size=16m none /demo
+	dmesg | grep 'tmpfs: kho=demo' | sed 's/^\[[^]]*\] //' | kt_show
+	echo "written by generation 1 at $(date -u +%T)" > /demo/hello.txt
+	mkdir /demo/sub
+	seq 1 1000 > /demo/sub/numbers
+	dd if=/dev/urandom of=/demo/random.bin bs=64k count=16 2>/dev/null
+	ln -s hello.txt /demo/link
+	kt_tmpfs_show
+
+	kt_section "Finalize: kho mounts are frozen and recorded (echo 1 > $d/out/finalize)"
+	echo 1 > "$d/out/finalize"
+	dmesg | grep -E 'tmpfs: kho=demo: frozen|handover finalized' |
+		sed 's/^\[[^]]*\] //' | kt_show
+	kt_log "Subtrees registered: $(ls "$d/out/sub_fdts" | tr '\n' ' ')"
+
 	kt_section "The live handover FDT (dtc -I dtb -O dts $d/out/fdt)"
 	dtc -q -I dtb -O dts "$d/out/fdt" | kt_show
 	kt_log "(values are little-endian u64s; dtc prints them as big-endian cells)"
@@ -53,6 +81,12 @@ case $(kt_stage) in
 
 	kt_section "Preserved data, restored and checked byte for byte"
 	dmesg | grep 'test_kho: restore' | sed 's/^\[\([^]]*\)\] /at \1 s: /' | kt_show
+
+	kt_section "The persistent tmpfs, mounted again: mount -t tmpfs -o kho=demo"
+	mkdir -p /demo
+	mount -t tmpfs -o kho=demo none /demo
+	dmesg | grep 'tmpfs: kho=demo' | sed 's/^\[[^]]*\] //' | kt_show
+	kt_tmpfs_show
 
 	kt_section "The pstore message, read back after the live update"
 	dmesg | grep -E "reserve_mem: 'oops'|ramoops: using" | sed 's/^\[[^]]*\] //' | kt_show
