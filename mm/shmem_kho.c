@@ -21,6 +21,7 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/fs_context.h>
+#include <linux/hash.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/tmpfs.h>
@@ -46,6 +47,9 @@
 #include "internal.h"
 #include "shmem_kho.h"
 
+/* What an inode costs against nr_inodes=, as in shmem.c. */
+#define SHMEM_KHO_BOGO_INODE_SIZE	1024
+
 /* Node name of a mount's subtree: the prefix, NAME and a NUL. */
 #define SHMEM_KHO_SUBTREE_MAX	(sizeof(KHO_TMPFS_SUBTREE_PREFIX) + \
 				 KHO_TMPFS_NAME_MAX)
@@ -56,7 +60,7 @@
  * struct shmem_kho_incoming - a mount the previous kernel handed over
  * @list:   on shmem_kho_pending, or owned by the mount that claimed it
  * @name:   its NAME
- * @header: the subtree blob, still preserved
+ * @header: a copy of the subtree blob, whose page is freed
  * @image:  the image once restored (by a mount that then failed), or NULL
  */
 struct shmem_kho_incoming {
@@ -97,6 +101,16 @@ static LIST_HEAD(shmem_kho_mounts);
 static LIST_HEAD(shmem_kho_pending);
 /* Between KHO_FINALIZE and KHO_ABORT: no new kho mounts. */
 static bool shmem_kho_finalized;
+
+/* Limits both the writer and the reader of an image hold to. */
+static bool shmem_kho_counts_ok(u64 nr_dentries, u64 nr_xattrs, u64 nr_folios,
+				u64 strings_size)
+{
+	return nr_dentries <= SHMEM_KHO_MAX_ENTRIES &&
+	       nr_xattrs <= SHMEM_KHO_MAX_ENTRIES &&
+	       nr_folios <= SHMEM_KHO_MAX_ENTRIES &&
+	       strings_size <= SHMEM_KHO_MAX_ENTRIES * 16ULL;
+}
 
 static void shmem_kho_subtree_name(char *buf, const char *name)
 {
@@ -168,7 +182,7 @@ static void *shmem_kho_vec_add(struct shmem_kho_vec *vec, size_t nr)
  * @strings:  bytes
  * @pinned:   struct folio *, one reference each, in @folios order
  * @dirs:     struct shmem_kho_dir, directories still to be walked
- * @links:    inode number to index in @inodes, for hard links
+ * @links:    hash table of struct shmem_kho_link, for hard links
  * @moved:    folios moved out of scratch memory
  */
 struct shmem_kho_builder {
@@ -179,18 +193,31 @@ struct shmem_kho_builder {
 	struct shmem_kho_vec strings;
 	struct shmem_kho_vec pinned;
 	struct shmem_kho_vec dirs;
-	struct xarray links;
+	struct hlist_head *links;
 	unsigned long moved;
 };
+
+/* An inode with more than one name, and its index in the image. */
+struct shmem_kho_link {
+	struct hlist_node node;
+	struct inode *inode;
+	u32 index;
+};
+
+#define SHMEM_KHO_LINK_BITS	10
 
 struct shmem_kho_dir {
 	struct dentry *dentry;
 	u32 index;
 };
 
-static void shmem_kho_builder_init(struct shmem_kho_builder *b)
+static int shmem_kho_builder_init(struct shmem_kho_builder *b)
 {
 	memset(b, 0, sizeof(*b));
+	b->links = kcalloc(1U << SHMEM_KHO_LINK_BITS, sizeof(*b->links),
+			   GFP_KERNEL);
+	if (!b->links)
+		return -ENOMEM;
 	b->inodes.esize = sizeof(struct kho_tmpfs_inode);
 	b->dentries.esize = sizeof(struct kho_tmpfs_dentry);
 	b->xattrs.esize = sizeof(struct kho_tmpfs_xattr);
@@ -198,7 +225,7 @@ static void shmem_kho_builder_init(struct shmem_kho_builder *b)
 	b->strings.esize = 1;
 	b->pinned.esize = sizeof(struct folio *);
 	b->dirs.esize = sizeof(struct shmem_kho_dir);
-	xa_init(&b->links);
+	return 0;
 }
 
 static void shmem_kho_put_folios(struct folio **folios, unsigned long nr)
@@ -212,8 +239,14 @@ static void shmem_kho_builder_destroy(struct shmem_kho_builder *b,
 				      bool keep_pins)
 {
 	struct shmem_kho_dir *dirs = b->dirs.data;
+	struct shmem_kho_link *link;
+	struct hlist_node *tmp;
 	size_t i;
 
+	for (i = 0; i < 1U << SHMEM_KHO_LINK_BITS; i++)
+		hlist_for_each_entry_safe(link, tmp, &b->links[i], node)
+			kfree(link);
+	kfree(b->links);
 	for (i = 0; i < b->dirs.len; i++)
 		dput(dirs[i].dentry);
 	if (!keep_pins) {
@@ -226,7 +259,6 @@ static void shmem_kho_builder_destroy(struct shmem_kho_builder *b,
 	kvfree(b->folios.data);
 	kvfree(b->strings.data);
 	kvfree(b->dirs.data);
-	xa_destroy(&b->links);
 }
 
 static int shmem_kho_add_string(struct shmem_kho_builder *b, const void *str,
@@ -293,13 +325,16 @@ static int shmem_kho_add_xattrs(struct shmem_kho_builder *b,
 	int err = 0;
 
 	rec->first_xattr = b->xattrs.len;
-	len = vfs_listxattr(dentry, NULL, 0);
+	/* Not vfs_listxattr(): the task that finalizes is no reader. */
+	if (!d_inode(dentry)->i_op->listxattr)
+		return 0;
+	len = d_inode(dentry)->i_op->listxattr(dentry, NULL, 0);
 	if (len <= 0)
 		return len;
 	names = kvmalloc(len, GFP_KERNEL);
 	if (!names)
 		return -ENOMEM;
-	len = vfs_listxattr(dentry, names, len);
+	len = d_inode(dentry)->i_op->listxattr(dentry, names, len);
 	for (name = names; !err && len > 0 && name < names + len;
 	     name += strlen(name) + 1) {
 		if (!strncmp(name, XATTR_SYSTEM_PREFIX, XATTR_SYSTEM_PREFIX_LEN)) {
@@ -355,6 +390,9 @@ static int shmem_kho_move_out(struct folio *folio)
 	LIST_HEAD(list);
 	int err;
 
+	/* A folio just read in may still wait in a per-CPU LRU batch. */
+	if (!folio_test_lru(folio))
+		lru_add_drain_all();
 	if (!IS_ENABLED(CONFIG_MIGRATION) || !folio_isolate_lru(folio)) {
 		folio_put(folio);
 		return -EBUSY;
@@ -502,6 +540,37 @@ static int shmem_kho_add_inode(struct shmem_kho_builder *b,
 	return 0;
 }
 
+static struct hlist_head *shmem_kho_link_head(struct shmem_kho_builder *b,
+					      struct inode *inode)
+{
+	return &b->links[hash_ptr(inode, SHMEM_KHO_LINK_BITS)];
+}
+
+/* The image index of an inode met before under another name, or -1. */
+static long shmem_kho_find_link(struct shmem_kho_builder *b,
+				struct inode *inode)
+{
+	struct shmem_kho_link *link;
+
+	hlist_for_each_entry(link, shmem_kho_link_head(b, inode), node)
+		if (link->inode == inode)
+			return link->index;
+	return -1;
+}
+
+static int shmem_kho_add_link(struct shmem_kho_builder *b, struct inode *inode,
+			      u32 index)
+{
+	struct shmem_kho_link *link = kmalloc(sizeof(*link), GFP_KERNEL);
+
+	if (!link)
+		return -ENOMEM;
+	link->inode = inode;
+	link->index = index;
+	hlist_add_head(&link->node, shmem_kho_link_head(b, inode));
+	return 0;
+}
+
 /* Record one name in directory @parent, and its inode the first time. */
 static int shmem_kho_add_dentry(struct shmem_kho_builder *b, u32 parent,
 				struct dentry *dentry)
@@ -509,24 +578,20 @@ static int shmem_kho_add_dentry(struct shmem_kho_builder *b, u32 parent,
 	struct inode *inode = d_inode(dentry);
 	bool linked = !S_ISDIR(inode->i_mode) && inode->i_nlink > 1;
 	struct kho_tmpfs_dentry *rec;
-	void *known = NULL;
+	long known = -1;
 	u32 index;
 	int err;
 
 	if (linked)
-		known = xa_load(&b->links, inode->i_ino);
-	if (known) {
-		index = xa_to_value(known);
+		known = shmem_kho_find_link(b, inode);
+	if (known >= 0) {
+		index = known;
 	} else {
 		err = shmem_kho_add_inode(b, dentry, &index);
+		if (!err && linked)
+			err = shmem_kho_add_link(b, inode, index);
 		if (err)
 			return err;
-		if (linked) {
-			err = xa_err(xa_store(&b->links, inode->i_ino,
-					      xa_mk_value(index), GFP_KERNEL));
-			if (err)
-				return err;
-		}
 	}
 	rec = shmem_kho_vec_add(&b->dentries, 1);
 	if (!rec)
@@ -674,8 +739,13 @@ static int shmem_kho_record(struct shmem_kho_mount *mnt)
 	struct kho_tmpfs_header *hdr;
 	int err;
 
-	shmem_kho_builder_init(&b);
+	err = shmem_kho_builder_init(&b);
+	if (err)
+		return err;
 	err = shmem_kho_walk(&b, mnt->sb);
+	if (!err && !shmem_kho_counts_ok(b.dentries.len, b.xattrs.len,
+					 b.folios.len, b.strings.len))
+		err = -E2BIG;
 	if (err)
 		goto out;
 	hdr = kho_alloc_preserve(sizeof(*hdr));
@@ -772,9 +842,22 @@ static int shmem_kho_finalize(void)
 
 	mutex_lock(&shmem_kho_lock);
 	shmem_kho_finalized = true;
-	list_for_each_entry(mnt, &shmem_kho_mounts, list)
-		if (!mnt->frozen && atomic_inc_not_zero(&mnt->sb->s_active))
+	list_for_each_entry(mnt, &shmem_kho_mounts, list) {
+		if (mnt->frozen)
+			continue;
+		/*
+		 * A mount still being set up cannot be frozen: freeze_super()
+		 * would wait for it to be born, and it may never be.
+		 */
+		if (!(smp_load_acquire(&mnt->sb->s_flags) & SB_BORN)) {
+			pr_err("kho=%s: still being mounted; not handed over\n",
+			       mnt->name);
+			ret = -EBUSY;
+			continue;
+		}
+		if (atomic_inc_not_zero(&mnt->sb->s_active))
 			list_add_tail(&mnt->work, &work);
+	}
 	mutex_unlock(&shmem_kho_lock);
 
 	list_for_each_entry_safe(mnt, tmp, &work, work) {
@@ -818,9 +901,13 @@ static void shmem_kho_abort(void)
 static int shmem_kho_event(struct notifier_block *nb, unsigned long event,
 			   void *data)
 {
+	int err;
+
 	switch (event) {
 	case KHO_FINALIZE:
-		return notifier_from_errno(shmem_kho_finalize());
+		err = shmem_kho_finalize();
+		/* At kexec -e, stopping the chain would only hurt others. */
+		return data ? NOTIFY_OK : notifier_from_errno(err);
 	case KHO_ABORT:
 		shmem_kho_abort();
 		return NOTIFY_OK;
@@ -872,6 +959,13 @@ static int shmem_kho_check_header(const char *name,
 	if (hdr->header_size != sizeof(*hdr)) {
 		pr_err("kho=%s: inconsistent handover: header of %llu bytes, expected %zu\n",
 		       name, hdr->header_size, sizeof(*hdr));
+		return -EINVAL;
+	}
+	/* As the size= and nr_inodes= parser bounds them. */
+	if (hdr->max_blocks > ULONG_MAX ||
+	    hdr->max_inodes > ULONG_MAX / SHMEM_KHO_BOGO_INODE_SIZE) {
+		pr_err("kho=%s: inconsistent handover: size or nr_inodes out of range\n",
+		       name);
 		return -EINVAL;
 	}
 	return 0;
@@ -1049,10 +1143,11 @@ static bool shmem_kho_view_init(struct shmem_kho_view *v,
 	size_t size, part;
 
 	if (hdr->nr_inodes < 1 || hdr->nr_inodes > SHMEM_KHO_MAX_ENTRIES ||
-	    hdr->nr_dentries > SHMEM_KHO_MAX_ENTRIES ||
-	    hdr->nr_xattrs > SHMEM_KHO_MAX_ENTRIES ||
-	    hdr->nr_folios > SHMEM_KHO_MAX_ENTRIES ||
-	    hdr->strings_size > SHMEM_KHO_MAX_ENTRIES * 16ULL)
+	    !shmem_kho_counts_ok(hdr->nr_dentries, hdr->nr_xattrs,
+				 hdr->nr_folios, hdr->strings_size))
+		return false;
+	/* What kho_restore_vmalloc() mapped; reading beyond it would fault. */
+	if (hdr->image_size > (u64)hdr->image.total_pages << PAGE_SHIFT)
 		return false;
 	v->hdr = hdr;
 	v->inodes = image;
@@ -1110,8 +1205,9 @@ static const char *shmem_kho_check_folios(const struct shmem_kho_view *v,
 		return "folios of a file that is not regular";
 	for (i = 0; i < ino->nr_folios; i++) {
 		f = &v->folios[ino->first_folio + i];
-		if (f->order > MAX_PAGE_ORDER)
-			return "folio order too large";
+		if (f->order > (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) ?
+				MAX_PAGECACHE_ORDER : 0))
+			return "folio order too large for the page cache";
 		nr = 1ULL << f->order;
 		if (f->index < next || !IS_ALIGNED(f->index, nr) ||
 		    !PAGE_ALIGNED(f->phys))
@@ -1235,10 +1331,22 @@ out:
 static struct dentry *shmem_kho_new_dentry(struct dentry *parent,
 					   const char *name)
 {
-	struct dentry *dentry = d_alloc_name(parent, name);
+	struct qstr qname = QSTR_INIT(name, strlen(name));
+	struct dentry *dentry;
 
-	if (dentry)
-		d_add(dentry, NULL);
+	/* A damaged image may name the same entry twice. */
+	dentry = d_hash_and_lookup(parent, &qname);
+	if (dentry) {
+		if (!IS_ERR(dentry))
+			dput(dentry);
+		return ERR_PTR(-EEXIST);
+	}
+	dentry = d_alloc_name(parent, name);
+	if (!dentry)
+		return ERR_PTR(-ENOMEM);
+	if (!parent->d_sb->s_d_op)
+		d_set_d_op(dentry, &simple_dentry_operations);
+	d_add(dentry, NULL);
 	return dentry;
 }
 
@@ -1252,8 +1360,8 @@ static struct dentry *shmem_kho_create(struct dentry *parent, const char *name,
 	int err;
 
 	dentry = shmem_kho_new_dentry(parent, name);
-	if (!dentry)
-		return ERR_PTR(-ENOMEM);
+	if (IS_ERR(dentry))
+		return dentry;
 	inode_lock_nested(dir, I_MUTEX_PARENT);
 	switch (mode & S_IFMT) {
 	case S_IFDIR:
@@ -1286,8 +1394,8 @@ static struct dentry *shmem_kho_link(struct dentry *parent, const char *name,
 	int err;
 
 	dentry = shmem_kho_new_dentry(parent, name);
-	if (!dentry)
-		return ERR_PTR(-ENOMEM);
+	if (IS_ERR(dentry))
+		return dentry;
 	inode_lock_nested(dir, I_MUTEX_PARENT);
 	err = dir->i_op->link(target, dir, dentry);
 	inode_unlock(dir);
@@ -1350,19 +1458,21 @@ static int shmem_kho_set_xattrs(const struct shmem_kho_view *v,
 {
 	const struct kho_tmpfs_xattr *x;
 	char name[XATTR_NAME_MAX + 1];
+	int err = 0;
 	u64 i;
-	int err;
 
-	for (i = 0; i < ino->nr_xattrs; i++) {
+	inode_lock(d_inode(dentry));
+	for (i = 0; !err && i < ino->nr_xattrs; i++) {
 		x = &v->xattrs[ino->first_xattr + i];
 		memcpy(name, v->strings + x->name, x->name_len);
 		name[x->name_len] = '\0';
-		err = __vfs_setxattr(&nop_mnt_idmap, dentry, d_inode(dentry), name,
-				     v->strings + x->value, x->value_len, 0);
-		if (err)
-			return err;
+		/* With the LSM's post-set hook, so a restored label is used. */
+		err = __vfs_setxattr_noperm(&nop_mnt_idmap, dentry, name,
+					    v->strings + x->value,
+					    x->value_len, 0);
 	}
-	return 0;
+	inode_unlock(d_inode(dentry));
+	return err;
 }
 
 static void shmem_kho_set_times(struct inode *inode,
@@ -1425,17 +1535,14 @@ static int shmem_kho_add_name(const struct shmem_kho_view *v,
 	return shmem_kho_fill(v, dentry, ino);
 }
 
+/* @dentries: one zeroed slot per inode, freed here. */
 static int shmem_kho_rebuild(const struct shmem_kho_view *v,
-			     struct super_block *sb)
+			     struct super_block *sb, struct dentry **dentries)
 {
 	const struct kho_tmpfs_header *hdr = v->hdr;
-	struct dentry **dentries;
 	u64 i;
 	int err;
 
-	dentries = kvcalloc(hdr->nr_inodes, sizeof(*dentries), GFP_KERNEL);
-	if (!dentries)
-		return -ENOMEM;
 	dentries[0] = dget(sb->s_root);
 	err = shmem_kho_fill(v, dentries[0], &v->inodes[0]);
 	for (i = 0; !err && i < hdr->nr_dentries; i++) {
@@ -1476,7 +1583,7 @@ static unsigned long shmem_kho_free_incoming(struct shmem_kho_incoming *in,
 		}
 	}
 	vfree(in->image);
-	kho_restore_free(in->header);
+	kfree(in->header);
 	return pages;
 }
 
@@ -1502,14 +1609,41 @@ static unsigned long shmem_kho_view_pages(const struct shmem_kho_view *v)
 }
 
 /*
+ * Refuse, before anything is created, a handover that cannot fit the
+ * mount: the inode count is exact only without xattrs, which take inode
+ * space too, so a mount at its very limit may still fail halfway.
+ */
+static int shmem_kho_check_space(const char *name,
+				 const struct shmem_kho_view *v,
+				 struct super_block *sb)
+{
+	struct shmem_sb_info *sbinfo = sb->s_fs_info;
+	unsigned long pages = shmem_kho_view_pages(v);
+
+	if (sbinfo->max_blocks && pages > sbinfo->max_blocks) {
+		pr_err("kho=%s: the handover holds %lu KiB, more than size=%luk\n",
+		       name, pages << (PAGE_SHIFT - 10),
+		       sbinfo->max_blocks << (PAGE_SHIFT - 10));
+		return -ENOSPC;
+	}
+	if (sbinfo->max_inodes && v->hdr->nr_dentries + 1 > sbinfo->max_inodes) {
+		pr_err("kho=%s: the handover holds %llu names, more than nr_inodes=%lu\n",
+		       name, v->hdr->nr_dentries + 1, sbinfo->max_inodes);
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+/*
  * Check and rebuild. *@consumed tells whether the handover was used up:
- * a handover that fails the checks is left whole.
+ * a handover that fails the checks, or does not fit, is left whole.
  */
 static int shmem_kho_restore(struct shmem_kho_incoming *in,
 			     struct super_block *sb, bool *consumed)
 {
 	const struct kho_tmpfs_header *hdr = in->header;
 	struct shmem_kho_view v;
+	struct dentry **dentries;
 	int err;
 
 	*consumed = false;
@@ -1521,10 +1655,16 @@ static int shmem_kho_restore(struct shmem_kho_incoming *in,
 		return -EINVAL;
 	}
 	err = shmem_kho_check_image(in->name, &v, hdr, in->image);
+	if (!err)
+		err = shmem_kho_check_space(in->name, &v, sb);
 	if (err)
 		return err;
+	/* The last failure that leaves the handover whole. */
+	dentries = kvcalloc(hdr->nr_inodes, sizeof(*dentries), GFP_KERNEL);
+	if (!dentries)
+		return -ENOMEM;
 	*consumed = true;
-	err = shmem_kho_rebuild(&v, sb);
+	err = shmem_kho_rebuild(&v, sb, dentries);
 	if (err) {
 		pr_err("kho=%s: restoring failed (%d); what was not restored is freed\n",
 		       in->name, err);
@@ -1542,10 +1682,11 @@ static int shmem_kho_restore(struct shmem_kho_incoming *in,
  * @sb: the super block shmem_kho_claim() registered, with its root
  *
  * Without a handover of this NAME, the mount starts empty. A handover
- * that fails the checks stays pending (see kho/tmpfs/release); one that
- * fails halfway through is freed.
+ * that fails the checks or does not fit stays pending (see
+ * kho/tmpfs/release); one that fails halfway through is freed.
  *
- * Return: 0, -EINVAL for an inconsistent handover, or the error of
+ * Return: 0, -EINVAL for an inconsistent handover, -ENOSPC when it does
+ * not fit size= or nr_inodes=, or the error of
  * restoring (-ENOSPC, -ENOMEM).
  */
 int shmem_kho_populate(struct super_block *sb)
@@ -1582,6 +1723,7 @@ static int shmem_kho_find_incoming(const char *subtree)
 {
 	size_t plen = strlen(KHO_TMPFS_SUBTREE_PREFIX);
 	struct shmem_kho_incoming *in;
+	struct folio *folio;
 	phys_addr_t phys;
 	size_t size;
 
@@ -1590,17 +1732,31 @@ static int shmem_kho_find_incoming(const char *subtree)
 		return 0;
 	if (kho_retrieve_subtree(subtree, &phys, &size))
 		return 0;
-	if (size < sizeof(struct kho_tmpfs_header) ||
-	    !kho_pages_preserved(phys, 1)) {
-		pr_err("kho=%s: inconsistent handover: subtree of %zu bytes; ignored\n",
-		       subtree + plen, size);
+	if (shmem_kho_find_pending(subtree + plen)) {
+		pr_err("kho=%s: inconsistent handover: named twice; the second is ignored\n",
+		       subtree + plen);
+		return 0;
+	}
+	/*
+	 * Take the header page for good and keep a copy: a damaged handover
+	 * could name the same page twice, or as a file's folio.
+	 */
+	folio = PAGE_ALIGNED(phys) && size == sizeof(struct kho_tmpfs_header) ?
+		kho_restore_folio(phys) : NULL;
+	if (!folio) {
+		pr_err("kho=%s: inconsistent handover: header of %zu bytes at %pa not preserved; ignored\n",
+		       subtree + plen, size, &phys);
 		return 0;
 	}
 	in = kzalloc(sizeof(*in), GFP_KERNEL);
-	if (!in)
+	if (in)
+		in->header = kmemdup(folio_address(folio), size, GFP_KERNEL);
+	folio_put(folio);
+	if (!in || !in->header) {
+		kfree(in);
 		return -ENOMEM;
+	}
 	strscpy(in->name, subtree + plen);
-	in->header = phys_to_virt(phys);
 	list_add_tail(&in->list, &shmem_kho_pending);
 	pr_info("kho=%s: handed over by the previous kernel, waiting for mount -o kho=%s\n",
 		in->name, in->name);
@@ -1670,6 +1826,8 @@ static ssize_t shmem_kho_release_write(struct file *file,
 		list_del(&in->list);
 		shmem_kho_release_one(in);
 	}
+	/* Freed folios wait in per-CPU lists; show them free at once. */
+	drain_all_pages(NULL);
 	return count;
 }
 

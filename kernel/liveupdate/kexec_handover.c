@@ -307,14 +307,16 @@ EXPORT_SYMBOL_GPL(kho_remove_subtree);
 
 /**
  * kho_register_notifier - be told when the handover is finalized or aborted
- * @nb: called with KHO_FINALIZE or KHO_ABORT and a NULL data pointer
+ * @nb: called with KHO_FINALIZE or KHO_ABORT; the data pointer is NULL,
+ *      except for the KHO_FINALIZE sent at kexec -e
  *
  * Clients whose state can change until the last moment (a file system,
  * say) record it on KHO_FINALIZE, which comes from out/finalize in debugfs
  * or, when that was not used, at kexec -e. A client that cannot record its
  * state returns notifier_from_errno(): finalize then fails and every
- * client gets KHO_ABORT. At kexec -e nothing can be undone; the client
- * says what it could not hand over. KHO_ABORT also comes when finalize is
+ * client gets KHO_ABORT. At kexec -e nothing can be undone: the client
+ * says what it could not hand over and returns NOTIFY_OK, so that the
+ * clients after it are still asked. KHO_ABORT also comes when finalize is
  * undone, and a client must then work exactly as before.
  *
  * Return: 0.
@@ -444,8 +446,10 @@ static int kho_reboot(struct notifier_block *nb, unsigned long action,
 		      void *data)
 {
 	mutex_lock(&kho_out.finalize_lock);
+	/* Non-NULL data: too late to fail; every client must be asked. */
 	if (kexec_in_progress && !kho_out.finalized)
-		blocking_notifier_call_chain(&kho_out.clients, KHO_FINALIZE, NULL);
+		blocking_notifier_call_chain(&kho_out.clients, KHO_FINALIZE,
+					     &kho_out);
 	mutex_lock(&kho_out.fdt_lock);
 	return NOTIFY_DONE;
 }
