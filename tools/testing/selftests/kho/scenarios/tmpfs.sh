@@ -22,6 +22,8 @@
 #             rest with "all", around a mount of one of them
 #   abort     finalize, a writer that blocks, abort, the writer completes;
 #             then kexec without finalize
+#   small     kho=s with 8 MiB of data; the next kernel first mounts it with
+#             size=1m and nr_inodes=10, both too small, then without them
 #
 # What a test asserts on: "KT: mount NAME on DIR: ok" or "...: failed:
 # ERROR", "KT: options NAME: ..." (from /proc/mounts), "KT: sum NAME:
@@ -291,6 +293,20 @@ abort)
 		kt_log "f after kexec: $(tr '\n' ' ' < /kho/ab/f)"
 		kt_log "g after kexec: $(cat /kho/ab/g)"
 		tsum ab
+	fi
+	tnext
+	;;
+small)
+	if [ "$stage" = 1 ]; then
+		tmount s /kho/s size=64m
+		tmake s 100 8
+		tsum s
+	else
+		tmount s /kho/s size=1m
+		tmount s /kho/s nr_inodes=10
+		tpending
+		tmount s
+		tsum s
 	fi
 	tnext
 	;;
