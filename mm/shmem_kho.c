@@ -46,6 +46,7 @@
 
 #include "internal.h"
 #include "shmem_kho.h"
+#include "shmem_kho_image.h"
 
 /* What an inode costs against nr_inodes=, as in shmem.c. */
 #define SHMEM_KHO_BOGO_INODE_SIZE	1024
@@ -53,8 +54,6 @@
 /* Node name of a mount's subtree: the prefix, NAME and a NUL. */
 #define SHMEM_KHO_SUBTREE_MAX	(sizeof(KHO_TMPFS_SUBTREE_PREFIX) + \
 				 KHO_TMPFS_NAME_MAX)
-/* Sanity bound on an incoming image (64 Mi entries, 16 string bytes each). */
-#define SHMEM_KHO_MAX_ENTRIES	(64UL * 1024 * 1024)
 
 /**
  * struct shmem_kho_incoming - a mount the previous kernel handed over
@@ -101,16 +100,6 @@ static LIST_HEAD(shmem_kho_mounts);
 static LIST_HEAD(shmem_kho_pending);
 /* Between KHO_FINALIZE and KHO_ABORT: no new kho mounts. */
 static bool shmem_kho_finalized;
-
-/* Limits both the writer and the reader of an image hold to. */
-static bool shmem_kho_counts_ok(u64 nr_dentries, u64 nr_xattrs, u64 nr_folios,
-				u64 strings_size)
-{
-	return nr_dentries <= SHMEM_KHO_MAX_ENTRIES &&
-	       nr_xattrs <= SHMEM_KHO_MAX_ENTRIES &&
-	       nr_folios <= SHMEM_KHO_MAX_ENTRIES &&
-	       strings_size <= SHMEM_KHO_MAX_ENTRIES * 16ULL;
-}
 
 static void shmem_kho_subtree_name(char *buf, const char *name)
 {
@@ -1119,200 +1108,20 @@ void shmem_kho_show_options(struct seq_file *seq, struct super_block *sb)
 
 /* ---- Checking an incoming image ---- */
 
-/**
- * struct shmem_kho_view - an incoming image, cut into its arrays
- * @hdr:      its header
- * @inodes:   inodes[]
- * @dentries: dentries[]
- * @xattrs:   xattrs[]
- * @folios:   folios[]
- * @strings:  strings[]
- */
-struct shmem_kho_view {
-	const struct kho_tmpfs_header *hdr;
-	struct kho_tmpfs_inode *inodes;
-	struct kho_tmpfs_dentry *dentries;
-	struct kho_tmpfs_xattr *xattrs;
-	struct kho_tmpfs_folio *folios;
-	char *strings;
-};
-
-static bool shmem_kho_view_init(struct shmem_kho_view *v,
-				const struct kho_tmpfs_header *hdr, void *image)
-{
-	size_t size, part;
-
-	if (hdr->nr_inodes < 1 || hdr->nr_inodes > SHMEM_KHO_MAX_ENTRIES ||
-	    !shmem_kho_counts_ok(hdr->nr_dentries, hdr->nr_xattrs,
-				 hdr->nr_folios, hdr->strings_size))
-		return false;
-	/* What kho_restore_vmalloc() mapped; reading beyond it would fault. */
-	if (hdr->image_size > (u64)hdr->image.total_pages << PAGE_SHIFT)
-		return false;
-	v->hdr = hdr;
-	v->inodes = image;
-	size = hdr->nr_inodes * sizeof(*v->inodes);
-	v->dentries = image + size;
-	part = hdr->nr_dentries * sizeof(*v->dentries);
-	size += part;
-	v->xattrs = image + size;
-	size += hdr->nr_xattrs * sizeof(*v->xattrs);
-	v->folios = image + size;
-	size += hdr->nr_folios * sizeof(*v->folios);
-	v->strings = image + size;
-	size += hdr->strings_size;
-	return size == hdr->image_size;
-}
-
-static bool shmem_kho_string_ok(const struct shmem_kho_view *v, u64 offset,
-				u64 len)
-{
-	return offset <= v->hdr->strings_size &&
-	       len <= v->hdr->strings_size - offset;
-}
-
-static const char *shmem_kho_check_xattrs(const struct shmem_kho_view *v,
-					  const struct kho_tmpfs_inode *ino)
-{
-	const struct kho_tmpfs_xattr *x;
-	u64 i;
-
-	if (ino->first_xattr > v->hdr->nr_xattrs ||
-	    ino->nr_xattrs > v->hdr->nr_xattrs - ino->first_xattr)
-		return "xattr range out of bounds";
-	for (i = 0; i < ino->nr_xattrs; i++) {
-		x = &v->xattrs[ino->first_xattr + i];
-		if (!x->name_len || x->name_len > XATTR_NAME_MAX ||
-		    x->value_len > XATTR_SIZE_MAX ||
-		    !shmem_kho_string_ok(v, x->name, x->name_len) ||
-		    !shmem_kho_string_ok(v, x->value, x->value_len) ||
-		    memchr(v->strings + x->name, 0, x->name_len))
-			return "malformed xattr";
-	}
-	return NULL;
-}
-
-static const char *shmem_kho_check_folios(const struct shmem_kho_view *v,
-					  const struct kho_tmpfs_inode *ino)
-{
-	const struct kho_tmpfs_folio *f;
-	u64 i, next = 0, nr;
-
-	if (ino->first_folio > v->hdr->nr_folios ||
-	    ino->nr_folios > v->hdr->nr_folios - ino->first_folio)
-		return "folio range out of bounds";
-	if (ino->nr_folios && !S_ISREG(ino->mode))
-		return "folios of a file that is not regular";
-	for (i = 0; i < ino->nr_folios; i++) {
-		f = &v->folios[ino->first_folio + i];
-		if (f->order > (IS_ENABLED(CONFIG_TRANSPARENT_HUGEPAGE) ?
-				MAX_PAGECACHE_ORDER : 0))
-			return "folio order too large for the page cache";
-		nr = 1ULL << f->order;
-		if (f->index < next || !IS_ALIGNED(f->index, nr) ||
-		    !PAGE_ALIGNED(f->phys))
-			return "folios out of order or misaligned";
-		if (f->index >= DIV_ROUND_UP(ino->size, PAGE_SIZE))
-			return "folio beyond the end of its file";
-		if (!kho_pages_preserved(f->phys, nr))
-			return "folio memory not preserved";
-		next = f->index + nr;
-	}
-	return NULL;
-}
-
-static const char *shmem_kho_check_inode(const struct shmem_kho_view *v,
-					 const struct kho_tmpfs_inode *ino)
-{
-	const char *why;
-
-	switch (ino->mode & S_IFMT) {
-	case S_IFLNK:
-		if (!ino->size || ino->size >= PAGE_SIZE ||
-		    !shmem_kho_string_ok(v, ino->target, ino->size) ||
-		    memchr(v->strings + ino->target, 0, ino->size))
-			return "malformed symlink target";
-		break;
-	case S_IFREG:
-		if (ino->size > MAX_LFS_FILESIZE)
-			return "file size too large";
-		break;
-	case S_IFDIR:
-	case S_IFCHR:
-	case S_IFBLK:
-	case S_IFIFO:
-	case S_IFSOCK:
-		break;
-	default:
-		return "unknown file type";
-	}
-	if (ino->atime_nsec >= NSEC_PER_SEC || ino->mtime_nsec >= NSEC_PER_SEC ||
-	    ino->ctime_nsec >= NSEC_PER_SEC)
-		return "malformed timestamp";
-	if (!uid_valid(make_kuid(&init_user_ns, ino->uid)) ||
-	    !gid_valid(make_kgid(&init_user_ns, ino->gid)))
-		return "invalid owner";
-	why = shmem_kho_check_xattrs(v, ino);
-	return why ?: shmem_kho_check_folios(v, ino);
-}
-
-/*
- * Names are checked like a path component; a directory is named once, and
- * only after its parent, so that creating in array order always works.
- * @named counts the dentries of each inode.
- */
-static const char *shmem_kho_check_dentries(const struct shmem_kho_view *v,
-					    u32 *named)
-{
-	const struct kho_tmpfs_dentry *d;
-	const char *name;
-	u64 i;
-
-	for (i = 0; i < v->hdr->nr_dentries; i++) {
-		d = &v->dentries[i];
-		if (!d->inode || d->inode >= v->hdr->nr_inodes ||
-		    d->parent >= v->hdr->nr_inodes)
-			return "dentry refers to a missing inode";
-		if (!S_ISDIR(v->inodes[d->parent].mode) ||
-		    (d->parent && !named[d->parent]))
-			return "dentry in a directory that does not exist yet";
-		if (S_ISDIR(v->inodes[d->inode].mode) && named[d->inode])
-			return "directory with more than one name";
-		if (!d->name_len || d->name_len > NAME_MAX ||
-		    !shmem_kho_string_ok(v, d->name, d->name_len))
-			return "malformed name";
-		name = v->strings + d->name;
-		if (memchr(name, '/', d->name_len) || memchr(name, 0, d->name_len) ||
-		    (name[0] == '.' && (d->name_len == 1 ||
-					(d->name_len == 2 && name[1] == '.'))))
-			return "malformed name";
-		named[d->inode]++;
-	}
-	for (i = 1; i < v->hdr->nr_inodes; i++)
-		if (!named[i])
-			return "inode without a name";
-	return S_ISDIR(v->inodes[0].mode) ? NULL : "root is not a directory";
-}
-
 static int shmem_kho_check_image(const char *name, struct shmem_kho_view *v,
 				 const struct kho_tmpfs_header *hdr, void *image)
 {
 	const char *why = NULL;
 	u32 *named;
-	u64 i;
 
 	if (!shmem_kho_view_init(v, hdr, image)) {
 		why = "array sizes do not add up to the image";
 		goto out;
 	}
-	for (i = 0; !why && i < hdr->nr_inodes; i++)
-		why = shmem_kho_check_inode(v, &v->inodes[i]);
-	if (why)
-		goto out;
 	named = kvcalloc(hdr->nr_inodes, sizeof(*named), GFP_KERNEL);
 	if (!named)
 		return -ENOMEM;
-	why = shmem_kho_check_dentries(v, named);
+	why = shmem_kho_check_view(v, named);
 	kvfree(named);
 out:
 	if (!why)
@@ -1596,16 +1405,6 @@ static void shmem_kho_set_sb_root(struct super_block *sb,
 	sbinfo->mode = root->mode & 07777;
 	sbinfo->uid = make_kuid(&init_user_ns, root->uid);
 	sbinfo->gid = make_kgid(&init_user_ns, root->gid);
-}
-
-static unsigned long shmem_kho_view_pages(const struct shmem_kho_view *v)
-{
-	unsigned long pages = 0;
-	u64 i;
-
-	for (i = 0; i < v->hdr->nr_folios; i++)
-		pages += 1UL << v->folios[i].order;
-	return pages;
 }
 
 /*
