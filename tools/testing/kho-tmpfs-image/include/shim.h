@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Userspace stand-ins for what mm/shmem_kho_image.c uses, so the checks
+ * are tested as the kernel builds them. kho_pages_preserved() is the
+ * test's own: it says yes for the addresses the test preserved.
+ */
+#ifndef _KHO_TMPFS_IMAGE_SHIM_H
+#define _KHO_TMPFS_IMAGE_SHIM_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef unsigned long long u64;
+typedef unsigned int u32;
+typedef unsigned short u16;
+typedef unsigned char u8;
+typedef long long s64;
+typedef u64 __u64;
+typedef u32 __u32;
+typedef u16 __u16;
+typedef s64 __s64;
+typedef u64 phys_addr_t;
+
+#define BIT(n)			(1UL << (n))
+#define PAGE_SHIFT		12
+#define PAGE_SIZE		BIT(PAGE_SHIFT)
+#define IS_ALIGNED(x, a)	(((x) & ((__typeof__(x))(a) - 1)) == 0)
+#define PAGE_ALIGNED(x)		IS_ALIGNED((u64)(x), PAGE_SIZE)
+#define NSEC_PER_SEC		1000000000L
+#define MAX_LFS_FILESIZE	((long long)LLONG_MAX)
+#define NAME_MAX		255
+#define XATTR_NAME_MAX		255
+#define XATTR_SIZE_MAX		65536
+#define MAX_PAGECACHE_ORDER	9
+#define CONFIG_TRANSPARENT_HUGEPAGE 1
+
+static inline u64 DIV_ROUND_UP(u64 n, u64 d)
+{
+	return (n + d - 1) / d;
+}
+
+bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages);
+
+#endif /* _KHO_TMPFS_IMAGE_SHIM_H */
