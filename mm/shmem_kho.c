@@ -1596,21 +1596,27 @@ static void shmem_kho_release_one(struct shmem_kho_incoming *in)
 	kfree(in);
 }
 
+/* A short line written to a debugfs file, NUL-terminated; kfree() it. */
+static char *shmem_kho_user_line(const char __user *ubuf, size_t count)
+{
+	if (count > KHO_TMPFS_NAME_MAX + 16)
+		return ERR_PTR(-EINVAL);
+	return memdup_user_nul(ubuf, count);
+}
+
 /* Write NAME, or "all", to free handovers nobody will mount again. */
 static ssize_t shmem_kho_release_write(struct file *file,
 				       const char __user *ubuf, size_t count,
 				       loff_t *ppos)
 {
 	struct shmem_kho_incoming *in, *tmp;
-	char buf[KHO_TMPFS_NAME_MAX + 2], *name;
 	LIST_HEAD(release);
+	char *buf, *name;
 	bool all;
 
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
+	buf = shmem_kho_user_line(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
 	name = strim(buf);
 	all = !strcmp(name, "all");
 
@@ -1619,8 +1625,11 @@ static ssize_t shmem_kho_release_write(struct file *file,
 		if (all || !strcmp(in->name, name))
 			list_move_tail(&in->list, &release);
 	mutex_unlock(&shmem_kho_lock);
-	if (list_empty(&release) && !all)
+	if (list_empty(&release) && !all) {
+		kfree(buf);
 		return -ENOENT;
+	}
+	kfree(buf);
 	list_for_each_entry_safe(in, tmp, &release, list) {
 		list_del(&in->list);
 		shmem_kho_release_one(in);
@@ -1669,26 +1678,25 @@ static ssize_t shmem_kho_corrupt_write(struct file *file,
 				       const char __user *ubuf, size_t count,
 				       loff_t *ppos)
 {
-	char buf[KHO_TMPFS_NAME_MAX + 16], *what, *name;
-	int err;
+	char *buf, *what, *name;
+	int err = -EINVAL;
 
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
+	buf = shmem_kho_user_line(ubuf, count);
+	if (IS_ERR(buf))
+		return PTR_ERR(buf);
 	name = strim(buf);
 	what = strsep(&name, " ");
-	if (!name)
-		return -EINVAL;
-	mutex_lock(&shmem_kho_lock);
-	err = shmem_kho_corrupt(what, strim(name));
-	mutex_unlock(&shmem_kho_lock);
-	if (err)
-		return err;
-	pr_warn("kho=%s: handover deliberately corrupted (%s) through debugfs\n",
-		name, what);
-	return count;
+	if (name) {
+		name = strim(name);
+		mutex_lock(&shmem_kho_lock);
+		err = shmem_kho_corrupt(what, name);
+		mutex_unlock(&shmem_kho_lock);
+	}
+	if (!err)
+		pr_warn("kho=%s: handover deliberately corrupted (%s) through debugfs\n",
+			name, what);
+	kfree(buf);
+	return err ?: count;
 }
 
 static const struct file_operations shmem_kho_corrupt_fops = {
