@@ -4,17 +4,20 @@
  *
  * The architecture reports the handover very early (kho_populate()), before
  * memblock knows the RAM, so nothing is trusted or touched then. Once it
- * does, kho_memblock_setup() checks every address the previous kernel gave
- * against RAM and the kernel image, and only then adopts the scratch areas
- * and restricts memblock to them. The map is checked once, by a full walk,
- * before anything in the handover is used: by the first command-line
- * handler that looks a subtree up (reserve_mem=), or at the latest by
- * kho_memory_init(), which then reserves every preserved block before the
- * buddy allocator takes the rest of memory. A corrupt map is refused
- * before anything is reserved or used.
+ * does, and before the first memblock allocation, kho_memblock_setup()
+ * checks every address the previous kernel gave against RAM and the kernel
+ * image, walks the whole preserved-memory map once, and only then adopts
+ * the scratch areas and restricts memblock to them. kho_memory_init() then
+ * reserves every preserved block before the buddy allocator takes the rest
+ * of memory.
  *
- * Any refusal prints one reason and the kernel boots as after a plain
- * kexec: the preserved memory is then ordinary free memory.
+ * What cannot be kept is dropped alone: a preserved block under memory this
+ * kernel already uses (its image, initrd or boot data) is taken out of the
+ * map with one line saying so, and preserved memory that lies inside the
+ * scratch areas (mainline preserves boot allocations there) is taken out of
+ * scratch. Only a handover that is wrong as a whole (a corrupt map, an
+ * impossible scratch array) is refused; the kernel then boots as after a
+ * plain kexec, and the preserved memory is ordinary free memory.
  */
 
 #define pr_fmt(fmt) "KHO: " fmt
@@ -39,8 +42,13 @@
 #include "kho_radix.h"
 #include "kho_scratch.h"
 
-/* At most this many scratch areas: two plus one per possible node. */
-#define KHO_IN_MAX_SCRATCH	(MAX_NUMNODES + 2)
+/*
+ * At most this many scratch areas: two plus one per possible node, and room
+ * for the areas that preserved memory inside scratch splits (each such range
+ * splits at most one area in two). A kernel hands on what it booted from,
+ * so its own successor must accept as many.
+ */
+#define KHO_IN_MAX_SCRATCH	(MAX_NUMNODES + 2 + 64)
 
 /**
  * struct kho_in - the handover this kernel was given
@@ -203,83 +211,112 @@ static int __init kho_in_read_scratch(struct kho_scratch *areas,
 	return err;
 }
 
-/**
- * kho_memblock_setup - check the handover and boot from its scratch
- * @low:      start of low memory the architecture needs early (or 0)
- * @low_size: its size (or 0); treated as scratch until the architecture
- *            clears it
- *
- * Runs right after the architecture registered RAM with memblock and before
- * the first memblock allocation.
- */
-void __init kho_memblock_setup(phys_addr_t low, phys_addr_t low_size)
-{
-	static struct kho_scratch areas[KHO_IN_MAX_SCRATCH] __initdata;
-	phys_addr_t map_root;
-	unsigned int i, nr = 0;
-
-	int err = 0;
-
-	if (!kho_in.fdt_phys)
-		return;
-	if (is_kdump_kernel()) {
-		pr_info("crash kernel: ignoring the handover\n");
-		return;
-	}
-	if (kho_in_check_fdt(&map_root) || kho_in_read_scratch(areas, &nr))
-		goto refuse;
-
-	for (i = 0; i < nr && !err; i++)
-		err = memblock_mark_kho_scratch(areas[i].addr, areas[i].size);
-	if (!err && low_size)
-		err = memblock_mark_kho_scratch(low, low_size);
-	if (err) {
-		pr_err("cannot mark the scratch areas (%d)\n", err);
-		for (i = 0; i < nr; i++)
-			memblock_clear_kho_scratch(areas[i].addr, areas[i].size);
-		memblock_clear_kho_scratch(low, low_size);
-		goto refuse;
-	}
-	memblock_reserve(kho_in.scratch_phys, kho_in.scratch_len);
-	memblock_set_kho_scratch_only();
-
-	if (kho_scratch_adopt(areas, nr)) {
-		memblock_clear_kho_scratch_only();
-		goto refuse;
-	}
-	kho_radix_attach(&kho_in.map, map_root);
-	kho_in.valid = true;
-	pr_info("found kexec handover data: FDT at %#llx, %u scratch areas\n",
-		(u64)kho_in.fdt_phys, nr);
-	return;
-
-refuse:
-	pr_err("disabling KHO revival: booting without the handover\n");
-}
-
 /* Walk callbacks: first check everything, then reserve. */
 struct kho_in_walk {
+	struct kho_scratch *areas;	/* scratch areas, carved during the check */
+	unsigned int nr_areas;
 	unsigned long ranges;
 	unsigned long nodes;
 	phys_addr_t bytes;
+	unsigned long carved;		/* preserved ranges taken out of scratch */
+	phys_addr_t dropped;		/* bytes of preserved memory dropped */
 	bool reserve;
 };
+
+static bool __init kho_in_range_in_areas(const struct kho_in_walk *walk,
+					 phys_addr_t start, phys_addr_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < walk->nr_areas; i++)
+		if (start < walk->areas[i].addr + walk->areas[i].size &&
+		    walk->areas[i].addr < start + size)
+			return true;
+	return false;
+}
 
 static int __init kho_in_node(phys_addr_t phys, unsigned int level, void *arg)
 {
 	struct kho_in_walk *walk = arg;
+	int err;
 
-	if (!walk->reserve) {
-		/* A map with more nodes than RAM has pages loops on itself. */
-		if (++walk->nodes > memblock_phys_mem_size() >> PAGE_SHIFT) {
-			pr_err("preserved-memory map has more nodes than RAM has pages\n");
-			return -EINVAL;
-		}
-		return kho_in_check_range("preserved-memory map node", phys,
-					  KHO_RADIX_NODE_SIZE, false);
+	if (walk->reserve) {
+		/* Kept: the map records what is still to be restored. */
+		memblock_reserve(phys, KHO_RADIX_NODE_SIZE);
+		return 0;
 	}
-	/* Kept: the map records what is still to be restored. */
-	memblock_reserve(phys, KHO_RADIX_NODE_SIZE);
+	/* A map with more nodes than RAM has pages loops on itself. */
+	if (++walk->nodes > memblock_phys_mem_size() >> PAGE_SHIFT) {
+		pr_err("preserved-memory map has more nodes than RAM has pages\n");
+		return -EINVAL;
+	}
+	err = kho_in_check_range("preserved-memory map node", phys,
+				 KHO_RADIX_NODE_SIZE, false);
+	if (err)
+		return err;
+	/*
+	 * The map is read again when it is reserved and when blocks are
+	 * restored: its nodes must be where nothing is allocated before then.
+	 */
+	if (phys < SZ_1M || memblock_is_region_reserved(phys, KHO_RADIX_NODE_SIZE) ||
+	    kho_in_range_in_areas(walk, phys, KHO_RADIX_NODE_SIZE)) {
+		pr_err("preserved-memory map node at %#llx lies in scratch or boot memory\n",
+		       (u64)phys);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* Does [@start, @start + @size) touch memory this kernel already uses? */
+static bool __init kho_in_range_in_use(phys_addr_t start, phys_addr_t size)
+{
+	return start < SZ_1M || kho_in_overlaps_kernel(start, size) ||
+	       memblock_is_region_reserved(start, size);
+}
+
+/*
+ * Take the blocks of a run (@start, @size, blocks of @order) that lie under
+ * memory this kernel uses out of the map: their contents are gone or about
+ * to be, and no owner may restore them.
+ */
+static phys_addr_t __init kho_in_drop_blocks(phys_addr_t start,
+					     phys_addr_t size,
+					     unsigned int order,
+					     struct kho_in_walk *walk)
+{
+	phys_addr_t block = PAGE_SIZE << order, pa, lost = 0;
+
+	for (pa = start; pa < start + size; pa += block) {
+		if (!kho_in_range_in_use(pa, block))
+			continue;
+		kho_radix_remove(&kho_in.map, pa, order);
+		lost += block;
+	}
+	walk->dropped += lost;
+	pr_err("preserved memory [mem %#018llx-%#018llx] lies under memory this kernel uses at boot (image, initrd, firmware or low memory); dropped %llu KiB of it\n",
+	       (u64)start, (u64)(start + size - 1), (u64)lost >> 10);
+	return lost;
+}
+
+static int __init kho_in_check_block_range(phys_addr_t start, phys_addr_t size,
+					   unsigned int order,
+					   struct kho_in_walk *walk)
+{
+	int err;
+
+	err = kho_in_check_range("preserved memory", start, size, true);
+	if (err)
+		return err;
+	if (kho_in_range_in_use(start, size) &&
+	    kho_in_drop_blocks(start, size, order, walk) == size)
+		return 0;
+	if (!kho_in_range_in_areas(walk, start, size))
+		return 0;
+	walk->carved++;
+	if (kho_scratch_carve(walk->areas, &walk->nr_areas, KHO_IN_MAX_SCRATCH,
+			      start, size))
+		pr_warn("too many preserved ranges in scratch: not using the scratch area around [mem %#018llx-%#018llx]\n",
+			(u64)start, (u64)(start + size - 1));
 	return 0;
 }
 
@@ -304,17 +341,9 @@ static int __init kho_in_range(phys_addr_t start, phys_addr_t size,
 			       unsigned int order, void *arg)
 {
 	struct kho_in_walk *walk = arg;
-	int err;
 
-	if (!walk->reserve) {
-		err = kho_in_check_range("preserved memory", start, size, false);
-		if (!err && (start < SZ_1M || kho_scratch_overlap(start, size))) {
-			pr_err("preserved memory [mem %#018llx-%#018llx] lies in scratch\n",
-			       (u64)start, (u64)(start + size - 1));
-			err = -EINVAL;
-		}
-		return err;
-	}
+	if (!walk->reserve)
+		return kho_in_check_block_range(start, size, order, walk);
 	/*
 	 * NOINIT: the memory map is initialised for these pages like for all
 	 * others, but boot does not walk them again to mark them reserved;
@@ -333,18 +362,31 @@ static const struct kho_radix_walk_ops kho_in_walk_ops __initconst = {
 	.range = kho_in_range,
 };
 
+/* Drop the areas that carving emptied, so the array lists real areas only. */
+static unsigned int __init kho_in_compact_areas(struct kho_scratch *areas,
+						unsigned int nr)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nr; i++)
+		if (areas[i].size)
+			areas[n++] = areas[i];
+	return n;
+}
+
 /*
  * Walk the whole map once and check every node and block before anything
- * in the handover is used. Until the map is reserved, memblock allocates
- * only from scratch, so what the map names cannot have been overwritten.
+ * is allocated. Nothing is reserved yet and memblock is not restricted to
+ * scratch: the walk allocates nothing, and on x86 reads the map through the
+ * early page-fault mapping of the direct map. Preserved memory inside the
+ * scratch areas is carved out of @areas; blocks under this kernel's own
+ * boot memory are dropped from the map.
  */
-static int __init kho_in_check_map(void)
+static int __init kho_in_check_map(struct kho_scratch *areas, unsigned int *nr)
 {
-	struct kho_in_walk walk = {};
+	struct kho_in_walk walk = { .areas = areas, .nr_areas = *nr };
 	int err;
 
-	if (kho_in.fdt)
-		return 0;
 	err = kho_radix_walk(&kho_in.map, &kho_in_walk_ops, &walk);
 	/* The root FDT is used in place: it must be preserved memory. */
 	if (!err && !kho_radix_contains(&kho_in.map, kho_in.fdt_phys, 0)) {
@@ -352,23 +394,100 @@ static int __init kho_in_check_map(void)
 		err = -EINVAL;
 	}
 	if (err) {
-		pr_err("disabling KHO revival: the preserved-memory map is corrupt\n");
-		kho_in.valid = false;
-		memblock_clear_kho_scratch_only();
+		pr_err("the preserved-memory map is corrupt\n");
 		return err;
 	}
-	kho_in.fdt = phys_to_virt(kho_in.fdt_phys);
+	*nr = kho_in_compact_areas(areas, walk.nr_areas);
+	if (walk.carved)
+		pr_info("%lu preserved ranges lie in the scratch areas; taken out of scratch (%u areas left)\n",
+			walk.carved, *nr);
+	if (!*nr) {
+		pr_err("no scratch memory is left free of preserved memory\n");
+		return -ENOMEM;
+	}
 	return 0;
+}
+
+/* Flag @areas (and low memory) as scratch; undo everything on failure. */
+static int __init kho_in_mark_scratch(const struct kho_scratch *areas,
+				      unsigned int nr, phys_addr_t low,
+				      phys_addr_t low_size)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 0; i < nr && !err; i++)
+		err = memblock_mark_kho_scratch(areas[i].addr, areas[i].size);
+	if (!err && low_size)
+		err = memblock_mark_kho_scratch(low, low_size);
+	if (!err)
+		return 0;
+	pr_err("cannot mark the scratch areas (%d)\n", err);
+	for (i = 0; i < nr; i++)
+		memblock_clear_kho_scratch(areas[i].addr, areas[i].size);
+	if (low_size)
+		memblock_clear_kho_scratch(low, low_size);
+	return err;
+}
+
+/**
+ * kho_memblock_setup - check the handover and boot from its scratch
+ * @low:      start of low memory the architecture needs early (or 0)
+ * @low_size: its size (or 0); treated as scratch until the architecture
+ *            clears it
+ *
+ * Runs right after the architecture registered RAM with memblock and before
+ * the first memblock allocation.
+ */
+void __init kho_memblock_setup(phys_addr_t low, phys_addr_t low_size)
+{
+	static struct kho_scratch areas[KHO_IN_MAX_SCRATCH] __initdata;
+	phys_addr_t map_root;
+	unsigned int nr = 0;
+
+	if (!kho_in.fdt_phys)
+		return;
+	if (is_kdump_kernel()) {
+		pr_info("crash kernel: ignoring the handover\n");
+		return;
+	}
+	if (kho_in_check_fdt(&map_root) || kho_in_read_scratch(areas, &nr))
+		goto refuse;
+	kho_radix_attach(&kho_in.map, map_root);
+	if (kho_in_check_map(areas, &nr))
+		goto refuse;
+
+	/*
+	 * From here on memblock allocates only from what is marked: should
+	 * marking need a bigger region array, it comes from areas that are
+	 * already marked, which hold nothing preserved.
+	 */
+	memblock_set_kho_scratch_only();
+	if (kho_in_mark_scratch(areas, nr, low, low_size))
+		goto unrestrict;
+	memblock_reserve(kho_in.scratch_phys, kho_in.scratch_len);
+	if (kho_scratch_adopt(areas, nr))
+		goto unrestrict;
+	kho_in.fdt = phys_to_virt(kho_in.fdt_phys);
+	kho_in.valid = true;
+	pr_info("found kexec handover data: FDT at %#llx, %u scratch areas\n",
+		(u64)kho_in.fdt_phys, nr);
+	return;
+
+unrestrict:
+	memblock_clear_kho_scratch_only();
+refuse:
+	pr_err("disabling KHO revival: booting without the handover\n");
 }
 
 /**
  * kho_in_reserve - reserve every block the previous kernel preserved
  *
  * Runs once, at the latest from kho_memory_init(); from then on memblock
- * may allocate outside scratch again.
+ * may allocate outside scratch again. The map was checked whole by
+ * kho_memblock_setup().
  *
- * Return: 0, or -EINVAL when the map is corrupt (nothing is reserved then,
- * and the handover is dropped).
+ * Return: 0, or the error of the walk (the handover is dropped then).
  */
 int __init kho_in_reserve(void)
 {
@@ -377,9 +496,6 @@ int __init kho_in_reserve(void)
 
 	if (!kho_in.valid || kho_in.reserved)
 		return 0;
-	err = kho_in_check_map();
-	if (err)
-		return err;
 	err = kho_radix_walk(&kho_in.map, &kho_in_walk_ops, &walk);
 	memblock_clear_kho_scratch_only();
 	if (err) {
@@ -424,16 +540,16 @@ phys_addr_t __init kho_memblock_alloc_preservable(phys_addr_t size,
  * @size: set to its size; may be NULL
  *
  * For command-line handlers and other code between setup_arch() and
- * mm_core_init(). The map is checked first; if it is corrupt the handover
- * is dropped and nothing is found. Until the preserved memory is reserved,
- * nothing the caller finds may be freed or given to an allocator.
+ * mm_core_init(). The map was checked before the first allocation. Until
+ * the preserved memory is reserved, nothing the caller finds may be freed
+ * or given to an allocator.
  *
  * Return: as kho_retrieve_subtree().
  */
 int __init kho_retrieve_subtree_early(const char *name, phys_addr_t *phys,
 				      size_t *size)
 {
-	if (!kho_in.valid || kho_in_check_map())
+	if (!kho_in.valid)
 		return -ENOENT;
 	return kho_retrieve_subtree(name, phys, size);
 }

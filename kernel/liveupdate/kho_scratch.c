@@ -302,6 +302,62 @@ int __init kho_scratch_adopt(const struct kho_scratch *areas, unsigned int nr)
 }
 
 /**
+ * kho_scratch_carve - take a range out of a list of scratch areas
+ * @areas: the areas; entries of size 0 are unused
+ * @nr:    entries in use; grows by one when an area is split
+ * @max:   capacity of @areas
+ * @start: start of the range
+ * @size:  bytes in the range
+ *
+ * Memory the previous kernel preserved may lie inside the scratch areas it
+ * handed over: mainline places boot-time allocations (reserve_mem=) in the
+ * scratch it booted from and preserves them there. Such memory must not be
+ * scratch in this kernel, which allocates from scratch before it reserves
+ * the preserved memory and hands the areas on to the next kernel. The range
+ * is widened to KHO_SCRATCH_ALIGN, so the areas stay aligned as every
+ * kernel expects.
+ *
+ * Return: 0; -ENOSPC when an area had to be split and @areas was full: that
+ * area is then dropped whole (its size set to 0).
+ */
+int kho_scratch_carve(struct kho_scratch *areas, unsigned int *nr,
+		      unsigned int max, phys_addr_t start, phys_addr_t size)
+{
+	phys_addr_t end = ALIGN(start + size, KHO_SCRATCH_ALIGN), area_end;
+	unsigned int i, n = *nr;
+	int err = 0;
+
+	start = ALIGN_DOWN(start, KHO_SCRATCH_ALIGN);
+	for (i = 0; i < n; i++) {
+		struct kho_scratch *area = &areas[i];
+
+		area_end = area->addr + area->size;
+		if (!area->size || end <= area->addr || area_end <= start)
+			continue;
+		if (start > area->addr && end < area_end) {
+			/* Inside: the part above the range becomes a new area. */
+			if (*nr >= max) {
+				area->size = 0;
+				err = -ENOSPC;
+				continue;
+			}
+			areas[(*nr)++] = (struct kho_scratch){
+				.addr = end, .size = area_end - end,
+			};
+			area->size = start - area->addr;
+		} else if (start > area->addr) {
+			area->size = start - area->addr;
+		} else if (end < area_end) {
+			area->addr = end;
+			area->size = area_end - end;
+		} else {
+			area->size = 0;
+		}
+	}
+	return err;
+}
+
+/**
  * kho_scratch_release_cma - give the reserved scratch areas to the buddy
  *
  * As CMA pageblocks: only movable allocations land there, and those are

@@ -30,6 +30,8 @@ struct kho_scratch_request {
 int kho_scratch_parse(const char *arg, struct kho_scratch_request *req);
 int kho_scratch_reserve(void);
 void kho_scratch_release_cma(void);
+int kho_scratch_carve(struct kho_scratch *areas, unsigned int *nr,
+		      unsigned int max, phys_addr_t start, phys_addr_t size);
 int kho_scratch_adopt(const struct kho_scratch *areas, unsigned int nr);
 bool kho_scratch_overlap(phys_addr_t addr, phys_addr_t size);
 unsigned int kho_scratch_areas(const struct kho_scratch **areas);

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* KUnit tests of the kho_scratch= parser. */
+/* KUnit tests of the kho_scratch= parser and of carving scratch areas. */
 #include <kunit/test.h>
 #include <linux/sizes.h>
 
@@ -65,8 +65,52 @@ static void kho_scratch_test_parse(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kho_scratch_parse(NULL, &req), -EINVAL);
 }
 
+/* Areas of 64 MiB at 1 GiB and 2 GiB, carved as preserved memory demands. */
+static void kho_scratch_test_carve(struct kunit *test)
+{
+	struct kho_scratch areas[3] = {
+		{ .addr = SZ_1G, .size = SZ_64M },
+		{ .addr = SZ_2G, .size = SZ_64M },
+	};
+	unsigned int nr = 2;
+
+	/* Outside every area: nothing changes. */
+	KUNIT_EXPECT_EQ(test, kho_scratch_carve(areas, &nr, 3, SZ_1G + SZ_64M, SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, nr, 2);
+	KUNIT_EXPECT_EQ(test, areas[0].size, SZ_64M);
+
+	/* One page at the start: the whole first 4 MiB goes. */
+	KUNIT_EXPECT_EQ(test, kho_scratch_carve(areas, &nr, 3, SZ_1G, SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, areas[0].addr, SZ_1G + SZ_4M);
+	KUNIT_EXPECT_EQ(test, areas[0].size, SZ_64M - SZ_4M);
+
+	/* The last page: the tail goes. */
+	KUNIT_EXPECT_EQ(test, kho_scratch_carve(areas, &nr, 3, SZ_1G + SZ_64M - SZ_4K, SZ_4K), 0);
+	KUNIT_EXPECT_EQ(test, areas[0].size, SZ_64M - SZ_8M);
+
+	/* 6 MiB in the middle of the second area: split in two. */
+	KUNIT_EXPECT_EQ(test, kho_scratch_carve(areas, &nr, 3, SZ_2G + SZ_16M + SZ_1M,
+						6 * SZ_1M), 0);
+	KUNIT_EXPECT_EQ(test, nr, 3);
+	KUNIT_EXPECT_EQ(test, areas[1].addr, SZ_2G);
+	KUNIT_EXPECT_EQ(test, areas[1].size, SZ_16M);
+	KUNIT_EXPECT_EQ(test, areas[2].addr, SZ_2G + SZ_16M + SZ_8M);
+	KUNIT_EXPECT_EQ(test, areas[2].size, SZ_64M - SZ_16M - SZ_8M);
+
+	/* Another split with the array full: that area is dropped whole. */
+	KUNIT_EXPECT_EQ(test, kho_scratch_carve(areas, &nr, 3, SZ_2G + SZ_4M, SZ_4K), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, nr, 3);
+	KUNIT_EXPECT_EQ(test, areas[1].size, 0);
+
+	/* A range covering an area whole empties it. */
+	KUNIT_EXPECT_EQ(test, kho_scratch_carve(areas, &nr, 3, SZ_1G, SZ_128M), 0);
+	KUNIT_EXPECT_EQ(test, areas[0].size, 0);
+	KUNIT_EXPECT_EQ(test, areas[2].size, SZ_64M - SZ_16M - SZ_8M);
+}
+
 static struct kunit_case kho_scratch_test_suite_cases[] = {
 	KUNIT_CASE(kho_scratch_test_parse),
+	KUNIT_CASE(kho_scratch_test_carve),
 	{}
 };
 
