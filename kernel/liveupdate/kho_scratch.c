@@ -109,11 +109,12 @@ int kho_scratch_parse(const char *arg, struct kho_scratch_request *req)
 	return kho_scratch_parse_sizes(arg, req);
 }
 
-static int __init kho_scratch_param(char *arg)
+/* Mainline 7.4 calls the option kho_bootmem=; both are accepted. */
+static int __init kho_scratch_param(const char *option, char *arg)
 {
 	if (kho_scratch_parse(arg, &kho_scratch_request)) {
-		pr_err("ignoring malformed kho_scratch=%s: expected N%% or lowmem,global,pernode sizes (e.g. 64M,512M,256M); using %u%%\n",
-		       arg ?: "", KHO_SCRATCH_DEFAULT_SCALE);
+		pr_err("ignoring malformed %s=%s: expected N%% or lowmem,global,pernode sizes (e.g. 64M,512M,256M); using %u%%\n",
+		       option, arg ?: "", KHO_SCRATCH_DEFAULT_SCALE);
 		kho_scratch_request = (struct kho_scratch_request){
 			.scale = KHO_SCRATCH_DEFAULT_SCALE,
 		};
@@ -121,7 +122,18 @@ static int __init kho_scratch_param(char *arg)
 	/* Always 0: the message above is the only one the user should see. */
 	return 0;
 }
-early_param("kho_scratch", kho_scratch_param);
+
+static int __init kho_scratch_early_param(char *arg)
+{
+	return kho_scratch_param("kho_scratch", arg);
+}
+early_param("kho_scratch", kho_scratch_early_param);
+
+static int __init kho_bootmem_early_param(char *arg)
+{
+	return kho_scratch_param("kho_bootmem", arg);
+}
+early_param("kho_bootmem", kho_bootmem_early_param);
 
 /*
  * The scratch areas handed to the next kernel: reserved here on a cold

@@ -43,6 +43,13 @@ expect_count "$log" 'KHO: scratch global:' 0 "no global area when its size is 0"
 expect_count "$log" 'KHO: scratch node [01]: .* 8 MiB$' 2 "6M per node rounded up to 8 MiB" || rc=1
 [ "$(cma_mib "$log")" = 32 ] || { echo "  CmaTotal $(cma_mib "$log") MiB, want 32"; rc=1; }
 
+# Mainline 7.4 renames the option kho_bootmem=; it is the same option here.
+log=$(kt_boot scratch-bootmem meminfo.sh -m 1024 -a "kho=on kho_bootmem=12M,4M,0") ||
+	fail "QEMU exited with an error (log: $log)"
+expect "$log" 'KHO: scratch lowmem: .* 12 MiB$' "kho_bootmem= sets the lowmem size" || rc=1
+expect "$log" 'KHO: scratch global: .* 4 MiB$' "kho_bootmem= sets the global size" || rc=1
+expect_count "$log" 'KHO: scratch node' 0 "kho_bootmem= sets no per-node area when its size is 0" || rc=1
+
 log=$(kt_boot scratch-off meminfo.sh -m 1024 -n 2) ||
 	fail "QEMU exited with an error (log: $log)"
 expect_count "$log" 'KHO: scratch' 0 "no scratch without kho=on" || rc=1
