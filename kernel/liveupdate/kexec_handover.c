@@ -458,12 +458,29 @@ static struct notifier_block kho_reboot_nb = {
 	.notifier_call = kho_reboot,
 };
 
+/*
+ * Fault injection: preserve the first page of the loaded image's initrd,
+ * past the scratch check, as a sender that put a kexec segment on
+ * preserved memory would. The next kernel must drop that block alone.
+ */
+static int kho_out_corrupt_initrd(void)
+{
+	phys_addr_t initrd = 0;
+
+	if (IS_ENABLED(CONFIG_KEXEC_HANDOVER_FAULT_INJECTION))
+		initrd = kho_kexec_initrd_addr();
+	if (!initrd)
+		return -ENOENT;
+	return kho_radix_insert(&kho_out.map, initrd, 0);
+}
+
 static int __init kho_init(void)
 {
 	struct kho_debugfs_out view = {
 		.lock = &kho_out.fdt_lock,
 		.finalized = &kho_out.finalized,
 		.set_finalized = kho_out_set_finalized,
+		.corrupt_initrd = kho_out_corrupt_initrd,
 	};
 	int err;
 

@@ -138,9 +138,13 @@ static ssize_t kho_debugfs_corrupt_write(struct file *file,
 	buf[count] = '\0';
 	what = strim(buf);
 
-	mutex_lock(out->lock);
-	err = kho_fdt_corrupt(out->fdt, what);
-	mutex_unlock(out->lock);
+	if (sysfs_streq(what, "initrd")) {
+		err = out->corrupt_initrd();
+	} else {
+		mutex_lock(out->lock);
+		err = kho_fdt_corrupt(out->fdt, what);
+		mutex_unlock(out->lock);
+	}
 	if (err)
 		return err;
 	pr_warn("handover deliberately corrupted (%s) through debugfs\n", what);

@@ -9,5 +9,6 @@ void *kho_out_fdt(void);
 const void *kho_in_fdt(void);
 int kho_in_reserve(void);
 void kho_metadata_init(bool hand_over);
+phys_addr_t kho_kexec_initrd_addr(void);
 
 #endif /* _KERNEL_LIVEUPDATE_KHO_INTERNAL_H */

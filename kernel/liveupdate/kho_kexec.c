@@ -21,6 +21,7 @@
 #include <linux/kexec_handover.h>
 #include <linux/sizes.h>
 
+#include "../kexec_internal.h"
 #include "kho_fdt.h"
 #include "kho_internal.h"
 #include "kho_scratch.h"
@@ -92,3 +93,33 @@ int kho_walk_scratch(struct kexec_buf *kbuf,
 	}
 	return ret;
 }
+
+#ifdef CONFIG_KEXEC_HANDOVER_FAULT_INJECTION
+/**
+ * kho_kexec_initrd_addr - where the loaded kexec image puts its initrd
+ *
+ * For fault injection only. The initrd's own buffer is freed once the
+ * image is loaded, so its segment is recognised by its size.
+ *
+ * Return: the physical address, or 0 when no image with an initrd is
+ * loaded (or kexec is busy).
+ */
+phys_addr_t kho_kexec_initrd_addr(void)
+{
+	struct kimage *image;
+	phys_addr_t addr = 0;
+	unsigned long i;
+
+	if (!kexec_trylock())
+		return 0;
+	image = kexec_image;
+	for (i = 0; image && image->initrd_buf_len && i < image->nr_segments; i++) {
+		if (image->segment[i].bufsz == image->initrd_buf_len) {
+			addr = image->segment[i].mem;
+			break;
+		}
+	}
+	kexec_unlock();
+	return addr;
+}
+#endif

@@ -47,6 +47,7 @@ kt_pack_rootfs() {
 # kt_kexec "EXTRA ARGS" ["PREFIXES TO DROP"]
 # Load /kernel with kexec_file_load (kexec -s), the same initramfs, the
 # current command line with kt.stage incremented plus EXTRA ARGS, and jump.
+# The command in KT_AFTER_LOAD, if set, runs between the load and the jump.
 # With kt.loader=classic on the command line, kexec_load (kexec -l) is
 # used instead. kt.kernel-N=NAME makes stage N boot /kernel.NAME instead
 # (an image the test packed into the initramfs, such as the peer kernel).
@@ -65,6 +66,8 @@ kt_kexec() {
 		kt_log "FAIL: kexec load failed with exit code $rc"
 		kt_finish
 	fi
+	# A scenario may act between load and jump (KT_AFTER_LOAD).
+	[ -n "${KT_AFTER_LOAD:-}" ] && $KT_AFTER_LOAD
 	kt_log "kexec -e: jumping to stage $next"
 	sync
 	kexec -e
