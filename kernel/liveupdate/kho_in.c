@@ -215,6 +215,7 @@ static int __init kho_in_read_scratch(struct kho_scratch *areas,
 struct kho_in_walk {
 	struct kho_scratch *areas;	/* scratch areas, carved during the check */
 	unsigned int nr_areas;
+	unsigned int max_areas;
 	unsigned long ranges;
 	unsigned long nodes;
 	phys_addr_t bytes;
@@ -313,7 +314,7 @@ static int __init kho_in_check_block_range(phys_addr_t start, phys_addr_t size,
 	if (!kho_in_range_in_areas(walk, start, size))
 		return 0;
 	walk->carved++;
-	if (kho_scratch_carve(walk->areas, &walk->nr_areas, KHO_IN_MAX_SCRATCH,
+	if (kho_scratch_carve(walk->areas, &walk->nr_areas, walk->max_areas,
 			      start, size))
 		pr_warn("too many preserved ranges in scratch: not using the scratch area around [mem %#018llx-%#018llx]\n",
 			(u64)start, (u64)(start + size - 1));
@@ -357,7 +358,30 @@ static int __init kho_in_range(phys_addr_t start, phys_addr_t size,
 	return 0;
 }
 
-static const struct kho_radix_walk_ops kho_in_walk_ops __initconst = {
+/*
+ * The check walk runs before the direct map exists: read each node
+ * through a temporary early mapping rather than by faulting the direct
+ * map in page by page (on x86 the early page tables are few, and running
+ * out of them also drops KASAN's early shadow).
+ */
+static void *__init kho_in_map_node(phys_addr_t phys)
+{
+	return early_memremap(phys, KHO_RADIX_NODE_SIZE);
+}
+
+static void __init kho_in_unmap_node(void *node)
+{
+	early_memunmap(node, KHO_RADIX_NODE_SIZE);
+}
+
+static const struct kho_radix_walk_ops kho_in_check_ops __initconst = {
+	.node = kho_in_node,
+	.range = kho_in_range,
+	.map = kho_in_map_node,
+	.unmap = kho_in_unmap_node,
+};
+
+static const struct kho_radix_walk_ops kho_in_reserve_ops __initconst = {
 	.node = kho_in_node,
 	.range = kho_in_range,
 };
@@ -375,19 +399,31 @@ static unsigned int __init kho_in_compact_areas(struct kho_scratch *areas,
 }
 
 /*
+ * Carving may add areas, but not without bound: a mainline kernel adds
+ * the incoming areas to memblock before memblock can grow its arrays, so
+ * a long array would stop it early in boot.
+ */
+#define KHO_IN_CARVE_EXTRA	16
+
+/*
  * Walk the whole map once and check every node and block before anything
  * is allocated. Nothing is reserved yet and memblock is not restricted to
- * scratch: the walk allocates nothing, and on x86 reads the map through the
- * early page-fault mapping of the direct map. Preserved memory inside the
- * scratch areas is carved out of @areas; blocks under this kernel's own
- * boot memory are dropped from the map.
+ * scratch: the walk allocates nothing and reads each node through an early
+ * mapping. Preserved memory inside the scratch areas is carved out of
+ * @areas; blocks under this kernel's own boot memory are dropped from the
+ * map.
  */
 static int __init kho_in_check_map(struct kho_scratch *areas, unsigned int *nr)
 {
-	struct kho_in_walk walk = { .areas = areas, .nr_areas = *nr };
+	struct kho_in_walk walk = {
+		.areas = areas,
+		.nr_areas = *nr,
+		.max_areas = min_t(unsigned int, *nr + KHO_IN_CARVE_EXTRA,
+				   KHO_IN_MAX_SCRATCH),
+	};
 	int err;
 
-	err = kho_radix_walk(&kho_in.map, &kho_in_walk_ops, &walk);
+	err = kho_radix_walk(&kho_in.map, &kho_in_check_ops, &walk);
 	/* The root FDT is used in place: it must be preserved memory. */
 	if (!err && !kho_radix_contains(&kho_in.map, kho_in.fdt_phys, 0)) {
 		pr_err("the handover FDT page is not preserved\n");
@@ -408,7 +444,24 @@ static int __init kho_in_check_map(struct kho_scratch *areas, unsigned int *nr)
 	return 0;
 }
 
-/* Flag @areas (and low memory) as scratch; undo everything on failure. */
+static void __init kho_in_unmark_scratch(const struct kho_scratch *areas,
+					 unsigned int nr, phys_addr_t low,
+					 phys_addr_t low_size)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		memblock_clear_kho_scratch(areas[i].addr, areas[i].size);
+	if (low_size)
+		memblock_clear_kho_scratch(low, low_size);
+}
+
+/*
+ * Flag low memory and @areas as scratch; undo everything on failure. Low
+ * memory goes first: early allocations are still limited to it on x86, so
+ * a region array that must grow while the areas are marked comes from
+ * there (no preserved block lies in it: those were dropped).
+ */
 static int __init kho_in_mark_scratch(const struct kho_scratch *areas,
 				      unsigned int nr, phys_addr_t low,
 				      phys_addr_t low_size)
@@ -416,17 +469,14 @@ static int __init kho_in_mark_scratch(const struct kho_scratch *areas,
 	unsigned int i;
 	int err = 0;
 
+	if (low_size)
+		err = memblock_mark_kho_scratch(low, low_size);
 	for (i = 0; i < nr && !err; i++)
 		err = memblock_mark_kho_scratch(areas[i].addr, areas[i].size);
-	if (!err && low_size)
-		err = memblock_mark_kho_scratch(low, low_size);
 	if (!err)
 		return 0;
 	pr_err("cannot mark the scratch areas (%d)\n", err);
-	for (i = 0; i < nr; i++)
-		memblock_clear_kho_scratch(areas[i].addr, areas[i].size);
-	if (low_size)
-		memblock_clear_kho_scratch(low, low_size);
+	kho_in_unmark_scratch(areas, nr, low, low_size);
 	return err;
 }
 
@@ -459,15 +509,17 @@ void __init kho_memblock_setup(phys_addr_t low, phys_addr_t low_size)
 
 	/*
 	 * From here on memblock allocates only from what is marked: should
-	 * marking need a bigger region array, it comes from areas that are
-	 * already marked, which hold nothing preserved.
+	 * marking need a bigger region array, it comes from memory that is
+	 * already marked, which holds nothing preserved.
 	 */
 	memblock_set_kho_scratch_only();
 	if (kho_in_mark_scratch(areas, nr, low, low_size))
 		goto unrestrict;
 	memblock_reserve(kho_in.scratch_phys, kho_in.scratch_len);
-	if (kho_scratch_adopt(areas, nr))
+	if (kho_scratch_adopt(areas, nr)) {
+		kho_in_unmark_scratch(areas, nr, low, low_size);
 		goto unrestrict;
+	}
 	kho_in.fdt = phys_to_virt(kho_in.fdt_phys);
 	kho_in.valid = true;
 	pr_info("found kexec handover data: FDT at %#llx, %u scratch areas\n",
@@ -496,7 +548,7 @@ int __init kho_in_reserve(void)
 
 	if (!kho_in.valid || kho_in.reserved)
 		return 0;
-	err = kho_radix_walk(&kho_in.map, &kho_in_walk_ops, &walk);
+	err = kho_radix_walk(&kho_in.map, &kho_in_reserve_ops, &walk);
 	memblock_clear_kho_scratch_only();
 	if (err) {
 		pr_err("disabling KHO revival: cannot reserve the preserved memory (%d)\n",

@@ -329,21 +329,38 @@ static int kho_radix_visit(struct kho_radix_walker *w, phys_addr_t phys,
 	return w->ops->node ? w->ops->node(phys, level, w->arg) : 0;
 }
 
+static int kho_radix_walk_table(struct kho_radix_walker *w, const u64 *table,
+				unsigned int level, u64 prefix);
+
 static int kho_radix_walk_node(struct kho_radix_walker *w, phys_addr_t phys,
 			       unsigned int level, u64 prefix)
 {
-	const u64 *table;
-	unsigned int i;
-	u64 entry, child_prefix;
+	const struct kho_radix_walk_ops *ops = w->ops;
+	void *node;
 	int err;
 
 	err = kho_radix_visit(w, phys, level);
 	if (err)
 		return err;
-	if (!level)
-		return kho_radix_walk_leaf(w, phys_to_virt(phys), prefix);
+	node = ops->map ? ops->map(phys) : phys_to_virt(phys);
+	if (!node)
+		return -ENOMEM;
+	if (level)
+		err = kho_radix_walk_table(w, node, level, prefix);
+	else
+		err = kho_radix_walk_leaf(w, node, prefix);
+	if (ops->map)
+		ops->unmap(node);
+	return err;
+}
 
-	table = phys_to_virt(phys);
+static int kho_radix_walk_table(struct kho_radix_walker *w, const u64 *table,
+				unsigned int level, u64 prefix)
+{
+	unsigned int i;
+	u64 entry, child_prefix;
+	int err;
+
 	for (i = 0; i < KHO_RADIX_TABLE_ENTRIES; i++) {
 		entry = READ_ONCE(table[i]);
 		if (!entry)

@@ -35,11 +35,18 @@ struct kho_radix_map {
  * @range: called for each run of preserved blocks of one order that are
  *         physically contiguous, in ascending key order: @start and @size
  *         in bytes. A non-zero return stops the walk with that value.
+ * @map:   how to read a node: returns a mapping of the node at @phys, or
+ *         NULL (the walk then stops with -ENOMEM). Optional; without it
+ *         nodes are read through the direct map. Lets the receiver walk
+ *         the map before the direct map exists.
+ * @unmap: undoes @map; required with it.
  */
 struct kho_radix_walk_ops {
 	int (*node)(phys_addr_t phys, unsigned int level, void *arg);
 	int (*range)(phys_addr_t start, phys_addr_t size, unsigned int order,
 		     void *arg);
+	void *(*map)(phys_addr_t phys);
+	void (*unmap)(void *node);
 };
 
 static inline u64 kho_radix_key(phys_addr_t pa, unsigned int order)
