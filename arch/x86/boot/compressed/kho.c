@@ -35,6 +35,18 @@ static u64 kho_map_root;
 static bool kho_handover;
 
 /*
+ * The decompressor maps what it reads on demand, from a small fixed pool
+ * of page tables (BOOT_PGT_SIZE, which the series enlarges by what this
+ * file may use). Reads of the map stay within this many 1 GiB regions;
+ * a node beyond them counts as preserved, and KASLR then keeps the kernel
+ * where kexec loaded it.
+ */
+#define KHO_MAP_REGIONS		2
+#define KHO_MAP_REGION_SHIFT	30
+static u64 kho_map_region[KHO_MAP_REGIONS];
+static unsigned int kho_map_regions;
+
+/*
  * Is all of [@addr, @addr + @size) RAM in the boot e820 table? The
  * decompressor maps on demand whatever it touches: an address the previous
  * kernel got wrong must never be read.
@@ -55,6 +67,26 @@ static bool kho_is_ram(u64 addr, u64 size)
 			return true;
 	}
 	return false;
+}
+
+/*
+ * May the node at @addr be read? It must be RAM, and in one of the few
+ * 1 GiB regions the map's reads may touch (see KHO_MAP_REGIONS).
+ */
+static bool kho_node_readable(u64 addr)
+{
+	u64 region = addr >> KHO_MAP_REGION_SHIFT;
+	unsigned int i;
+
+	if (!kho_is_ram(addr, KHO_RADIX_NODE_SIZE))
+		return false;
+	for (i = 0; i < kho_map_regions; i++)
+		if (kho_map_region[i] == region)
+			return true;
+	if (kho_map_regions == KHO_MAP_REGIONS)
+		return false;
+	kho_map_region[kho_map_regions++] = region;
+	return true;
 }
 
 static u32 kho_be32(const u8 *p)
@@ -108,7 +140,8 @@ static u64 kho_dt_map_root(const u8 *dt, u64 len)
 		plen = kho_be32(dt + pos + 4);
 		nameoff = kho_be32(dt + pos + 8);
 		pos += 12;
-		if (plen > end - pos)
+		/* Values are padded to 4 bytes, and the padding is in the blob. */
+		if (plen > end - pos || ((plen + 3) & ~3U) > end - pos)
 			return 0;
 		if (kho_dt_name_is(dt, strings, strings_size, nameoff,
 				   KHO_FDT_MEMORY_MAP_PROP)) {
@@ -133,7 +166,7 @@ void kho_kaslr_init(const struct kho_data *kho)
 		kho_map_root = kho_dt_map_root((const u8 *)(unsigned long)kho->fdt_addr,
 					       kho->fdt_size);
 	if (kho_map_root & (KHO_RADIX_NODE_SIZE - 1) ||
-	    !kho_is_ram(kho_map_root, KHO_RADIX_NODE_SIZE))
+	    !kho_node_readable(kho_map_root))
 		kho_map_root = 0;
 	if (!kho_map_root)
 		warn("KASLR: cannot read the kexec handover's memory map");
@@ -148,8 +181,8 @@ static unsigned int kho_level_shift(unsigned int level)
 /*
  * The leaf that holds @key, or 0 when the tree has none, with *@next set
  * to the first key past the missing subtree. Returns 1 (an impossible leaf
- * address) for a node that is misaligned or not RAM, which the caller
- * treats as preserved.
+ * address) for a node that is misaligned, not RAM or beyond the regions
+ * the map's reads may touch, which the caller treats as preserved.
  */
 static u64 kho_leaf_of(u64 key, u64 *next)
 {
@@ -165,7 +198,7 @@ static u64 kho_leaf_of(u64 key, u64 *next)
 			return 0;
 		}
 		if (entry & (KHO_RADIX_NODE_SIZE - 1) ||
-		    !kho_is_ram(entry, KHO_RADIX_NODE_SIZE))
+		    !kho_node_readable(entry))
 			return 1;
 		node = entry;
 	}
