@@ -2,18 +2,26 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkinitramfs.sh -k BZIMAGE -s SCENARIO -o OUT.cpio [-f HOSTFILE:GUESTPATH]...
+# mkinitramfs.sh -b -k BZIMAGE -o OUT.cpio -f INIT:/init [-f HOSTFILE:GUESTPATH]...
 #
 # Build the test guest's initramfs: static busybox, kexec-tools and dtc with
 # the shared libraries they link against, /init, the guest helpers, the scenario
 # (as /scenario.sh) and the kernel image itself (as /kernel) so the guest can
 # kexec into it. The archive is an uncompressed newc cpio.
+#
+# With -b (bare) it holds only the kernel as /kernel, the -f files, one of
+# which must be /init, and the directories /dev, /proc and /debugfs: the
+# layout of mainline's KHO self-test (tools/testing/selftests/kho/vmtest.sh),
+# whose init.c mounts debugfs on /debugfs and kexecs /kernel. /dev/console
+# comes from the kernel's own built-in initramfs.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-kernel= scenario= out=
+kernel= scenario= out= bare=0
 extra=()
-while getopts "k:s:o:f:" opt; do
+while getopts "k:s:o:f:b" opt; do
 	case $opt in
+	b) bare=1 ;;
 	k) kernel=$OPTARG ;;
 	s) scenario=$OPTARG ;;
 	o) out=$OPTARG ;;
@@ -21,7 +29,36 @@ while getopts "k:s:o:f:" opt; do
 	*) exit 2 ;;
 	esac
 done
-[ -n "$kernel" ] && [ -n "$out" ] || { echo "usage: $0 -k bzImage -s scenario -o out.cpio" >&2; exit 2; }
+[ -n "$kernel" ] && [ -n "$out" ] || { echo "usage: $0 [-b] -k bzImage -s scenario -o out.cpio" >&2; exit 2; }
+
+# pack DIR: write DIR as the archive $out.
+pack() {
+	(cd "$1" && find . -print0 | LC_ALL=C sort -z |
+		cpio --null -o -H newc --owner=0:0 --quiet) > "$out.tmp"
+	mv "$out.tmp" "$out"
+}
+
+# add_extra DIR: copy the -f files into DIR.
+add_extra() {
+	local spec
+	for spec in "${extra[@]}"; do
+		mkdir -p "$1$(dirname "${spec#*:}")"
+		cp "${spec%%:*}" "$1${spec#*:}"
+	done
+}
+
+if [ $bare = 1 ]; then
+	[ -f "$kernel" ] || { echo "error: $kernel is missing" >&2; exit 1; }
+	root=$(mktemp -d)
+	trap 'rm -rf "$root"' EXIT
+	mkdir -p "$root"/{dev,proc,debugfs}
+	cp "$kernel" "$root/kernel"
+	add_extra "$root"
+	[ -f "$root/init" ] || { echo "error: -b needs an /init among the -f files" >&2; exit 2; }
+	chmod 755 "$root/init"
+	pack "$root"
+	exit 0
+fi
 
 busybox=/bin/busybox
 kexec_bin=$(command -v kexec || echo /sbin/kexec)
@@ -55,12 +92,6 @@ cp "$here/init" "$root/init"
 cp "$here/guest-lib.sh" "$root/guest-lib.sh"
 [ -n "$scenario" ] && cp "$scenario" "$root/scenario.sh"
 cp "$kernel" "$root/kernel"
-for spec in "${extra[@]}"; do
-	mkdir -p "$root$(dirname "${spec#*:}")"
-	cp "${spec%%:*}" "$root${spec#*:}"
-done
+add_extra "$root"
 chmod 755 "$root/init"
-
-(cd "$root" && find . -print0 | LC_ALL=C sort -z |
-	cpio --null -o -H newc --owner=0:0 --quiet) > "$out.tmp"
-mv "$out.tmp" "$out"
+pack "$root"
