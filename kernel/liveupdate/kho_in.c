@@ -25,14 +25,10 @@
 #include <linux/crash_dump.h>
 #include <linux/init.h>
 #include <linux/io.h>
-#include <linux/log2.h>
-#include <linux/memory_hotplug.h>
-#include <linux/pgalloc_tag.h>
 #include <linux/kexec_handover.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
-#include <linux/spinlock.h>
 #include <asm/early_ioremap.h>
 #include <asm/sections.h>
 
@@ -671,194 +667,23 @@ const char *kho_subtree_name(unsigned int index)
 }
 EXPORT_SYMBOL_GPL(kho_subtree_name);
 
-/*
- * Restores run one at a time, so that a page range is restored whole or
- * not at all even when another restore overlaps it. Restoring touches
- * only struct pages and the map, and never sleeps.
+/**
+ * kho_in_map - the incoming preserved-memory map
+ *
+ * Return: the map of blocks still to be restored, or NULL without a valid
+ * handover.
  */
-static DEFINE_SPINLOCK(kho_in_restore_lock);
-
-/*
- * Hand block (@pa, @order) to its new owner. The incoming map is the
- * record of what is preserved and not yet restored: taking the bit out of
- * it makes every block restorable exactly once, even under races.
- */
-static struct page *kho_restore_block(phys_addr_t pa, unsigned int order,
-				      bool as_folio)
+struct kho_radix_map *kho_in_map(void)
 {
-	unsigned long nr = 1UL << order, i;
-	struct page *page;
-
-	page = pfn_to_online_page(PHYS_PFN(pa));
-	if (!page || !kho_in.valid || kho_radix_remove(&kho_in.map, pa, order))
-		return NULL;
-
-	/* Kept from the buddy at boot; now an ordinary allocation of its owner. */
-	for (i = 0; i < nr; i++) {
-		__ClearPageReserved(page + i);
-		set_page_count(page + i, as_folio && i ? 0 : 1);
-	}
-	if (as_folio && order)
-		prep_compound_page(page, order);
-	clear_page_tag_ref(page);
-	adjust_managed_page_count(page, nr);
-	return page;
-}
-
-/* The order at which the block starting at @pa was preserved, or -1. */
-static int kho_preserved_order(phys_addr_t pa, unsigned int max_order)
-{
-	int order;
-
-	for (order = max_order; order >= 0; order--)
-		if (kho_radix_contains(&kho_in.map, pa, order))
-			return order;
-	return -1;
+	return kho_in.valid ? &kho_in.map : NULL;
 }
 
 /**
- * kho_restore_folio - take back a folio the previous kernel preserved
- * @phys: physical address of the folio
+ * kho_in_fdt_phys - physical address of the incoming root FDT
  *
- * The folio comes back with the order it was preserved with, one
- * reference, and its contents untouched.
- *
- * Return: the folio, or NULL when no folio was preserved at @phys (or it
- * was restored already).
+ * Return: the address, or 0 without a valid handover.
  */
-struct folio *kho_restore_folio(phys_addr_t phys)
+phys_addr_t kho_in_fdt_phys(void)
 {
-	struct page *page;
-	int order;
-
-	if (!kho_in.valid)
-		return NULL;
-	spin_lock(&kho_in_restore_lock);
-	order = kho_preserved_order(phys, MAX_PAGE_ORDER);
-	page = order < 0 ? NULL : kho_restore_block(phys, order, true);
-	spin_unlock(&kho_in_restore_lock);
-	return page ? page_folio(page) : NULL;
+	return kho_in.valid ? kho_in.fdt_phys : 0;
 }
-EXPORT_SYMBOL_GPL(kho_restore_folio);
-
-/*
- * Find the preserved blocks that tile [@pfn, @end), as kho_preserve_pages()
- * split the range, and restore them when @restore is set. Checking also
- * makes sure that each block's memory is online, so that restoring cannot
- * stop halfway.
- */
-static bool kho_restore_pfns(unsigned long pfn, unsigned long end,
-			     bool restore)
-{
-	unsigned int limit;
-	int order;
-
-	while (pfn < end) {
-		limit = ilog2(end - pfn);
-		if (pfn)
-			limit = min_t(unsigned int, limit, __ffs(pfn));
-		limit = min_t(unsigned int, limit, KHO_RADIX_MAX_ORDER);
-		order = kho_preserved_order(PFN_PHYS(pfn), limit);
-		if (order < 0 || !pfn_to_online_page(pfn))
-			return false;
-		if (restore && !kho_restore_block(PFN_PHYS(pfn), order, false))
-			return false;
-		pfn += 1UL << order;
-	}
-	return true;
-}
-
-/**
- * kho_restore_pages - take back a page range the previous kernel preserved
- * @phys:     physical address of the first page
- * @nr_pages: number of pages, as given to kho_preserve_pages()
- *
- * Each page comes back on its own (not as a compound page) with one
- * reference. Either the whole range is restored or nothing is, also when
- * other restores run at the same time.
- *
- * Return: the first page, or NULL when the range was not preserved as a
- * whole (or was restored already).
- */
-struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
-{
-	unsigned long pfn = PHYS_PFN(phys);
-	bool restored;
-
-	if (!kho_in.valid || !nr_pages || !PAGE_ALIGNED(phys))
-		return NULL;
-	spin_lock(&kho_in_restore_lock);
-	restored = kho_restore_pfns(pfn, pfn + nr_pages, false) &&
-		   kho_restore_pfns(pfn, pfn + nr_pages, true);
-	spin_unlock(&kho_in_restore_lock);
-	return restored ? pfn_to_page(pfn) : NULL;
-}
-EXPORT_SYMBOL_GPL(kho_restore_pages);
-
-/**
- * kho_pages_preserved - is a page range handed over and not yet restored?
- * @phys:     physical address of the first page
- * @nr_pages: number of pages, as given to kho_preserve_pages()
- *
- * Lets an owner check what another kernel described before it relies on
- * it. Valid from kho_retrieve_subtree_early() on.
- *
- * Return: true when the previous kernel preserved the whole range with
- * kho_preserve_pages() and nobody restored any of it yet.
- */
-bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages)
-{
-	unsigned long pfn = PHYS_PFN(phys);
-
-	return kho_in_fdt() && nr_pages && PAGE_ALIGNED(phys) &&
-	       kho_restore_pfns(pfn, pfn + nr_pages, false);
-}
-
-/**
- * kho_restore_free - free memory the previous kernel preserved with
- *                    kho_alloc_preserve()
- * @mem: its address in this kernel (phys_to_virt() of what was handed
- *       over), or NULL
- */
-void kho_restore_free(void *mem)
-{
-	struct folio *folio;
-
-	if (!mem)
-		return;
-	folio = kho_restore_folio(virt_to_phys(mem));
-	if (folio)
-		folio_put(folio);
-}
-EXPORT_SYMBOL_GPL(kho_restore_free);
-
-static int kho_in_count_range(phys_addr_t start, phys_addr_t size,
-			      unsigned int order, void *arg)
-{
-	*(phys_addr_t *)arg += size;
-	return 0;
-}
-
-/*
- * Preserved memory that no owner restored by the end of boot stays
- * reserved: it is neither handed to the page allocator nor handed on to
- * the next kernel. Say how much, so it is not lost silently. The root FDT
- * page is used in place for the whole uptime and is not counted.
- */
-static int __init kho_in_report_unrestored(void)
-{
-	const struct kho_radix_walk_ops ops = { .range = kho_in_count_range };
-	phys_addr_t left = 0;
-
-	if (!kho_in.valid || kho_radix_walk(&kho_in.map, &ops, &left))
-		return 0;
-	if (kho_radix_contains(&kho_in.map, kho_in.fdt_phys, 0))
-		left -= PAGE_SIZE;
-	if (left)
-		pr_warn("%llu KiB of preserved memory was not restored by its owner; it stays reserved until the next cold boot\n",
-			(u64)left >> 10);
-	else
-		pr_info("all preserved memory was restored\n");
-	return 0;
-}
-late_initcall_sync(kho_in_report_unrestored);

@@ -5,8 +5,12 @@
 
 #include <linux/types.h>
 
+struct kho_radix_map;
+
 void *kho_out_fdt(void);
 const void *kho_in_fdt(void);
+struct kho_radix_map *kho_in_map(void);
+phys_addr_t kho_in_fdt_phys(void);
 int kho_in_reserve(void);
 void kho_metadata_init(bool hand_over);
 phys_addr_t kho_kexec_initrd_addr(void);
