@@ -272,23 +272,45 @@ static bool __init kho_in_range_in_use(phys_addr_t start, phys_addr_t size)
 }
 
 /*
+ * Take the blocks of order @order in [@start, @end) that overlap
+ * [@used, @used_end) out of the map. Returns the bytes taken out.
+ */
+static phys_addr_t __init kho_in_drop_overlap(phys_addr_t start,
+					      phys_addr_t end,
+					      unsigned int order,
+					      phys_addr_t used,
+					      phys_addr_t used_end)
+{
+	phys_addr_t block = PAGE_SIZE << order, pa, lost = 0;
+
+	/* @start is aligned to @block, as every block of the run is. */
+	for (pa = max(start, ALIGN_DOWN(used, block));
+	     pa < min(end, used_end); pa += block)
+		if (!kho_radix_remove(&kho_in.map, pa, order))
+			lost += block;
+	return lost;
+}
+
+/*
  * Take the blocks of a run (@start, @size, blocks of @order) that lie under
  * memory this kernel uses out of the map: their contents are gone or about
- * to be, and no owner may restore them.
+ * to be, and no owner may restore them. Only the overlapping blocks are
+ * visited, however long the run.
  */
 static phys_addr_t __init kho_in_drop_blocks(phys_addr_t start,
 					     phys_addr_t size,
 					     unsigned int order,
 					     struct kho_in_walk *walk)
 {
-	phys_addr_t block = PAGE_SIZE << order, pa, lost = 0;
+	phys_addr_t end = start + size, lost;
+	struct memblock_region *r;
 
-	for (pa = start; pa < start + size; pa += block) {
-		if (!kho_in_range_in_use(pa, block))
-			continue;
-		kho_radix_remove(&kho_in.map, pa, order);
-		lost += block;
-	}
+	lost = kho_in_drop_overlap(start, end, order, 0, SZ_1M);
+	lost += kho_in_drop_overlap(start, end, order, __pa_symbol(_text),
+				    __pa_symbol(_end));
+	for_each_reserved_mem_region(r)
+		lost += kho_in_drop_overlap(start, end, order, r->base,
+					    r->base + r->size);
 	walk->dropped += lost;
 	pr_err("preserved memory [mem %#018llx-%#018llx] lies under memory this kernel uses at boot (image, initrd, firmware or low memory); dropped %llu KiB of it\n",
 	       (u64)start, (u64)(start + size - 1), (u64)lost >> 10);
