@@ -244,8 +244,12 @@ static void __init reserve_mem_kho_settle(const void *fdt)
 		page = kho_restore_pages(PFN_PHYS(reserve_mem_first_pfn(start)),
 					 nr_pages);
 		if (!page) {
-			pr_err("'%s' [mem %#018llx-%#018llx] could not be restored from the handover\n",
-			       name, start, start + size - 1);
+			/* Part of it was dropped at boot: free what is left. */
+			nr_pages = kho_release_pages(PFN_PHYS(reserve_mem_first_pfn(start)),
+						     nr_pages);
+			pr_err("'%s' [mem %#018llx-%#018llx] could not be restored whole from the handover; freed the %lu KiB still preserved\n",
+			       name, start, start + size - 1,
+			       nr_pages << (PAGE_SHIFT - 10));
 			continue;
 		}
 		if (reserve_mem_kho_in_use(name, start, size))

@@ -171,6 +171,50 @@ bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages)
 }
 
 /**
+ * kho_release_pages - free what is still preserved of a page range
+ * @phys:     physical address of the first page
+ * @nr_pages: number of pages
+ *
+ * For an owner that cannot take a range back whole, because part of it
+ * was dropped at boot (it lay under this kernel's initrd, say): every
+ * block inside the range that is still preserved goes to the page
+ * allocator, so that none of it stays reserved for nobody.
+ *
+ * Return: the number of pages freed.
+ */
+unsigned long kho_release_pages(phys_addr_t phys, unsigned long nr_pages)
+{
+	unsigned long pfn = PHYS_PFN(phys), end, freed = 0, i, nr;
+	struct page *page;
+	unsigned int limit;
+	int order;
+
+	if (!kho_in_map() || !PAGE_ALIGNED(phys) || nr_pages > ULONG_MAX - pfn)
+		return 0;
+	for (end = pfn + nr_pages; pfn < end; pfn += nr) {
+		limit = ilog2(end - pfn);
+		if (pfn)
+			limit = min_t(unsigned int, limit, __ffs(pfn));
+		limit = min_t(unsigned int, limit, KHO_RADIX_MAX_ORDER);
+		spin_lock(&kho_in_restore_lock);
+		order = kho_preserved_order(PFN_PHYS(pfn), limit);
+		page = order < 0 ? NULL :
+		       kho_restore_block(PFN_PHYS(pfn), order, false);
+		spin_unlock(&kho_in_restore_lock);
+		if (!page) {
+			nr = 1;
+			continue;
+		}
+		nr = 1UL << order;
+		for (i = 0; i < nr; i++)
+			__free_page(page + i);
+		freed += nr;
+	}
+	return freed;
+}
+EXPORT_SYMBOL_GPL(kho_release_pages);
+
+/**
  * kho_restore_free - free memory the previous kernel preserved with
  *                    kho_alloc_preserve()
  * @mem: its address in this kernel (phys_to_virt() of what was handed
