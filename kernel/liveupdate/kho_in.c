@@ -217,6 +217,9 @@ struct kho_in_walk {
 	phys_addr_t bytes;
 	unsigned long carved;		/* preserved ranges taken out of scratch */
 	phys_addr_t dropped;		/* bytes of preserved memory dropped */
+	unsigned long drop_ranges;	/* runs they were found in */
+	phys_addr_t drop_first;		/* lowest and highest byte of those */
+	phys_addr_t drop_last;
 	bool reserve;
 };
 
@@ -311,9 +314,14 @@ static phys_addr_t __init kho_in_drop_blocks(phys_addr_t start,
 	for_each_reserved_mem_region(r)
 		lost += kho_in_drop_overlap(start, end, order, r->base,
 					    r->base + r->size);
-	walk->dropped += lost;
-	pr_err("preserved memory [mem %#018llx-%#018llx] lies under memory this kernel uses at boot (image, initrd, firmware or low memory); dropped %llu KiB of it\n",
-	       (u64)start, (u64)(start + size - 1), (u64)lost >> 10);
+	if (lost) {
+		walk->dropped += lost;
+		walk->drop_ranges++;
+		walk->drop_first = min(walk->drop_first, start);
+		walk->drop_last = max(walk->drop_last, start + size - 1);
+		pr_debug("dropped %llu KiB of [mem %#018llx-%#018llx]\n",
+			 (u64)lost >> 10, (u64)start, (u64)(start + size - 1));
+	}
 	return lost;
 }
 
@@ -438,6 +446,7 @@ static int __init kho_in_check_map(struct kho_scratch *areas, unsigned int *nr)
 		.nr_areas = *nr,
 		.max_areas = min_t(unsigned int, *nr + KHO_IN_CARVE_EXTRA,
 				   KHO_IN_MAX_SCRATCH),
+		.drop_first = PHYS_ADDR_MAX,
 	};
 	int err;
 
@@ -451,6 +460,10 @@ static int __init kho_in_check_map(struct kho_scratch *areas, unsigned int *nr)
 		pr_err("the preserved-memory map is corrupt\n");
 		return err;
 	}
+	if (walk.dropped)
+		pr_err("preserved memory in [mem %#018llx-%#018llx] lies under memory this kernel uses at boot (image, initrd, firmware or low memory); dropped %llu KiB in %lu ranges\n",
+		       (u64)walk.drop_first, (u64)walk.drop_last,
+		       (u64)walk.dropped >> 10, walk.drop_ranges);
 	*nr = kho_in_compact_areas(areas, walk.nr_areas);
 	if (walk.carved)
 		pr_info("%lu preserved ranges lie in the scratch areas; taken out of scratch (%u areas left)\n",
