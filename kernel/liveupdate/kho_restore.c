@@ -72,6 +72,19 @@ static int kho_preserved_order(phys_addr_t pa, unsigned int max_order)
 	return -1;
 }
 
+/*
+ * The largest order a block starting at @pfn can have inside [@pfn, @end):
+ * kho_preserve_pages() splits a range into naturally aligned blocks.
+ */
+static unsigned int kho_block_limit(unsigned long pfn, unsigned long end)
+{
+	unsigned int limit = ilog2(end - pfn);
+
+	if (pfn)
+		limit = min_t(unsigned int, limit, __ffs(pfn));
+	return min_t(unsigned int, limit, KHO_RADIX_MAX_ORDER);
+}
+
 /**
  * kho_restore_folio - take back a folio the previous kernel preserved
  * @phys: physical address of the folio
@@ -110,10 +123,7 @@ static bool kho_restore_pfns(unsigned long pfn, unsigned long end,
 	int order;
 
 	while (pfn < end) {
-		limit = ilog2(end - pfn);
-		if (pfn)
-			limit = min_t(unsigned int, limit, __ffs(pfn));
-		limit = min_t(unsigned int, limit, KHO_RADIX_MAX_ORDER);
+		limit = kho_block_limit(pfn, end);
 		order = kho_preserved_order(PFN_PHYS(pfn), limit);
 		if (order < 0 || !pfn_to_online_page(pfn))
 			return false;
@@ -192,10 +202,7 @@ unsigned long kho_release_pages(phys_addr_t phys, unsigned long nr_pages)
 	if (!kho_in_map() || !PAGE_ALIGNED(phys) || nr_pages > ULONG_MAX - pfn)
 		return 0;
 	for (end = pfn + nr_pages; pfn < end; pfn += nr) {
-		limit = ilog2(end - pfn);
-		if (pfn)
-			limit = min_t(unsigned int, limit, __ffs(pfn));
-		limit = min_t(unsigned int, limit, KHO_RADIX_MAX_ORDER);
+		limit = kho_block_limit(pfn, end);
 		spin_lock(&kho_in_restore_lock);
 		order = kho_preserved_order(PFN_PHYS(pfn), limit);
 		page = order < 0 ? NULL :
