@@ -236,6 +236,46 @@ bool kho_radix_contains(const struct kho_radix_map *map, phys_addr_t pa,
 	return !IS_ERR_OR_NULL(leaf) && test_bit(bit, leaf);
 }
 
+/**
+ * kho_radix_any - is any block of one order preserved in a range?
+ * @map:   the map
+ * @start: first byte of the range
+ * @end:   byte after the range; above @start
+ * @order: the order to look for
+ *
+ * Looks at the leaf bitmaps word by word, so the cost follows the number
+ * of leaves the range spans, not the number of blocks in it. Lets the
+ * receiver find blocks of different orders that overlap.
+ *
+ * Return: true when a block of @order intersects [@start, @end).
+ */
+bool kho_radix_any(const struct kho_radix_map *map, phys_addr_t start,
+		   phys_addr_t end, unsigned int order)
+{
+	u64 key, last, leaf_end;
+	unsigned long *leaf;
+	unsigned int bit;
+
+	if (order > KHO_RADIX_MAX_ORDER || end <= start)
+		return false;
+	/* The key drops the offset inside a block. */
+	key = kho_radix_key(start, order);
+	last = kho_radix_key(end - 1, order);
+	for (; key <= last; key = leaf_end + 1) {
+		leaf_end = key | (KHO_RADIX_LEAF_BITS - 1);
+		if (leaf_end > last)
+			leaf_end = last;
+		leaf = kho_radix_leaf(map, key, false);
+		if (IS_ERR_OR_NULL(leaf))
+			continue;
+		bit = kho_radix_bit(key);
+		if (find_next_bit(leaf, kho_radix_bit(leaf_end) + 1, bit) <=
+		    kho_radix_bit(leaf_end))
+			return true;
+	}
+	return false;
+}
+
 /*
  * Walk state: the run of contiguous same-order blocks found so far, which
  * is reported only once the next block does not extend it.

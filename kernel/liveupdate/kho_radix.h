@@ -65,6 +65,8 @@ int kho_radix_remove(struct kho_radix_map *map, phys_addr_t pa,
 		     unsigned int order);
 bool kho_radix_contains(const struct kho_radix_map *map, phys_addr_t pa,
 			unsigned int order);
+bool kho_radix_any(const struct kho_radix_map *map, phys_addr_t start,
+		   phys_addr_t end, unsigned int order);
 int kho_radix_walk(const struct kho_radix_map *map,
 		   const struct kho_radix_walk_ops *ops, void *arg);
 void kho_radix_destroy(struct kho_radix_map *map);

@@ -303,6 +303,60 @@ static void test_random_against_model(void)
 	report("random inserts and removes agree with a plain model");
 }
 
+/*
+ * kho_radix_any() against a plain model: random blocks, then random ranges
+ * (crossing leaf boundaries too) asked for every order.
+ */
+static bool model_any(const struct block *blocks, size_t nr, phys_addr_t start,
+		      phys_addr_t end, unsigned int order)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (blocks[i].order == order && blocks[i].pa < end &&
+		    start < blocks[i].pa + (1ULL << (12 + order)))
+			return true;
+	return false;
+}
+
+static void test_any_against_model(void)
+{
+	const size_t nr = 300, queries = 4000;
+	struct block *blocks = calloc(nr, sizeof(*blocks));
+	struct kho_radix_map map;
+	size_t i, hits = 0;
+
+	CHECK(kho_radix_init(&map) == 0, "init");
+	for (i = 0; i < nr; i++) {
+		unsigned int order = rnd() % 12;
+		phys_addr_t pa = (rnd() % (1ULL << 30)) & ~((1ULL << (12 + order)) - 1);
+
+		blocks[i] = (struct block){ pa, order, kho_radix_insert(&map, pa, order) == 0 };
+	}
+	for (i = 0; i < nr; i++)
+		if (!blocks[i].present)
+			blocks[i].order = 99;
+	for (i = 0; i < queries && !failed; i++) {
+		phys_addr_t start = rnd() % (1ULL << 30);
+		phys_addr_t end = start + 1 + rnd() % (1ULL << (rnd() % 30));
+		unsigned int order = rnd() % 12;
+		bool want = model_any(blocks, nr, start, end, order);
+
+		hits += want;
+		CHECK(kho_radix_any(&map, start, end, order) == want,
+		      "[%#llx, %#llx) order %u: want %d", (unsigned long long)start,
+		      (unsigned long long)end, order, want);
+	}
+	CHECK(hits > queries / 20, "only %zu of %zu queries hit a block", hits, queries);
+	CHECK(!kho_radix_any(&map, 4096, 4096, 0), "an empty range holds nothing");
+	CHECK(!kho_radix_any(&map, 0, 1ULL << 40, KHO_RADIX_MAX_ORDER + 1),
+	      "an impossible order holds nothing");
+	kho_radix_destroy(&map);
+	CHECK(shim_pages_in_use == 0, "leaked %ld pages", shim_pages_in_use);
+	free(blocks);
+	report("kho_radix_any agrees with a plain model");
+}
+
 static u64 *table_at(u64 *table, unsigned int idx)
 {
 	return phys_to_virt(table[idx]);
@@ -447,12 +501,13 @@ static void test_concurrent_inserts(void)
 
 int main(void)
 {
-	printf("TAP version 13\n1..9\n");
+	printf("TAP version 13\n1..10\n");
 	test_key_encoding();
 	test_every_order_and_boundary();
 	test_bad_arguments();
 	test_walk_merges_runs();
 	test_random_against_model();
+	test_any_against_model();
 	test_malformed_maps();
 	test_allocation_failure();
 	test_attach();
