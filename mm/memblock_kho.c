@@ -61,15 +61,20 @@ static int __init reserve_mem_fdt_u64(const void *fdt, int node,
 
 /*
  * Start and size of the handed-over region at @node, checked to be a
- * reserve-mem-v1 node with a range that does not wrap around.
+ * reserve-mem-v1 node with a range whose pages do not wrap around the end
+ * of the address space (rounding its end up to a page must not either).
  */
 static int __init reserve_mem_kho_node(const void *fdt, int node, u64 *start,
 				       u64 *size)
 {
+	u64 end;
+
 	if (fdt_node_check_compatible(fdt, node, RESERVE_MEM_KHO_COMPATIBLE) ||
 	    reserve_mem_fdt_u64(fdt, node, RESERVE_MEM_KHO_START_PROP, start) ||
-	    reserve_mem_fdt_u64(fdt, node, RESERVE_MEM_KHO_SIZE_PROP, size) ||
-	    !*size || *start + *size < *start)
+	    reserve_mem_fdt_u64(fdt, node, RESERVE_MEM_KHO_SIZE_PROP, size))
+		return -EINVAL;
+	end = *start + *size;
+	if (!*size || end < *start || end > (u64)PHYS_ADDR_MAX - PAGE_SIZE + 1)
 		return -EINVAL;
 	return 0;
 }

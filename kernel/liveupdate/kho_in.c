@@ -35,6 +35,7 @@
 #include "../../mm/internal.h"
 #include "kho_fdt.h"
 #include "kho_internal.h"
+#include "kho_map_check.h"
 #include "kho_radix.h"
 #include "kho_scratch.h"
 
@@ -53,6 +54,8 @@
  * @scratch_phys: scratch array
  * @scratch_len:  its length in bytes
  * @map:          the preserved-memory map; blocks still to be restored
+ * @nr_nodes:     nodes the map has
+ * @orders:       bit n set when the map holds blocks of order n
  * @fdt:          the root FDT, once the map is checked
  * @valid:        the handover passed every check so far and is in use
  * @reserved:     the preserved memory is reserved
@@ -63,6 +66,8 @@ struct kho_in {
 	phys_addr_t scratch_phys;
 	u64 scratch_len;
 	struct kho_radix_map map;
+	unsigned long nr_nodes;
+	u64 orders;
 	const void *fdt;
 	bool valid;
 	bool reserved;
@@ -214,6 +219,8 @@ struct kho_in_walk {
 	unsigned int max_areas;
 	unsigned long ranges;
 	unsigned long nodes;
+	unsigned long max_nodes;
+	u64 orders;
 	phys_addr_t bytes;
 	unsigned long carved;		/* preserved ranges taken out of scratch */
 	phys_addr_t dropped;		/* bytes of preserved memory dropped */
@@ -235,19 +242,44 @@ static bool __init kho_in_range_in_areas(const struct kho_in_walk *walk,
 	return false;
 }
 
+/*
+ * The most nodes a map of this machine's RAM can have. Blocks of order n
+ * below the end of RAM fill at most (end_pfn >> (n + 15)) + 1 leaves, so
+ * all orders together fill fewer than 2 * (end_pfn >> 15) + 38 leaves; each
+ * order adds fewer tables than leaves plus one per level, and there is the
+ * root. A map with more nodes reaches some of them more than once: a loop
+ * that would take minutes to walk on a large machine.
+ */
+static unsigned long __init kho_in_max_nodes(void)
+{
+	unsigned long end_pfn = PHYS_PFN(memblock_end_of_DRAM());
+	unsigned long orders = KHO_RADIX_MAX_ORDER + 1;
+	unsigned long leaves = 2 * (end_pfn >> KHO_RADIX_LEAF_SHIFT) + orders;
+
+	return 2 * leaves + orders * KHO_RADIX_ROOT_LEVEL + 1;
+}
+
+/* Kept: the map records what is still to be restored. */
+static int __init kho_in_reserve_node(phys_addr_t phys)
+{
+	int err = memblock_reserve(phys, KHO_RADIX_NODE_SIZE);
+
+	if (err)
+		pr_err("cannot reserve preserved-memory map node at %#llx (%d)\n",
+		       (u64)phys, err);
+	return err;
+}
+
 static int __init kho_in_node(phys_addr_t phys, unsigned int level, void *arg)
 {
 	struct kho_in_walk *walk = arg;
 	int err;
 
-	if (walk->reserve) {
-		/* Kept: the map records what is still to be restored. */
-		memblock_reserve(phys, KHO_RADIX_NODE_SIZE);
-		return 0;
-	}
-	/* A map with more nodes than RAM has pages loops on itself. */
-	if (++walk->nodes > memblock_phys_mem_size() >> PAGE_SHIFT) {
-		pr_err("preserved-memory map has more nodes than RAM has pages\n");
+	if (walk->reserve)
+		return kho_in_reserve_node(phys);
+	if (++walk->nodes > walk->max_nodes) {
+		pr_err("preserved-memory map has more than the %lu nodes a map of this machine's RAM can have: it loops\n",
+		       walk->max_nodes);
 		return -EINVAL;
 	}
 	err = kho_in_check_range("preserved-memory map node", phys,
@@ -334,6 +366,7 @@ static int __init kho_in_check_block_range(phys_addr_t start, phys_addr_t size,
 	err = kho_in_check_range("preserved memory", start, size, true);
 	if (err)
 		return err;
+	walk->orders |= BIT_ULL(order);
 	if (kho_in_range_in_use(start, size) &&
 	    kho_in_drop_blocks(start, size, order, walk) == size)
 		return 0;
@@ -368,16 +401,24 @@ static int __init kho_in_range(phys_addr_t start, phys_addr_t size,
 			       unsigned int order, void *arg)
 {
 	struct kho_in_walk *walk = arg;
+	int err;
 
 	if (!walk->reserve)
 		return kho_in_check_block_range(start, size, order, walk);
 	/*
 	 * NOINIT: the memory map is initialised for these pages like for all
 	 * others, but boot does not walk them again to mark them reserved;
-	 * each page is handed over when its owner restores it.
+	 * each page is handed over when its owner restores it. Either can
+	 * fail when memblock must grow its array and scratch is full.
 	 */
-	memblock_reserve(start, size);
-	memblock_reserved_mark_noinit(start, size);
+	err = memblock_reserve(start, size);
+	if (!err)
+		err = memblock_reserved_mark_noinit(start, size);
+	if (err) {
+		pr_err("cannot reserve preserved memory [mem %#018llx-%#018llx] (%d)\n",
+		       (u64)start, (u64)(start + size - 1), err);
+		return err;
+	}
 	kho_in_init_pages(start, size);
 	walk->ranges++;
 	walk->bytes += size;
@@ -410,6 +451,26 @@ static const struct kho_radix_walk_ops kho_in_check_ops __initconst = {
 static const struct kho_radix_walk_ops kho_in_reserve_ops __initconst = {
 	.node = kho_in_node,
 	.range = kho_in_range,
+};
+
+static int __init kho_in_unreserve_node(phys_addr_t phys, unsigned int level,
+					void *arg)
+{
+	memblock_phys_free(phys, KHO_RADIX_NODE_SIZE);
+	return 0;
+}
+
+static int __init kho_in_unreserve_range(phys_addr_t start, phys_addr_t size,
+					 unsigned int order, void *arg)
+{
+	memblock_phys_free(start, size);
+	return 0;
+}
+
+/* Give back what a reserve walk that failed halfway had reserved. */
+static const struct kho_radix_walk_ops kho_in_unreserve_ops __initconst = {
+	.node = kho_in_unreserve_node,
+	.range = kho_in_unreserve_range,
 };
 
 /* Drop the areas that carving emptied, so the array lists real areas only. */
@@ -446,6 +507,7 @@ static int __init kho_in_check_map(struct kho_scratch *areas, unsigned int *nr)
 		.nr_areas = *nr,
 		.max_areas = min_t(unsigned int, *nr + KHO_IN_CARVE_EXTRA,
 				   KHO_IN_MAX_SCRATCH),
+		.max_nodes = kho_in_max_nodes(),
 		.drop_first = PHYS_ADDR_MAX,
 	};
 	int err;
@@ -460,6 +522,8 @@ static int __init kho_in_check_map(struct kho_scratch *areas, unsigned int *nr)
 		pr_err("the preserved-memory map is corrupt\n");
 		return err;
 	}
+	kho_in.nr_nodes = walk.nodes;
+	kho_in.orders = walk.orders;
 	if (walk.dropped)
 		pr_err("preserved memory in [mem %#018llx-%#018llx] lies under memory this kernel uses at boot (image, initrd, firmware or low memory); dropped %llu KiB in %lu ranges\n",
 		       (u64)walk.drop_first, (u64)walk.drop_last,
@@ -579,15 +643,25 @@ int __init kho_in_reserve(void)
 
 	if (!kho_in.valid || kho_in.reserved)
 		return 0;
-	err = kho_radix_walk(&kho_in.map, &kho_in_reserve_ops, &walk);
+	err = kho_map_check_tree(&kho_in.map, kho_in.nr_nodes, kho_in.orders);
+	if (!err) {
+		err = kho_radix_walk(&kho_in.map, &kho_in_reserve_ops, &walk);
+		if (err)
+			kho_radix_walk(&kho_in.map, &kho_in_unreserve_ops, NULL);
+	}
 	memblock_clear_kho_scratch_only();
 	if (err) {
-		pr_err("disabling KHO revival: cannot reserve the preserved memory (%d)\n",
-		       err);
+		/* The reason was given; the message ends as an early refusal's. */
+		pr_err("disabling KHO revival: booting without the handover\n");
 		kho_in.valid = false;
 		kho_in.fdt = NULL;
 		return err;
 	}
+	/*
+	 * The root FDT is read in place for the whole uptime: it stays
+	 * reserved, but no owner may restore (and free) it.
+	 */
+	kho_radix_remove(&kho_in.map, kho_in.fdt_phys, 0);
 	kho_in.reserved = true;
 	pr_info("reserved %lu preserved ranges, %llu KiB\n", walk.ranges,
 		(u64)walk.bytes >> 10);
@@ -665,22 +739,53 @@ const void *kho_in_fdt(void)
  * @phys: set to the blob's physical address
  * @size: set to its size; may be NULL
  *
+ * The blob is only returned when all of it lies in memory the previous
+ * kernel preserved and nobody restored yet: its address came from another
+ * kernel and is not trusted.
+ *
  * Return: 0; -ENOENT without a handover or without such a subtree; -EINVAL
- * when the subtree's properties are malformed.
+ * when the subtree's properties are malformed or its blob is not (or no
+ * longer) preserved memory.
  */
 int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size)
 {
 	u64 blob_size;
 	int err;
 
-	if (!kho_in_fdt())
-		return -ENOENT;
-	err = kho_fdt_find_subtree(kho_in.fdt, name, phys, &blob_size);
+	err = kho_in_find_subtree(name, phys, &blob_size, true);
 	if (!err && size)
 		*size = blob_size;
 	return err;
 }
 EXPORT_SYMBOL_GPL(kho_retrieve_subtree);
+
+/**
+ * kho_in_find_subtree - find an incoming subtree and check its blob
+ * @name:   the subtree's name
+ * @phys:   set to the blob's physical address
+ * @size:   set to its size
+ * @report: say why a blob that exists cannot be used
+ *
+ * Return: as kho_retrieve_subtree().
+ */
+int kho_in_find_subtree(const char *name, phys_addr_t *phys, u64 *size,
+			bool report)
+{
+	int err;
+
+	if (!kho_in_fdt())
+		return -ENOENT;
+	err = kho_fdt_find_subtree(kho_in.fdt, name, phys, size);
+	if (err)
+		return err;
+	if (!kho_in_range_preserved(*phys, *size)) {
+		if (report)
+			pr_err("subtree %s: its %llu bytes at %#llx are not preserved memory (or were restored already); ignoring it\n",
+			       name, *size, (u64)*phys);
+		return -EINVAL;
+	}
+	return 0;
+}
 
 /**
  * kho_subtree_name - name of a subtree the previous kernel handed over

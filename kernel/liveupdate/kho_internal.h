@@ -8,9 +8,13 @@
 struct kho_radix_map;
 
 void *kho_out_fdt(void);
+struct kho_radix_map *kho_out_map(void);
 const void *kho_in_fdt(void);
 struct kho_radix_map *kho_in_map(void);
 phys_addr_t kho_in_fdt_phys(void);
+bool kho_in_range_preserved(phys_addr_t phys, u64 size);
+int kho_in_find_subtree(const char *name, phys_addr_t *phys, u64 *size,
+			bool report);
 int kho_in_reserve(void);
 void kho_metadata_init(bool hand_over);
 phys_addr_t kho_kexec_initrd_addr(void);

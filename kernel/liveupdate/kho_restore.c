@@ -15,6 +15,7 @@
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
 #include <linux/log2.h>
+#include <linux/memblock.h>
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/pgalloc_tag.h>
@@ -85,6 +86,66 @@ static unsigned int kho_block_limit(unsigned long pfn, unsigned long end)
 	return min_t(unsigned int, limit, KHO_RADIX_MAX_ORDER);
 }
 
+/*
+ * Is the page at @pa in a preserved block of any order? Sets @next to the
+ * first byte after that block.
+ */
+static bool kho_in_block_end(phys_addr_t pa, phys_addr_t *next)
+{
+	phys_addr_t block;
+	unsigned int order;
+
+	for (order = 0; order <= KHO_RADIX_MAX_ORDER; order++) {
+		block = ALIGN_DOWN(pa, PAGE_SIZE << order);
+		if (kho_radix_contains(kho_in_map(), block, order)) {
+			*next = block + (PAGE_SIZE << order);
+			return true;
+		}
+	}
+	return false;
+}
+
+/**
+ * kho_in_range_preserved - is a range in blocks that are still preserved?
+ * @phys: first byte
+ * @size: bytes
+ *
+ * For the blobs that subtrees name: a blob may sit in a folio, a page
+ * range or part of either, so the block holding each page is looked up at
+ * every order. The cost follows the number of blocks, not of pages.
+ *
+ * Return: true when every page of the range lies in a block that was
+ * preserved and is not restored yet.
+ */
+bool kho_in_range_preserved(phys_addr_t phys, u64 size)
+{
+	phys_addr_t pa, end = phys + size, next;
+	bool found = true;
+
+	if (!kho_in_map() || !size || end < phys)
+		return false;
+	spin_lock(&kho_in_restore_lock);
+	for (pa = ALIGN_DOWN(phys, PAGE_SIZE); pa < end; pa = next) {
+		found = kho_in_block_end(pa, &next);
+		/* A block that ends at the top of the address space ends the range. */
+		if (!found || next <= pa)
+			break;
+	}
+	spin_unlock(&kho_in_restore_lock);
+	return found;
+}
+
+/*
+ * A page range a client asks about must lie below the end of RAM: its end
+ * must not wrap, and a page count from a damaged record must not make a
+ * loop walk to the end of the address space.
+ */
+static bool kho_pfn_range_valid(unsigned long pfn, unsigned long nr_pages)
+{
+	return nr_pages && nr_pages <= ULONG_MAX - pfn &&
+	       pfn + nr_pages <= max_pfn;
+}
+
 /**
  * kho_restore_folio - take back a folio the previous kernel preserved
  * @phys: physical address of the folio
@@ -151,7 +212,8 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 	unsigned long pfn = PHYS_PFN(phys);
 	bool restored;
 
-	if (!kho_in_map() || !nr_pages || !PAGE_ALIGNED(phys))
+	if (!kho_in_map() || !PAGE_ALIGNED(phys) ||
+	    !kho_pfn_range_valid(pfn, nr_pages))
 		return NULL;
 	spin_lock(&kho_in_restore_lock);
 	restored = kho_restore_pfns(pfn, pfn + nr_pages, false) &&
@@ -170,13 +232,15 @@ EXPORT_SYMBOL_GPL(kho_restore_pages);
  * it. Valid from kho_retrieve_subtree_early() on.
  *
  * Return: true when the previous kernel preserved the whole range with
- * kho_preserve_pages() and nobody restored any of it yet.
+ * kho_preserve_pages() and nobody restored any of it yet; false also for
+ * a range that wraps or ends beyond RAM.
  */
 bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages)
 {
 	unsigned long pfn = PHYS_PFN(phys);
 
-	return kho_in_map() && nr_pages && PAGE_ALIGNED(phys) &&
+	return kho_in_map() && PAGE_ALIGNED(phys) &&
+	       kho_pfn_range_valid(pfn, nr_pages) &&
 	       kho_restore_pfns(pfn, pfn + nr_pages, false);
 }
 
@@ -199,7 +263,8 @@ unsigned long kho_release_pages(phys_addr_t phys, unsigned long nr_pages)
 	unsigned int limit;
 	int order;
 
-	if (!kho_in_map() || !PAGE_ALIGNED(phys) || nr_pages > ULONG_MAX - pfn)
+	if (!kho_in_map() || !PAGE_ALIGNED(phys) ||
+	    !kho_pfn_range_valid(pfn, nr_pages))
 		return 0;
 	for (end = pfn + nr_pages; pfn < end; pfn += nr) {
 		limit = kho_block_limit(pfn, end);
@@ -249,8 +314,8 @@ static int kho_in_count_range(phys_addr_t start, phys_addr_t size,
 /*
  * Preserved memory that no owner restored by the end of boot stays
  * reserved: it is neither handed to the page allocator nor handed on to
- * the next kernel. Say how much, so it is not lost silently. The root FDT
- * page is used in place for the whole uptime and is not counted.
+ * the next kernel. Say how much, so it is not lost silently. (The root FDT
+ * page is no longer in the map: it is used in place for the whole uptime.)
  */
 static int __init kho_in_report_unrestored(void)
 {
@@ -260,8 +325,6 @@ static int __init kho_in_report_unrestored(void)
 
 	if (!map || kho_radix_walk(map, &ops, &left))
 		return 0;
-	if (kho_radix_contains(map, kho_in_fdt_phys(), 0))
-		left -= PAGE_SIZE;
 	if (left)
 		pr_warn("%llu KiB of preserved memory was not restored by its owner; it stays reserved until the next cold boot\n",
 			(u64)left >> 10);

@@ -369,19 +369,48 @@ int kho_scratch_carve(struct kho_scratch *areas, unsigned int *nr,
 	return err;
 }
 
+/*
+ * After a handover the areas became CMA while the memory map was
+ * initialised (kho_scratch_migratetype()), without being counted: count
+ * their pageblocks as init_cma_reserved_pageblock() counts those it
+ * releases, so that CmaTotal and the zones' cma_pages include them.
+ * Areas are pageblock aligned, so no pageblock is counted twice.
+ */
+static void __init kho_scratch_count_adopted_cma(void)
+{
+	unsigned long pfn, end;
+	struct page *page;
+	unsigned int i;
+
+	for (i = 0; i < kho_scratch_cnt; i++) {
+		pfn = ALIGN_DOWN(PFN_DOWN(kho_scratch[i].addr), pageblock_nr_pages);
+		end = PFN_UP(kho_scratch[i].addr + kho_scratch[i].size);
+		for (; pfn < end; pfn += pageblock_nr_pages) {
+			page = pfn_to_online_page(pfn);
+			if (!page || get_pageblock_migratetype(page) != MIGRATE_CMA)
+				continue;
+			totalcma_pages += pageblock_nr_pages;
+			page_zone(page)->cma_pages += pageblock_nr_pages;
+		}
+	}
+}
+
 /**
  * kho_scratch_release_cma - give the reserved scratch areas to the buddy
  *
  * As CMA pageblocks: only movable allocations land there, and those are
  * never preserved, so the areas are free again when the next kernel boots.
+ * After a handover they are CMA already and only counted.
  */
 void __init kho_scratch_release_cma(void)
 {
 	unsigned long pfn, end;
 	unsigned int i;
 
-	if (!kho_scratch_reserved)
+	if (!kho_scratch_reserved) {
+		kho_scratch_count_adopted_cma();
 		return;
+	}
 	for (i = 0; i < kho_scratch_cnt; i++) {
 		pfn = PFN_DOWN(kho_scratch[i].addr);
 		end = PFN_DOWN(kho_scratch[i].addr + kho_scratch[i].size);

@@ -255,3 +255,61 @@ bool kho_kaslr_preserved(u64 start, u64 size)
 			return true;
 	return false;
 }
+
+/* More scratch areas than any kernel hands over: the array is not used. */
+#define KHO_KASLR_MAX_AREAS	4096
+
+/**
+ * kho_kaslr_scratch - the handover's scratch array, if it may be read
+ * @kho: the SETUP_KEXEC_KHO payload
+ * @nr:  set to the number of areas
+ *
+ * Return: the areas, or NULL when the array is empty, longer than any
+ * kernel hands over, or not in RAM.
+ */
+const struct kho_scratch_area *kho_kaslr_scratch(const struct kho_data *kho,
+						 unsigned long *nr)
+{
+	*nr = kho->scratch_size / sizeof(struct kho_scratch_area);
+	if (!*nr || *nr > KHO_KASLR_MAX_AREAS ||
+	    !kho_is_ram(kho->scratch_addr, kho->scratch_size)) {
+		warn("KASLR: the kexec handover's scratch array is unusable");
+		return NULL;
+	}
+	return (const struct kho_scratch_area *)(unsigned long)kho->scratch_addr;
+}
+
+/**
+ * kho_kaslr_ram_part - the next part of a range that is RAM
+ * @range: the range; a scratch area, as the previous kernel described it
+ * @entry: the e820 entry to look from; moved past the one used
+ * @part:  set to the part of @range in that entry
+ *
+ * Return: true when @part was set, false when no entry is left.
+ */
+bool kho_kaslr_ram_part(const struct mem_vector *range, unsigned int *entry,
+			struct mem_vector *part)
+{
+	unsigned int n = boot_params_ptr->e820_entries;
+	struct boot_e820_entry *e;
+	u64 start, end;
+
+	if (n > E820_MAX_ENTRIES_ZEROPAGE)
+		n = E820_MAX_ENTRIES_ZEROPAGE;
+	if (range->start + range->size < range->start)
+		return false;
+	while (*entry < n) {
+		e = &boot_params_ptr->e820_table[(*entry)++];
+		if (e->type != E820_TYPE_RAM || e->addr + e->size < e->addr)
+			continue;
+		start = e->addr > range->start ? e->addr : range->start;
+		end = e->addr + e->size < range->start + range->size ?
+		      e->addr + e->size : range->start + range->size;
+		if (start < end) {
+			part->start = start;
+			part->size = end - start;
+			return true;
+		}
+	}
+	return false;
+}
