@@ -17,6 +17,12 @@
  *
  * It then preserves the same folios again, so a chain of kexecs keeps
  * checking the very same bytes.
+ *
+ * test_kho.steal=ADDR first tries to restore the page at ADDR, which a
+ * client must not get (the root FDT's page, say), and prints
+ *
+ *   test_kho: steal refused: ADDR cannot be restored
+ *   test_kho: steal FAILED: ADDR was restored as a folio|page
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
@@ -40,6 +46,10 @@
 static unsigned long max_mem = SZ_8M;
 module_param(max_mem, ulong, 0444);
 MODULE_PARM_DESC(max_mem, "bytes of random folios to preserve (default 8 MiB)");
+
+static unsigned long steal;
+module_param(steal, ulong, 0444);
+MODULE_PARM_DESC(steal, "physical address whose restore must fail (default none)");
 
 static bool restore = true;
 module_param(restore, bool, 0444);
@@ -264,12 +274,31 @@ static bool __init test_kho_handed_over(void)
 	return false;
 }
 
+/* Restoring what no client owns must fail; on success it stays taken. */
+static void __init test_kho_steal(void)
+{
+	struct folio *folio;
+	struct page *page = NULL;
+
+	if (!steal)
+		return;
+	folio = kho_restore_folio(steal);
+	if (!folio)
+		page = kho_restore_pages(steal, 1);
+	if (folio || page)
+		pr_err("steal FAILED: %#lx was restored as a %s\n", steal,
+		       folio ? "folio" : "page");
+	else
+		pr_info("steal refused: %#lx cannot be restored\n", steal);
+}
+
 static int __init test_kho_init(void)
 {
 	bool handed_over = test_kho_handed_over();
 	const char *failure;
 	int err;
 
+	test_kho_steal();
 	if (!kho_is_enabled() && !handed_over)
 		return 0;
 

@@ -27,6 +27,7 @@
 #include <linux/reboot.h>
 #include <linux/sizes.h>
 
+#include "kho_corrupt.h"
 #include "kho_debugfs.h"
 #include "kho_internal.h"
 #include "kho_fdt.h"
@@ -393,6 +394,16 @@ void *kho_out_fdt(void)
 }
 
 /**
+ * kho_out_map - the map of what this kernel preserves for the next one
+ *
+ * Return: the map (for fault injection).
+ */
+struct kho_radix_map *kho_out_map(void)
+{
+	return &kho_out.map;
+}
+
+/**
  * kho_memory_init - boot-time memory setup, before memblock_free_all()
  *
  * After a kexec handover, reserve what the previous kernel preserved,
@@ -458,36 +469,23 @@ static struct notifier_block kho_reboot_nb = {
 	.notifier_call = kho_reboot,
 };
 
-/*
- * Fault injection: preserve the first page of the loaded image's initrd,
- * past the scratch check, as a sender that put a kexec segment on
- * preserved memory would. The next kernel must drop that block alone.
- */
-static int kho_out_corrupt_initrd(void)
-{
-	phys_addr_t initrd = 0;
-
-	if (IS_ENABLED(CONFIG_KEXEC_HANDOVER_FAULT_INJECTION))
-		initrd = kho_kexec_initrd_addr();
-	if (!initrd)
-		return -ENOENT;
-	return kho_radix_insert(&kho_out.map, initrd, 0);
-}
-
 static int __init kho_init(void)
 {
 	struct kho_debugfs_out view = {
 		.lock = &kho_out.fdt_lock,
 		.finalized = &kho_out.finalized,
 		.set_finalized = kho_out_set_finalized,
-		.corrupt_initrd = kho_out_corrupt_initrd,
+#ifdef CONFIG_KEXEC_HANDOVER_FAULT_INJECTION
+		.corrupt = kho_corrupt,
+#endif
 	};
 	int err;
 
 	/* What this kernel received is shown whatever kho= says. */
 	kho_debugfs_init_in(kho_in_fdt());
+	/* Scratch adopted at a handover boot is CMA whatever kho= says. */
+	kho_scratch_release_cma();
 	if (kho_enable) {
-		kho_scratch_release_cma();
 		err = kho_out_init();
 		if (err) {
 			pr_err("disabling KHO: cannot set up the handover (%d)\n", err);

@@ -36,6 +36,7 @@
 
 #include "kho_debugfs.h"
 #include "kho_fdt.h"
+#include "kho_internal.h"
 #include "kho_scratch.h"
 
 static struct dentry *kho_debugfs_root;
@@ -138,13 +139,9 @@ static ssize_t kho_debugfs_corrupt_write(struct file *file,
 	buf[count] = '\0';
 	what = strim(buf);
 
-	if (sysfs_streq(what, "initrd")) {
-		err = out->corrupt_initrd();
-	} else {
-		mutex_lock(out->lock);
-		err = kho_fdt_corrupt(out->fdt, what);
-		mutex_unlock(out->lock);
-	}
+	mutex_lock(out->lock);
+	err = out->corrupt(what);
+	mutex_unlock(out->lock);
 	if (err)
 		return err;
 	pr_warn("handover deliberately corrupted (%s) through debugfs\n", what);
@@ -248,19 +245,17 @@ static void kho_debugfs_blob(const char *name, struct dentry *dir,
 /*
  * Show a copy of an incoming subtree blob: its owner may restore and free
  * the memory later, and the handover only claims that the blob is there.
- * Blobs up to 1 MiB in memory this kernel maps are shown.
+ * Blobs up to 1 MiB that lie in preserved memory are shown; the address
+ * came from another kernel and is read only after that check.
  */
-static void kho_debugfs_blob_copy(const char *name, struct dentry *dir,
-				  u64 phys, u64 bytes)
+static void kho_debugfs_blob_copy(const char *name, struct dentry *dir)
 {
-	unsigned long pfn;
+	phys_addr_t phys;
 	void *copy;
+	u64 bytes;
 
-	if (!bytes || bytes > SZ_1M || phys + bytes < phys)
+	if (kho_in_find_subtree(name, &phys, &bytes, false) || bytes > SZ_1M)
 		return;
-	for (pfn = PHYS_PFN(phys); pfn <= PHYS_PFN(phys + bytes - 1); pfn++)
-		if (!pfn_valid(pfn))
-			return;
 	copy = kmemdup(phys_to_virt(phys), bytes, GFP_KERNEL);
 	if (copy)
 		kho_debugfs_blob(name, dir, copy, bytes);
@@ -273,9 +268,8 @@ static void kho_debugfs_blob_copy(const char *name, struct dentry *dir,
 void kho_debugfs_init_in(const void *fdt)
 {
 	struct dentry *dir, *subs;
-	const void *data, *size;
-	int node, len;
-	u64 phys, bytes;
+	const char *name;
+	int node;
 
 	if (!fdt)
 		return;
@@ -283,15 +277,8 @@ void kho_debugfs_init_in(const void *fdt)
 	kho_debugfs_blob("fdt", dir, fdt, fdt_totalsize(fdt));
 	subs = debugfs_create_dir("sub_fdts", dir);
 	fdt_for_each_subnode(node, fdt, 0) {
-		data = fdt_getprop(fdt, node, "preserved-data", &len);
-		if (!data || len != sizeof(phys))
-			continue;
-		size = fdt_getprop(fdt, node, "blob-size", &len);
-		if (!size || len != sizeof(bytes))
-			continue;
-		memcpy(&phys, data, sizeof(phys));
-		memcpy(&bytes, size, sizeof(bytes));
-		kho_debugfs_blob_copy(fdt_get_name(fdt, node, NULL), subs, phys,
-				      bytes);
+		name = fdt_get_name(fdt, node, NULL);
+		if (name)
+			kho_debugfs_blob_copy(name, subs);
 	}
 }

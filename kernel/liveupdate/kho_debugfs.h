@@ -13,15 +13,15 @@ struct mutex;
  * @lock:      serialises readers with edits of @fdt and @finalized
  * @finalized: out/finalize; while true, subtrees cannot change
  * @set_finalized: what writing out/finalize does; called without @lock
- * @corrupt_initrd: fault injection: preserve a page under the loaded
- *                  image's initrd; called without @lock
+ * @corrupt:   fault injection: damage the handover as the string says
+ *             (see kho_corrupt.c); called with @lock held
  */
 struct kho_debugfs_out {
 	void *fdt;
 	struct mutex *lock;	/* see @lock above */
 	bool *finalized;
 	int (*set_finalized)(bool finalize);
-	int (*corrupt_initrd)(void);
+	int (*corrupt)(char *what);
 };
 
 #ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS

@@ -22,6 +22,7 @@
 #include <linux/sizes.h>
 
 #include "../kexec_internal.h"
+#include "kho_corrupt.h"
 #include "kho_fdt.h"
 #include "kho_internal.h"
 #include "kho_scratch.h"
@@ -45,6 +46,7 @@ int kho_fill_kimage(struct kimage *image)
 	};
 	void *fdt = kho_out_fdt();
 	unsigned int nr;
+	u64 handed;
 	int err;
 
 	if (!fdt || image->type == KEXEC_TYPE_CRASH)
@@ -53,8 +55,9 @@ int kho_fill_kimage(struct kimage *image)
 	if (!nr)
 		return 0;
 
-	kbuf.buffer = (void *)areas;
 	kbuf.bufsz = nr * sizeof(*areas);
+	kbuf.buffer = (void *)kho_corrupt_scratch_array(areas, &kbuf.bufsz,
+							 &handed);
 	kbuf.memsz = kbuf.bufsz;
 	err = kexec_add_buffer(&kbuf);
 	if (err) {
@@ -65,7 +68,7 @@ int kho_fill_kimage(struct kimage *image)
 	image->kho.fdt = virt_to_phys(fdt);
 	image->kho.fdt_size = KHO_FDT_SIZE;
 	image->kho.scratch = kbuf.mem;
-	image->kho.scratch_size = kbuf.bufsz;
+	image->kho.scratch_size = handed;
 	return 0;
 }
 

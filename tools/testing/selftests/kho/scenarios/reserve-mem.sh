@@ -10,7 +10,8 @@
 # an extra 2 MiB region before all others, so that a region allocated anew
 # lands elsewhere; kt.oops-size=SIZE asks for "oops" with another size;
 # kt.drop-trace=1 no longer declares "trace" (nor its trace instance).
-# kt.corrupt=WHAT damages the handover through out/corrupt before kexec.
+# kt.corrupt=WHAT[,WHAT...] damages the handover through out/corrupt before
+# kexec.
 pstore=/sys/fs/pstore
 tracing=/sys/kernel/tracing
 instance=$tracing/instances/boot_map
@@ -52,13 +53,13 @@ if [ "$(kt_stage)" = 1 ]; then
 	if [ -r "$sub" ]; then
 		base64 "$sub" | while read -r line; do kt_log "memblock-b64 $line"; done
 	fi
-	if what=$(kt_param corrupt); then
+	for what in $(kt_param corrupt | tr , ' '); do
 		if echo "$what" > /sys/kernel/debug/kho/out/corrupt; then
 			kt_log "corrupted the handover: $what"
 		else
 			kt_log "FAIL: out/corrupt refused $what"
 		fi
-	fi
+	done
 	drop="reserve_mem= kt.shift= kt.oops-size= kt.drop-trace= kt.corrupt="
 	[ "$(kt_param drop-trace)" = 1 ] && drop="$drop trace_instance="
 	kt_kexec "$(next_reserve_mem)" "$drop"
