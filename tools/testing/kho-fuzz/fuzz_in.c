@@ -147,7 +147,7 @@ static void fuzz_init_memory_map(void)
 /* A client's page freed: nobody may read it any more either. */
 static void fuzz_poison_freed(unsigned long pfn, unsigned long nr)
 {
-	for (; nr--; pfn++)
+	for (; nr-- && pfn < FUZZ_NR_PAGES; pfn++)
 		if (fuzz_pages[pfn].state == FUZZ_PAGE_FREE)
 			ASAN_POISON_MEMORY_REGION((void *)(pfn << PAGE_SHIFT), PAGE_SIZE);
 }
@@ -183,8 +183,7 @@ static void fuzz_client_op(const struct fuzz_op *op)
 		/* A client releases what it described: at most all of RAM. */
 		if (nr <= FUZZ_NR_PAGES) {
 			kho_release_pages(op->phys, nr);
-			fuzz_poison_freed(PHYS_PFN(op->phys),
-					  min(nr, FUZZ_NR_PAGES - PHYS_PFN(op->phys)));
+			fuzz_poison_freed(PHYS_PFN(op->phys), nr);
 		}
 		break;
 	case FUZZ_OP_SUBTREES:

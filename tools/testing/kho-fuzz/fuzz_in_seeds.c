@@ -220,6 +220,12 @@ int fuzz_in_make_seeds(const char *dir)
 	strcpy(s.hdr.cmdline[0], "0xfc0:4096:pstore");
 	err |= seed_write(&s, dir, "defect2-memblock-wrap");
 
+	/* A region far larger than RAM that this kernel does not take over. */
+	seed_init(&s);
+	s.pstore_size = 1ULL << 50;
+	seed_build(&s);
+	err |= seed_write(&s, dir, "finding-memblock-huge-region-hang");
+
 	/* 3: map nodes in scratch, below 1 MiB, shared, self-referencing, preserved. */
 	seed_init(&s);
 	seed_build(&s);
