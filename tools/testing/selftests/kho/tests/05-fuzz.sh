@@ -10,7 +10,7 @@
 # mutated inputs per target, with no crash or sanitizer report.
 . "$(dirname "$0")/../lib.sh"
 
-runs=${KHO_FUZZ_RUNS:-20000}
+runs=${KHO_FUZZ_RUNS:-10000}
 command -v clang > /dev/null || fail "clang is missing (harness/deps.sh installs it)"
 make -s -C "$KHO_ROOT/tools/testing/kho-fuzz" TREE="${KHO_BUILD:-$KHO_ROOT/build}/linux" \
 	O="${KHO_BUILD:-$KHO_ROOT/build}/tools/kho-fuzz" all ||
