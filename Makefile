@@ -9,6 +9,8 @@
 #   make demo      boot the kernel in QEMU and live-update it with kexec
 #   make peer      fetch and build the newest Debian linux-source-7.X as the
 #                  mainline kernel to hand over to and from (build/obj/peer)
+#   make fuzz      fuzz the receive path for FUZZ_TIME seconds (default 600)
+#                  with libFuzzer, ASan and UBSan (tools/testing/kho-fuzz)
 #
 # Everything generated lives in build/.
 
@@ -26,7 +28,7 @@ SELFTESTS   := $(CURDIR)/tools/testing/selftests/kho
 export KHO_ROOT := $(CURDIR)
 export KHO_BUILD := $(BUILD)
 
-.PHONY: all kernel deps source assemble check demo peer clean distclean
+.PHONY: all kernel deps source assemble check demo peer fuzz clean distclean
 
 all: kernel
 
@@ -64,6 +66,11 @@ demo: kernel
 
 peer: deps
 	@harness/peer.sh
+
+FUZZ_TIME ?= 600
+fuzz: assemble
+	@nice $(MAKE) --no-print-directory -C tools/testing/kho-fuzz TREE=$(TREE) \
+		O=$(BUILD)/tools/kho-fuzz FUZZ_TIME=$(FUZZ_TIME) run
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/test-logs $(BUILD)/tools

@@ -1,0 +1,262 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * libFuzzer target: the whole receive path of Kexec HandOver, from the
+ * handover the architecture reports to the end of boot, built from the
+ * unchanged sources of the tree under test.
+ *
+ * An input is the memory of a machine that was just kexec'd into: a header
+ * (where the root FDT and the scratch array are, two reserve_mem= options
+ * of the new kernel's command line, and up to four restore calls a client
+ * makes after boot) followed by records of bytes to put at physical
+ * addresses. The harness then boots as x86 does: memblock knows RAM and
+ * the kernel image, kho_memblock_setup() checks the handover, reserve_mem=
+ * is parsed, kho_in_reserve() reserves the preserved memory, the memory
+ * map is initialised (every page not reserved goes to the page allocator
+ * and is poisoned, so reading it is caught), then kexec-metadata is read,
+ * the reserve_mem regions are settled, the client calls run and the late
+ * report of unrestored memory runs.
+ *
+ * The fuzzed machine: RAM at [0x80000, 0xa0000), [0x100000, 0x3000000)
+ * and [0x3400000, 0x4000000), mapped at the same virtual addresses; the
+ * holes between are inaccessible. The kernel image is at [0x1000000,
+ * 0x1800000), an initrd at [0x2800000, 0x2a00000).
+ */
+#include "../../../kernel/liveupdate/kho_in.c"
+
+#include <sanitizer/asan_interface.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+
+#include "fuzz_in.h"
+
+/* From the other files of the fuzzed kernel. */
+void fuzz_memblock_save(void);
+void fuzz_memblock_reset(void);
+int fuzz_reserve_mem(char *arg);
+void fuzz_scratch_reset(void);
+void fuzz_memblock_kho_reset(void);
+void fuzz_reset_node_pages(unsigned long top);
+extern int (*fuzz_late_reserve_mem_kho_init)(void);
+extern int (*fuzz_late_sync_kho_in_report_unrestored)(void);
+extern int fuzz_early_mapped;
+
+static const struct fuzz_range fuzz_ram[] = {
+	{ 0x80000, 0xa0000 },
+	{ 0x100000, 0x3000000 },
+	{ 0x3400000, 0x4000000 },
+};
+
+static const struct fuzz_range fuzz_boot_reserved[] = {
+	{ 0x80000, 0x81000 },			/* boot parameters */
+	{ FUZZ_KERNEL_START, FUZZ_KERNEL_END },
+	{ FUZZ_INITRD_START, FUZZ_INITRD_END },
+};
+
+static bool fuzz_in_ram(u64 start, u64 len)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fuzz_ram); i++)
+		if (start >= fuzz_ram[i].start && start < fuzz_ram[i].end &&
+		    len <= fuzz_ram[i].end - start)
+			return true;
+	return false;
+}
+
+static void fuzz_machine_create(void)
+{
+	void *ram = mmap((void *)FUZZ_RAM_START, FUZZ_RAM_END - FUZZ_RAM_START,
+			 PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	unsigned int i;
+
+	if (ram != (void *)FUZZ_RAM_START) {
+		perror("kho-fuzz: cannot map the fuzzed machine's RAM at its physical address");
+		exit(1);
+	}
+	for (i = 1; i < ARRAY_SIZE(fuzz_ram); i++)
+		mprotect((void *)fuzz_ram[i - 1].end, fuzz_ram[i].start - fuzz_ram[i - 1].end,
+			 PROT_NONE);
+	fuzz_memblock_save();
+}
+
+/* Power cycle: RAM zeroed, no struct pages, memblock and KHO state reset. */
+void fuzz_machine_reset(void)
+{
+	unsigned int i;
+
+	ASAN_UNPOISON_MEMORY_REGION((void *)FUZZ_RAM_START, FUZZ_RAM_END - FUZZ_RAM_START);
+	for (i = 0; i < ARRAY_SIZE(fuzz_ram); i++)
+		madvise((void *)fuzz_ram[i].start, fuzz_ram[i].end - fuzz_ram[i].start,
+			MADV_DONTNEED);
+	memset(fuzz_pages, 0, sizeof(fuzz_pages));
+	memset(&kho_in, 0, sizeof(kho_in));
+	fuzz_memblock_reset();
+	fuzz_scratch_reset();
+	fuzz_memblock_kho_reset();
+	fuzz_early_mapped = 0;
+	fuzz_errors = 0;
+	for (i = 0; i < ARRAY_SIZE(fuzz_ram); i++)
+		memblock_add(fuzz_ram[i].start, fuzz_ram[i].end - fuzz_ram[i].start);
+	for (i = 0; i < ARRAY_SIZE(fuzz_boot_reserved); i++)
+		memblock_reserve(fuzz_boot_reserved[i].start,
+				 fuzz_boot_reserved[i].end - fuzz_boot_reserved[i].start);
+}
+
+/* Copy the records of the input into RAM; records outside RAM are dropped. */
+static void fuzz_load_records(const u8 *data, size_t size)
+{
+	struct fuzz_record rec;
+
+	while (size >= sizeof(rec)) {
+		memcpy(&rec, data, sizeof(rec));
+		data += sizeof(rec);
+		size -= sizeof(rec);
+		if (rec.len > size)
+			rec.len = size;
+		if (fuzz_in_ram(rec.phys, rec.len))
+			memcpy((void *)(uintptr_t)rec.phys, data, rec.len);
+		data += rec.len;
+		size -= rec.len;
+	}
+}
+
+/*
+ * memblock_free_all(): what is not reserved goes to the page allocator.
+ * Nothing of the receive path may read it after that: it is poisoned.
+ */
+static void fuzz_init_memory_map(void)
+{
+	struct memblock_region *r;
+	unsigned long pfn;
+
+	for_each_mem_region(r)
+		for (pfn = PFN_UP(r->base); pfn < PFN_DOWN(r->base + r->size); pfn++)
+			fuzz_pages[pfn].state = FUZZ_PAGE_FREE;
+	for_each_reserved_mem_region(r)
+		for (pfn = PFN_DOWN(r->base);
+		     pfn < PFN_UP(r->base + r->size) && pfn < FUZZ_NR_PAGES; pfn++)
+			if (fuzz_pages[pfn].state == FUZZ_PAGE_FREE)
+				fuzz_pages[pfn].state = FUZZ_PAGE_RESERVED;
+	for (pfn = 0; pfn < FUZZ_NR_PAGES; pfn++)
+		if (fuzz_pages[pfn].state == FUZZ_PAGE_FREE)
+			ASAN_POISON_MEMORY_REGION((void *)(pfn << PAGE_SHIFT), PAGE_SIZE);
+}
+
+/* A client's page freed: nobody may read it any more either. */
+static void fuzz_poison_freed(unsigned long pfn, unsigned long nr)
+{
+	for (; nr-- && pfn < FUZZ_NR_PAGES; pfn++)
+		if (fuzz_pages[pfn].state == FUZZ_PAGE_FREE)
+			ASAN_POISON_MEMORY_REGION((void *)(pfn << PAGE_SHIFT), PAGE_SIZE);
+}
+
+/* What a client of the restore API does after boot. */
+static void fuzz_client_op(const struct fuzz_op *op)
+{
+	unsigned long nr = op->nr, i;
+	struct folio *folio;
+	struct page *page;
+
+	switch (op->op % FUZZ_OP_COUNT) {
+	case FUZZ_OP_RESTORE_FOLIO:
+		folio = kho_restore_folio(op->phys);
+		if (folio) {
+			i = 1UL << folio->page.compound_order;
+			folio_put(folio);
+			fuzz_poison_freed(PHYS_PFN(op->phys), i);
+		}
+		break;
+	case FUZZ_OP_RESTORE_PAGES:
+		page = kho_restore_pages(op->phys, nr);
+		if (page) {
+			for (i = 0; i < nr; i++)
+				__free_page(page + i);
+			fuzz_poison_freed(PHYS_PFN(op->phys), nr);
+		}
+		break;
+	case FUZZ_OP_PAGES_PRESERVED:
+		kho_pages_preserved(op->phys, nr);
+		break;
+	case FUZZ_OP_RELEASE_PAGES:
+		/* A client releases what it described: at most all of RAM. */
+		if (nr <= FUZZ_NR_PAGES) {
+			kho_release_pages(op->phys, nr);
+			fuzz_poison_freed(PHYS_PFN(op->phys), nr);
+		}
+		break;
+	case FUZZ_OP_SUBTREES:
+		/* A client looks every subtree up, as tmpfs does at mount. */
+		for (i = 0; i < 64 && kho_subtree_name(i); i++) {
+			phys_addr_t phys;
+			size_t size;
+
+			kho_retrieve_subtree(kho_subtree_name(i), &phys, &size);
+		}
+		break;
+	case FUZZ_OP_RESTORE_FREE:
+		/* Clients pass what phys_to_virt() gave them: a RAM address. */
+		if (fuzz_in_ram(op->phys, PAGE_SIZE))
+			kho_restore_free((void *)(uintptr_t)op->phys);
+		break;
+	}
+}
+
+static void fuzz_boot(const struct fuzz_in_header *hdr)
+{
+	char cmdline[FUZZ_CMDLINE_LEN + 1];
+	unsigned int i;
+
+	/* setup_arch(): allocations stay below 1 MiB until the direct map. */
+	kho_populate(hdr->fdt_phys, hdr->fdt_len, hdr->scratch_phys,
+		     hdr->scratch_len);
+	memblock_set_current_limit(SZ_1M);
+	kho_memblock_setup(0, SZ_1M);
+	memblock_set_current_limit(MEMBLOCK_ALLOC_ANYWHERE);
+	if (fuzz_early_mapped)
+		fuzz_die("kho_memblock_setup() left %d early mappings", fuzz_early_mapped);
+
+	/* The command line: reserve_mem= options. */
+	for (i = 0; i < FUZZ_CMDLINES; i++) {
+		if (!hdr->cmdline[i][0])
+			continue;
+		memcpy(cmdline, hdr->cmdline[i], FUZZ_CMDLINE_LEN);
+		cmdline[FUZZ_CMDLINE_LEN] = '\0';
+		fuzz_reserve_mem(cmdline);
+	}
+
+	/* mm_core_init(): kho_memory_init(), then memblock_free_all(). */
+	kho_in_reserve();
+	fuzz_init_memory_map();
+
+	/* Initcalls. */
+	kho_metadata_init(false);
+	fuzz_late_reserve_mem_kho_init();
+	for (i = 0; i < FUZZ_OPS; i++)
+		fuzz_client_op(&hdr->ops[i]);
+	fuzz_late_sync_kho_in_report_unrestored();
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	fuzz_machine_create();
+	if (getenv("KHO_FUZZ_SEEDS")) {
+		fuzz_machine_reset();
+		exit(fuzz_in_make_seeds(getenv("KHO_FUZZ_SEEDS")));
+	}
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	struct fuzz_in_header hdr;
+
+	if (size < sizeof(hdr))
+		return -1;
+	memcpy(&hdr, data, sizeof(hdr));
+	fuzz_machine_reset();
+	fuzz_load_records(data + sizeof(hdr), size - sizeof(hdr));
+	fuzz_boot(&hdr);
+	return 0;
+}

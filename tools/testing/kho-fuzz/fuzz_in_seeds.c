@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Seeds for fuzz_in: handovers as our kernel writes them, built in the
+ * fuzzed machine's RAM with the kernel's own writers (kho_fdt_create(),
+ * kho_fdt_add_subtree(), kho_radix_insert() with node pages from the top
+ * of RAM), then written out as fuzz_in inputs; and one damaged copy for
+ * each class of defect of issue 12. Run as
+ *   KHO_FUZZ_SEEDS=DIR fuzz_in
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "kho_fuzz_kernel.h"
+#include <linux/kho/abi/kexec_handover.h>
+#include <linux/kho/abi/kexec_metadata.h>
+#include <linux/kho/abi/memblock.h>
+#include <linux/libfdt.h>
+
+#include "../../../kernel/liveupdate/kho_fdt.h"
+#include "../../../kernel/liveupdate/kho_radix.h"
+#include "fuzz_in.h"
+
+void fuzz_reset_node_pages(unsigned long top);
+
+#define SEED_FDT	0x2000000UL
+#define SEED_METADATA	0x2001000UL
+#define SEED_MEMBLOCK	0x2002000UL
+#define SEED_SCRATCH	0x2003000UL
+#define SEED_SPARE	0x2005000UL	/* RAM that nothing preserves */
+#define SEED_PSTORE	0x2100000UL
+#define SEED_PSTORE_SIZE 0x100000UL
+#define SEED_FOLIO	0x2200000UL
+#define SEED_FOLIO_ORDER 3
+
+struct seed {
+	struct fuzz_in_header hdr;
+	struct kho_radix_map map;
+	u64 pages[64];			/* pages to write out, besides map nodes */
+	unsigned int nr_pages;
+	u64 metadata_at;		/* where the FDT says the metadata is */
+	u64 pstore_start, pstore_size;
+};
+
+static void seed_page(struct seed *s, u64 phys)
+{
+	s->pages[s->nr_pages++] = phys;
+}
+
+static void seed_preserve(struct seed *s, u64 phys, unsigned int order)
+{
+	if (kho_radix_insert(&s->map, phys, order))
+		fuzz_die("seed: cannot preserve %#llx order %u", (unsigned long long)phys, order);
+}
+
+static void seed_op(struct seed *s, unsigned int i, u32 op, u64 phys, u64 nr)
+{
+	s->hdr.ops[i] = (struct fuzz_op){ .op = op, .phys = phys, .nr = nr };
+}
+
+/* The memblock-v1 list with one region, "pstore". */
+static void seed_memblock_fdt(void *fdt, u64 start, u64 size)
+{
+	int node;
+
+	fdt_create_empty_tree(fdt, PAGE_SIZE);
+	fdt_setprop_string(fdt, 0, "compatible", MEMBLOCK_KHO_COMPATIBLE);
+	node = fdt_add_subnode(fdt, 0, "pstore");
+	fdt_setprop_string(fdt, node, "compatible", RESERVE_MEM_KHO_COMPATIBLE);
+	fdt_setprop(fdt, node, RESERVE_MEM_KHO_START_PROP, &start, sizeof(start));
+	fdt_setprop(fdt, node, RESERVE_MEM_KHO_SIZE_PROP, &size, sizeof(size));
+	fdt_pack(fdt);
+}
+
+/*
+ * A handover as our kernel leaves it: root FDT, kexec-metadata, a
+ * memblock list with one pstore region, a test folio, two scratch areas.
+ */
+static void seed_build(struct seed *s)
+{
+	struct kho_kexec_metadata *md = (void *)SEED_METADATA;
+	struct kho_scratch *areas = (void *)SEED_SCRATCH;
+	void *fdt = (void *)SEED_FDT;
+
+	fuzz_machine_reset();
+	fuzz_reset_node_pages(FUZZ_RAM_END);
+	if (kho_radix_init(&s->map))
+		fuzz_die("seed: no root node");
+
+	md->version = KHO_METADATA_VERSION;
+	strcpy(md->previous_release, "6.12.117-kho");
+	md->kexec_count = 1;
+	seed_memblock_fdt((void *)SEED_MEMBLOCK, s->pstore_start, s->pstore_size);
+
+	kho_fdt_create(fdt, kho_radix_root_phys(&s->map));
+	kho_fdt_add_subtree(fdt, KHO_METADATA_SUBTREE, s->metadata_at, sizeof(*md));
+	kho_fdt_add_subtree(fdt, MEMBLOCK_KHO_SUBTREE, SEED_MEMBLOCK,
+			    fdt_totalsize((void *)SEED_MEMBLOCK));
+
+	areas[0] = (struct kho_scratch){ 0x400000, 0x1400000 };
+	areas[1] = (struct kho_scratch){ 0x3400000, 0x400000 };
+
+	seed_preserve(s, SEED_FDT, 0);
+	seed_preserve(s, SEED_METADATA, 0);
+	seed_preserve(s, SEED_MEMBLOCK, 0);
+	seed_preserve(s, SEED_PSTORE, 8);
+	seed_preserve(s, SEED_FOLIO, SEED_FOLIO_ORDER);
+	seed_page(s, SEED_FDT);
+	seed_page(s, SEED_METADATA);
+	seed_page(s, SEED_MEMBLOCK);
+	seed_page(s, SEED_SCRATCH);
+
+	s->hdr.fdt_phys = SEED_FDT;
+	s->hdr.fdt_len = fdt_totalsize(fdt);
+	s->hdr.scratch_phys = SEED_SCRATCH;
+	s->hdr.scratch_len = 2 * sizeof(*areas);
+	strcpy(s->hdr.cmdline[0], "1M:4096:pstore");
+	seed_op(s, 0, FUZZ_OP_RESTORE_FOLIO, SEED_FOLIO, 0);
+	seed_op(s, 1, FUZZ_OP_SUBTREES, 0, 0);
+}
+
+static void seed_init(struct seed *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->metadata_at = SEED_METADATA;
+	s->pstore_start = SEED_PSTORE;
+	s->pstore_size = SEED_PSTORE_SIZE;
+}
+
+/* Write one page as a record, without its trailing zeros. */
+static void seed_write_page(FILE *f, u64 phys)
+{
+	const u8 *p = (const u8 *)(uintptr_t)phys;
+	struct fuzz_record rec = { .phys = phys, .len = PAGE_SIZE };
+
+	while (rec.len && !p[rec.len - 1])
+		rec.len--;
+	if (!rec.len)
+		rec.len = 8;
+	fwrite(&rec, sizeof(rec), 1, f);
+	fwrite(p, 1, rec.len, f);
+}
+
+static int seed_write(struct seed *s, const char *dir, const char *name)
+{
+	char path[512];
+	unsigned long node;
+	unsigned int i;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	if (!f) {
+		perror(path);
+		return 1;
+	}
+	fwrite(&s->hdr, sizeof(s->hdr), 1, f);
+	for (i = 0; i < s->nr_pages; i++)
+		seed_write_page(f, s->pages[i]);
+	/* Map nodes: from the root down to the lowest page handed out. */
+	for (node = FUZZ_RAM_END - PAGE_SIZE; node >= kho_radix_root_phys(&s->map) - 64 * PAGE_SIZE;
+	     node -= PAGE_SIZE) {
+		const u64 *w = (const u64 *)node;
+		unsigned int j;
+
+		for (j = 0; j < PAGE_SIZE / 8 && !w[j]; j++)
+			;
+		if (j < PAGE_SIZE / 8 || node >= kho_radix_root_phys(&s->map))
+			seed_write_page(f, node);
+	}
+	return fclose(f) ? 1 : 0;
+}
+
+/* The table or leaf entry that leads to the first leaf: level 1's slot. */
+static u64 *seed_first_slot(struct seed *s, unsigned int level)
+{
+	u64 *table = s->map.root;
+	unsigned int l, i;
+
+	for (l = KHO_RADIX_ROOT_LEVEL; ; l--) {
+		for (i = 0; i < KHO_RADIX_TABLE_ENTRIES && !table[i]; i++)
+			;
+		if (l == level)
+			return &table[i];
+		table = (u64 *)(uintptr_t)table[i];
+	}
+}
+
+int fuzz_in_make_seeds(const char *dir)
+{
+	struct seed s;
+	int err = 0;
+	u64 *slot;
+
+	seed_init(&s);
+	seed_build(&s);
+	err |= seed_write(&s, dir, "ours-basic");
+
+	/* Preserved memory inside scratch, as mainline leaves reserve_mem=. */
+	seed_init(&s);
+	s.pstore_start = 0x3500000;
+	seed_build(&s);
+	seed_preserve(&s, 0x3500000, 8);
+	err |= seed_write(&s, dir, "peer-style-pstore-in-scratch");
+
+	/* 1: kexec-metadata 1 TiB away, and in RAM that is not preserved. */
+	seed_init(&s);
+	s.metadata_at = 1ULL << 40;
+	seed_build(&s);
+	err |= seed_write(&s, dir, "defect1-metadata-1tib");
+	seed_init(&s);
+	s.metadata_at = SEED_SPARE;
+	seed_build(&s);
+	err |= seed_write(&s, dir, "defect1-metadata-unpreserved");
+
+	/* 2: a region whose end wraps around. */
+	seed_init(&s);
+	s.pstore_start = 0xfffffffffffff000ULL;
+	s.pstore_size = 0xfc0;
+	seed_build(&s);
+	strcpy(s.hdr.cmdline[0], "0xfc0:4096:pstore");
+	err |= seed_write(&s, dir, "defect2-memblock-wrap");
+
+	/* A region far larger than RAM that this kernel does not take over. */
+	seed_init(&s);
+	s.pstore_size = 1ULL << 50;
+	seed_build(&s);
+	err |= seed_write(&s, dir, "finding-memblock-huge-region-hang");
+
+	/* 3: map nodes in scratch, below 1 MiB, shared, self-referencing, preserved. */
+	seed_init(&s);
+	seed_build(&s);
+	((struct kho_scratch *)SEED_SCRATCH)[1] = (struct kho_scratch){ 0x3c00000, 0x400000 };
+	err |= seed_write(&s, dir, "defect3-map-node-in-scratch");
+
+	seed_init(&s);
+	seed_build(&s);
+	slot = seed_first_slot(&s, 1);
+	memcpy((void *)0x90000, (void *)(uintptr_t)*slot, PAGE_SIZE);
+	memset((void *)(uintptr_t)*slot, 0, PAGE_SIZE);
+	*slot = 0x90000;
+	seed_page(&s, 0x90000);
+	err |= seed_write(&s, dir, "defect3-map-node-below-1m");
+
+	seed_init(&s);
+	seed_build(&s);
+	slot = seed_first_slot(&s, 1);
+	slot[1] = slot[0];
+	err |= seed_write(&s, dir, "defect3-map-node-shared");
+
+	seed_init(&s);
+	seed_build(&s);
+	slot = seed_first_slot(&s, KHO_RADIX_ROOT_LEVEL);
+	slot[1] = kho_radix_root_phys(&s.map);
+	err |= seed_write(&s, dir, "defect3-map-self-reference");
+
+	seed_init(&s);
+	seed_build(&s);
+	seed_preserve(&s, *seed_first_slot(&s, 1), 0);
+	seed_op(&s, 1, FUZZ_OP_RESTORE_PAGES, *seed_first_slot(&s, 1), 1);
+	err |= seed_write(&s, dir, "defect3-map-node-preserved");
+
+	/* 4: overlapping blocks of different orders, and the root FDT page. */
+	seed_init(&s);
+	seed_build(&s);
+	seed_preserve(&s, SEED_FOLIO + PAGE_SIZE, 0);
+	seed_op(&s, 1, FUZZ_OP_RESTORE_PAGES, SEED_FOLIO + PAGE_SIZE, 1);
+	err |= seed_write(&s, dir, "defect4-overlapping-orders");
+
+	seed_init(&s);
+	seed_build(&s);
+	seed_op(&s, 0, FUZZ_OP_RESTORE_PAGES, SEED_FDT, 1);
+	seed_op(&s, 1, FUZZ_OP_SUBTREES, 0, 0);
+	err |= seed_write(&s, dir, "defect4-fdt-page-restored");
+
+	/* 7: scratch array with a huge count, and an area beyond RAM. */
+	seed_init(&s);
+	seed_build(&s);
+	s.hdr.scratch_len = 1ULL << 36;
+	err |= seed_write(&s, dir, "defect7-scratch-huge-count");
+
+	seed_init(&s);
+	seed_build(&s);
+	((struct kho_scratch *)SEED_SCRATCH)[1] = (struct kho_scratch){ 1ULL << 40, 0x400000 };
+	err |= seed_write(&s, dir, "defect7-scratch-area-not-ram");
+
+	/* 8: a map whose tables all point at one table: 512^4 paths. */
+	seed_init(&s);
+	seed_build(&s);
+	{
+		u64 *t = (u64 *)(FUZZ_RAM_END - 40 * PAGE_SIZE);
+		unsigned int l, i;
+
+		/* Tables of levels 5..1 in five pages, each full of the next. */
+		for (l = 0; l < 5; l++)
+			for (i = 0; i < KHO_RADIX_TABLE_ENTRIES; i++)
+				t[l * 512 + i] = (u64)(uintptr_t)&t[(l + 1) * 512];
+		memset(&t[5 * 512], 0, PAGE_SIZE);	/* an empty leaf */
+		((u64 *)(uintptr_t)kho_radix_root_phys(&s.map))[1] = (u64)(uintptr_t)&t[512];
+	}
+	err |= seed_write(&s, dir, "defect8-map-fan-out");
+
+	return err;
+}

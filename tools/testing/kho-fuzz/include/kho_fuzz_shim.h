@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Userspace stand-ins for what the receive path of Kexec HandOver needs
+ * beyond memblock, which tools/testing/memblock already provides. The
+ * "physical memory" of the fuzzed machine is an anonymous mapping at its
+ * own physical addresses (phys_to_virt() is the identity there, as in the
+ * memblock simulator), with holes between RAM regions left inaccessible,
+ * so a read of memory that is not RAM faults as it would in the kernel.
+ * struct page is an array over that memory that tracks who owns each page,
+ * so restoring a page twice or freeing a page nobody owns is caught.
+ */
+#ifndef _KHO_FUZZ_SHIM_H
+#define _KHO_FUZZ_SHIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/types.h>
+
+/* The fuzzed machine (see fuzz_in.c for the layout). */
+#define FUZZ_RAM_START		0x80000UL
+#define FUZZ_RAM_END		0x4000000UL
+#define FUZZ_NR_PAGES		(FUZZ_RAM_END >> 12)
+
+/* What a page is, from the buddy allocator's point of view. */
+enum fuzz_page_state {
+	FUZZ_PAGE_NONE,		/* not RAM, or not initialised */
+	FUZZ_PAGE_FREE,		/* given to the page allocator at boot */
+	FUZZ_PAGE_RESERVED,	/* reserved at boot (preserved memory too) */
+	FUZZ_PAGE_OWNED,	/* restored: allocated to an owner */
+};
+
+struct page {
+	unsigned char state;
+	unsigned char compound_order;	/* head of a restored folio */
+	int refcount;
+};
+
+struct folio {
+	struct page page;
+};
+
+extern struct page fuzz_pages[FUZZ_NR_PAGES];
+
+void fuzz_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void fuzz_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+extern int fuzz_errors;		/* pr_err() lines of this input */
+
+/* Pages: one struct page per page frame of the fuzzed machine. */
+#define MAX_PAGE_ORDER		10
+struct page *fuzz_pfn_to_page(unsigned long pfn);
+#undef pfn_to_page
+#define pfn_to_page(pfn)	fuzz_pfn_to_page(pfn)
+#define page_to_pfn(page)	((unsigned long)((page) - fuzz_pages))
+#define page_folio(page)	((struct folio *)(page))
+struct page *pfn_to_online_page(unsigned long pfn);
+void __ClearPageReserved(struct page *page);
+void set_page_count(struct page *page, int count);
+void clear_page_tag_ref(struct page *page);
+void adjust_managed_page_count(struct page *page, long count);
+void __free_page(struct page *page);
+void folio_put(struct folio *folio);
+void *page_address(const struct page *page);
+#define folio_address(folio)	page_address(&(folio)->page)
+
+/* Late initcalls run by hand, in the order the harness chooses. */
+#define late_initcall(fn)	int (*fuzz_late_##fn)(void) = fn
+#define late_initcall_sync(fn)	int (*fuzz_late_sync_##fn)(void) = fn
+
+/* Node pages of a map built here (the seed generator): from fuzz RAM. */
+unsigned long get_zeroed_page(int gfp);
+void free_page(unsigned long addr);
+
+/* From mm/memblock.c (declared by the kernel's linux/mm.h). */
+int reserve_mem_find_by_name(const char *name, phys_addr_t *start,
+			     phys_addr_t *size);
+
+/* Nodes and CMA, for kho_scratch.c. */
+#define nr_node_ids		1
+#define N_MEMORY		0
+#define for_each_node_state(nid, state) for ((nid) = 0; (nid) < 1; (nid)++)
+#define ARCH_LOW_ADDRESS_LIMIT	0xffffffffUL
+#define MIGRATE_CMA		4
+extern unsigned long totalcma_pages;
+void init_cma_reserved_pageblock(struct page *page);
+int kstrtouint(const char *s, unsigned int base, unsigned int *res);
+
+/* Who this kernel is, for kho_metadata.c. */
+struct new_utsname {
+	char release[65];
+};
+struct new_utsname *init_utsname(void);
+#define strscpy_pad(dst, src)	fuzz_strscpy_pad(dst, src, sizeof(dst))
+void fuzz_strscpy_pad(char *dst, const char *src, size_t size);
+
+#endif /* _KHO_FUZZ_SHIM_H */

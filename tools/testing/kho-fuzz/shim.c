@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The fuzzed machine behind include/kho_fuzz_shim.h: its RAM, its struct
+ * pages and the kernel services the receive path calls. Anything the
+ * kernel would oops or corrupt memory on ends the input with fuzz_die(),
+ * which libFuzzer reports as a crash.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kho_fuzz_kernel.h"
+#include <asm/early_ioremap.h>
+
+struct page fuzz_pages[FUZZ_NR_PAGES];
+int fuzz_errors;
+static int fuzz_verbose = -1;
+
+void fuzz_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "KHO-FUZZ BUG: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	abort();
+}
+
+void fuzz_log(int level, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+
+	if (fuzz_verbose < 0)
+		fuzz_verbose = !!getenv("KHO_FUZZ_VERBOSE");
+	if (level <= 3)
+		fuzz_errors++;
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (fuzz_verbose)
+		fprintf(stderr, "<%d>%s", level, line);
+}
+
+/* Early mappings: x86 has 8 slots of up to 64 pages (FIX_BTMAPS). */
+#define FUZZ_EARLY_SLOTS	8
+#define FUZZ_EARLY_MAX		(64 * PAGE_SIZE)
+int fuzz_early_mapped;
+
+void *early_memremap(phys_addr_t phys, unsigned long size)
+{
+	unsigned long offset = phys & (PAGE_SIZE - 1);
+
+	if (!size || size > FUZZ_EARLY_MAX - offset)
+		fuzz_die("early_memremap(%#lx, %#lx): bad size", (unsigned long)phys, size);
+	if (fuzz_early_mapped >= FUZZ_EARLY_SLOTS)
+		fuzz_die("early_memremap(%#lx): all %d slots in use", (unsigned long)phys,
+			 FUZZ_EARLY_SLOTS);
+	fuzz_early_mapped++;
+	return (void *)(uintptr_t)phys;
+}
+
+void early_memunmap(void *addr, unsigned long size)
+{
+	if (fuzz_early_mapped <= 0)
+		fuzz_die("early_memunmap(%p) without a mapping", addr);
+	fuzz_early_mapped--;
+}
+
+/* Struct pages exist for every page frame below the top of RAM. */
+struct page *fuzz_pfn_to_page(unsigned long pfn)
+{
+	if (pfn >= FUZZ_NR_PAGES)
+		fuzz_die("pfn_to_page(%#lx) beyond the memory map", pfn);
+	return &fuzz_pages[pfn];
+}
+
+/*
+ * The memory map exists from setup_arch() on, before it is initialised:
+ * like a sparsemem section, it covers the holes between RAM too.
+ */
+struct page *pfn_to_online_page(unsigned long pfn)
+{
+	if (pfn < PHYS_PFN(FUZZ_RAM_START) || pfn >= FUZZ_NR_PAGES)
+		return NULL;
+	return &fuzz_pages[pfn];
+}
+
+static unsigned long fuzz_page_pfn(const struct page *page)
+{
+	if (page < fuzz_pages || page >= fuzz_pages + FUZZ_NR_PAGES)
+		fuzz_die("struct page %p is not in the memory map", page);
+	return page - fuzz_pages;
+}
+
+void *page_address(const struct page *page)
+{
+	return (void *)(fuzz_page_pfn(page) << PAGE_SHIFT);
+}
+
+void __ClearPageReserved(struct page *page)
+{
+	unsigned long pfn = fuzz_page_pfn(page);
+
+	if (page->state != FUZZ_PAGE_RESERVED)
+		fuzz_die("restoring pfn %#lx, which is %s, not reserved", pfn,
+			 page->state == FUZZ_PAGE_OWNED ? "owned already" :
+			 page->state == FUZZ_PAGE_FREE ? "free" : "not RAM");
+	page->state = FUZZ_PAGE_OWNED;
+}
+
+void set_page_count(struct page *page, int count)
+{
+	fuzz_page_pfn(page);
+	page->refcount = count;
+}
+
+void prep_compound_page(struct page *page, unsigned int order)
+{
+	fuzz_page_pfn(page);
+	fuzz_page_pfn(page + (1UL << order) - 1);
+	page->compound_order = order;
+}
+
+void clear_page_tag_ref(struct page *page)
+{
+}
+
+void adjust_managed_page_count(struct page *page, long count)
+{
+}
+
+static void fuzz_free_one(struct page *page)
+{
+	unsigned long pfn = fuzz_page_pfn(page);
+
+	if (page->state != FUZZ_PAGE_OWNED || page->refcount != 1)
+		fuzz_die("freeing pfn %#lx, which is not allocated (state %d, refcount %d)",
+			 pfn, page->state, page->refcount);
+	page->state = FUZZ_PAGE_FREE;
+	page->refcount = 0;
+}
+
+void __free_page(struct page *page)
+{
+	if (page->compound_order)
+		fuzz_die("__free_page() of a compound page");
+	fuzz_free_one(page);
+}
+
+void folio_put(struct folio *folio)
+{
+	struct page *page = &folio->page;
+	unsigned long i, nr = 1UL << page->compound_order;
+
+	fuzz_free_one(page);
+	for (i = 1; i < nr; i++) {
+		if (page[i].state != FUZZ_PAGE_OWNED || page[i].refcount)
+			fuzz_die("freeing a folio whose tail pfn %#lx is not its own",
+				 fuzz_page_pfn(page + i));
+		page[i].state = FUZZ_PAGE_FREE;
+	}
+	page->compound_order = 0;
+}
+
+void init_deferred_page(unsigned long pfn, int nid)
+{
+	if (pfn >= FUZZ_NR_PAGES)
+		fuzz_die("init_deferred_page(%#lx) beyond the memory map", pfn);
+}
+
+unsigned long totalcma_pages;
+
+void init_cma_reserved_pageblock(struct page *page)
+{
+	fuzz_page_pfn(page);
+}
+
+int kstrtouint(const char *s, unsigned int base, unsigned int *res)
+{
+	char *end;
+	unsigned long v = strtoul(s, &end, base);
+
+	if (end == s || *end || v > 0xffffffffUL)
+		return -EINVAL;
+	*res = v;
+	return 0;
+}
+
+struct new_utsname *init_utsname(void)
+{
+	static struct new_utsname uts = { .release = "6.12.0-kho-fuzz" };
+
+	return &uts;
+}
+
+void fuzz_strscpy_pad(char *dst, const char *src, size_t size)
+{
+	memset(dst, 0, size);
+	strncpy(dst, src, size - 1);
+}
+
+/*
+ * Node pages of maps the seed generator builds with kho_radix_insert():
+ * handed out from the top of RAM down, where no seed puts anything else.
+ */
+static unsigned long fuzz_next_node = FUZZ_RAM_END;
+
+unsigned long get_zeroed_page(int gfp)
+{
+	fuzz_next_node -= PAGE_SIZE;
+	memset((void *)fuzz_next_node, 0, PAGE_SIZE);
+	return fuzz_next_node;
+}
+
+void free_page(unsigned long addr)
+{
+}
+
+void fuzz_reset_node_pages(unsigned long top)
+{
+	fuzz_next_node = top;
+}
+
+/* The outgoing side is off in the fuzzed kernel: none of this may run. */
+bool kho_is_enabled(void)
+{
+	return false;
+}
+
+#define FUZZ_NOT_REACHED(proto)						\
+	proto { fuzz_die("%s called with KHO disabled", __func__); }
+
+FUZZ_NOT_REACHED(void *kho_alloc_preserve(size_t size))
+FUZZ_NOT_REACHED(void kho_unpreserve_free(void *mem))
+FUZZ_NOT_REACHED(int kho_add_subtree(const char *name, void *blob, size_t size))
+FUZZ_NOT_REACHED(int kho_preserve_pages(struct page *page, unsigned long nr_pages))
+FUZZ_NOT_REACHED(void kho_unpreserve_pages(struct page *page, unsigned long nr_pages))
