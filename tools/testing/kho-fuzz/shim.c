@@ -179,6 +179,21 @@ void init_cma_reserved_pageblock(struct page *page)
 	fuzz_page_pfn(page);
 }
 
+/* Scratch adopted at a handover boot: its pageblocks count as CMA. */
+int get_pageblock_migratetype(const struct page *page)
+{
+	fuzz_page_pfn((struct page *)page);
+	return MIGRATE_CMA;
+}
+
+static struct fuzz_zone fuzz_zone;
+
+struct fuzz_zone *fuzz_page_zone(const struct page *page)
+{
+	fuzz_page_pfn((struct page *)page);
+	return &fuzz_zone;
+}
+
 int kstrtouint(const char *s, unsigned int base, unsigned int *res)
 {
 	char *end;

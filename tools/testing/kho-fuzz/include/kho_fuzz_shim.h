@@ -83,6 +83,13 @@ int reserve_mem_find_by_name(const char *name, phys_addr_t *start,
 #define MIGRATE_CMA		4
 extern unsigned long totalcma_pages;
 void init_cma_reserved_pageblock(struct page *page);
+int get_pageblock_migratetype(const struct page *page);
+/* The memblock harness's struct zone has no cma_pages: a zone of our own. */
+struct fuzz_zone {
+	unsigned long cma_pages;
+};
+struct fuzz_zone *fuzz_page_zone(const struct page *page);
+#define page_zone(page)		fuzz_page_zone(page)
 int kstrtouint(const char *s, unsigned int base, unsigned int *res);
 
 /* Who this kernel is, for kho_metadata.c. */
