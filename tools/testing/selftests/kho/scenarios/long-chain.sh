@@ -37,10 +37,11 @@ dir=/kho/chain
 # late in boot (the initrd, init memory) wait there, outside MemFree, by
 # megabytes that differ from boot to boot. Each write to stat_refresh
 # lowers every list's limit by an eighth (down to its minimum), frees what
-# is above it and folds the per-CPU counters into the totals.
+# is above it and folds the per-CPU counters into the totals; 24 writes
+# bring a limit of thousands of pages down to the minimum.
 meminfo() {
 	local i=0
-	while [ $i -lt 40 ]; do
+	while [ $i -lt 24 ]; do
 		echo 1 > /proc/sys/vm/stat_refresh
 		i=$((i + 1))
 	done
