@@ -6,7 +6,8 @@
  *
  * An input is the memory of a machine that was just kexec'd into: a header
  * (where the root FDT and the scratch array are, two reserve_mem= options
- * of the new kernel's command line, and up to four restore calls a client
+ * of the new kernel's command line, or kho-fail-reserve=N to make the Nth
+ * memblock_reserve() of kho_in.c fail, and up to four restore calls a client
  * makes after boot) followed by records of bytes to put at physical
  * addresses. The harness then boots as x86 does: memblock knows RAM and
  * the kernel image, kho_memblock_setup() checks the handover, reserve_mem=
@@ -21,7 +22,25 @@
  * holes between are inaccessible. The kernel image is at [0x1000000,
  * 0x1800000), an initrd at [0x2800000, 0x2a00000).
  */
+#include <linux/memblock.h>
+
+/*
+ * memblock_reserve() as kho_in.c sees it: the command-line word
+ * kho-fail-reserve=N makes its Nth call fail, as a reservation does when
+ * memblock cannot grow its array in scratch-only mode.
+ */
+static unsigned int fuzz_fail_reserve;
+
+static int fuzz_memblock_reserve(phys_addr_t base, phys_addr_t size)
+{
+	if (fuzz_fail_reserve && !--fuzz_fail_reserve)
+		return -ENOMEM;
+	return memblock_reserve(base, size);
+}
+
+#define memblock_reserve fuzz_memblock_reserve
 #include "../../../kernel/liveupdate/kho_in.c"
+#undef memblock_reserve
 
 #include <sanitizer/asan_interface.h>
 #include <stdio.h>
@@ -208,6 +227,11 @@ static void fuzz_boot(const struct fuzz_in_header *hdr)
 	char cmdline[FUZZ_CMDLINE_LEN + 1];
 	unsigned int i;
 
+	fuzz_fail_reserve = 0;
+	for (i = 0; i < FUZZ_CMDLINES; i++)
+		if (!strncmp(hdr->cmdline[i], "kho-fail-reserve=", 17))
+			fuzz_fail_reserve = strtoul(hdr->cmdline[i] + 17, NULL, 0);
+
 	/* setup_arch(): allocations stay below 1 MiB until the direct map. */
 	kho_populate(hdr->fdt_phys, hdr->fdt_len, hdr->scratch_phys,
 		     hdr->scratch_len);
@@ -219,7 +243,8 @@ static void fuzz_boot(const struct fuzz_in_header *hdr)
 
 	/* The command line: reserve_mem= options. */
 	for (i = 0; i < FUZZ_CMDLINES; i++) {
-		if (!hdr->cmdline[i][0])
+		if (!hdr->cmdline[i][0] ||
+		    !strncmp(hdr->cmdline[i], "kho-fail-reserve=", 17))
 			continue;
 		memcpy(cmdline, hdr->cmdline[i], FUZZ_CMDLINE_LEN);
 		cmdline[FUZZ_CMDLINE_LEN] = '\0';

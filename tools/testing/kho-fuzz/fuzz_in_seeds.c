@@ -272,6 +272,18 @@ int fuzz_in_make_seeds(const char *dir)
 	seed_op(&s, 1, FUZZ_OP_SUBTREES, 0, 0);
 	err |= seed_write(&s, dir, "defect4-fdt-page-restored");
 
+	/*
+	 * 5: a reservation fails halfway (memblock cannot grow its array):
+	 * nothing of the map may reach the page allocator while a client can
+	 * still restore it.
+	 */
+	seed_init(&s);
+	seed_build(&s);
+	strcpy(s.hdr.cmdline[1], "kho-fail-reserve=4");
+	seed_op(&s, 1, FUZZ_OP_RESTORE_PAGES, SEED_FOLIO, 1);
+	seed_op(&s, 2, FUZZ_OP_RESTORE_FOLIO, SEED_FOLIO, 0);
+	err |= seed_write(&s, dir, "defect5-reserve-fails");
+
 	/* 7: scratch array with a huge count, and an area beyond RAM. */
 	seed_init(&s);
 	seed_build(&s);
