@@ -25,10 +25,12 @@
 #include <linux/gfp.h>
 #include <linux/io.h>
 #include <linux/ioport.h>
+#include <linux/kernel_read_file.h>
 #include <linux/kexec.h>
 #include <linux/kexec_handover.h>
 #include <linux/mm.h>
 #include <linux/sizes.h>
+#include <linux/vmalloc.h>
 
 #include "../kexec_internal.h"
 #include "kho_fdt.h"
@@ -241,6 +243,44 @@ int kho_walk_scratch(struct kexec_buf *kbuf,
 		pr_info("no free scratch room for %lu KiB: the segment is copied in at kexec -e\n",
 			kbuf->memsz >> 10);
 	return ret;
+}
+
+/**
+ * kho_read_file - read a kernel or initramfs file for kexec_file_load()
+ * @fd:  the file
+ * @buf: set to a vmalloc()ed buffer holding the file
+ * @max: the largest file accepted
+ * @id:  READING_KEXEC_IMAGE or READING_KEXEC_INITRAMFS
+ *
+ * As kernel_read_file_from_fd(), except that the buffer is allocated so
+ * that, when memory is short, the load fails with a message instead of
+ * waking the OOM killer: the update must not cost the processes it is
+ * meant to keep.
+ *
+ * Return: the bytes read, or an error; *@buf may be set on error too and
+ * is then for the caller to vfree().
+ */
+ssize_t kho_read_file(int fd, void **buf, size_t max,
+		      enum kernel_read_file_id id)
+{
+	CLASS(fd, f)(fd);
+	loff_t size;
+
+	if (fd_empty(f) || !(fd_file(f)->f_mode & FMODE_READ))
+		return -EBADF;
+	size = i_size_read(file_inode(fd_file(f)));
+	/* Other sizes are refused by kernel_read_file() itself. */
+	if (size > 0 && size <= max) {
+		*buf = __vmalloc(size, GFP_KERNEL | __GFP_RETRY_MAYFAIL |
+				 __GFP_NOWARN);
+		if (!*buf) {
+			pr_err("not enough free memory to read the %s (%lld KiB)\n",
+			       kernel_read_file_id_str(id), size >> 10);
+			return -ENOMEM;
+		}
+		max = size;
+	}
+	return kernel_read_file(fd_file(f), 0, buf, max, NULL, id);
 }
 
 #ifdef CONFIG_KEXEC_HANDOVER_FAULT_INJECTION
