@@ -124,11 +124,13 @@ static unsigned long kho_unclaimable_pfn(unsigned long pfn, unsigned long end,
 /*
  * Take the pages @kbuf was placed on and queue them, in address order, on
  * the image's destination pages, where kimage_alloc_page() looks first: the
- * segment is then loaded into them in place.
+ * segment is then loaded into them in place. -ENOMEM when that leaves too
+ * little memory outside scratch for the rest of the load.
  */
 static int kho_claim_segment(struct kexec_buf *kbuf)
 {
 	unsigned long pfn = PHYS_PFN(kbuf->mem), nr = PFN_UP(kbuf->memsz), i;
+	struct zone *zone;
 	struct page *page;
 	int err;
 
@@ -143,6 +145,17 @@ static int kho_claim_segment(struct kexec_buf *kbuf)
 		SetPageReserved(page);
 		list_add_tail(&page->lru, &kbuf->image->dest_pages);
 	}
+
+	/*
+	 * Moving the movable pages out of the way may have used memory
+	 * outside scratch, which the rest of the load allocates from. Below
+	 * the low watermark there, stop now, cleanly (kexec frees the pages
+	 * with the image), rather than let a later allocation of the load
+	 * wake the OOM killer.
+	 */
+	zone = page_zone(pfn_to_page(pfn));
+	if (!zone_watermark_ok(zone, 0, low_wmark_pages(zone), zone_idx(zone), 0))
+		return -ENOMEM;
 	return 0;
 }
 
@@ -171,7 +184,8 @@ static bool kho_search_past(struct resource *res, unsigned long pfn,
  * skipped and the search goes on in the rest of the area.
  *
  * Return: 1 when placed and taken, 0 when the area has no such room, or an
- * error: -ENOMEM when the movable pages in the way have nowhere to go.
+ * error: -ENOMEM when the movable pages in the way have nowhere to go, or
+ * when moving them left too little memory outside scratch.
  */
 static int kho_claim_in_area(struct kexec_buf *kbuf,
 			     const struct kho_scratch *area,
