@@ -366,13 +366,16 @@ static int shmem_kho_add_symlink(struct shmem_kho_builder *b,
  * Tmpfs folios are movable and may sit in scratch memory (CMA), which the
  * next kernel boots from and so cannot be preserved. Move such a folio out
  * the way long-term pinning does: isolate it and migrate it with movable
- * allocations forbidden. Consumes the caller's reference.
+ * allocations forbidden. When memory outside scratch is short, this fails
+ * rather than wake the OOM killer: at kexec -e, that would kill processes
+ * for a mount that cannot be handed over anyway. Consumes the caller's
+ * reference.
  */
 static int shmem_kho_move_out(struct folio *folio)
 {
 	struct migration_target_control mtc = {
 		.nid = NUMA_NO_NODE,
-		.gfp_mask = GFP_USER | __GFP_NOWARN,
+		.gfp_mask = GFP_USER | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
 		.reason = MR_LONGTERM_PIN,
 	};
 	unsigned int pin_flags;

@@ -8,6 +8,7 @@
 
 #include <linux/err.h>
 #include <linux/errno.h>
+#include <linux/kernel_read_file.h>
 #include <linux/types.h>
 
 struct folio;
@@ -70,6 +71,8 @@ int kho_scratch_migratetype(unsigned long pfn, int migratetype);
 int kho_fill_kimage(struct kimage *image);
 int kho_walk_scratch(struct kexec_buf *kbuf,
 		     int (*func)(struct resource *res, void *arg));
+ssize_t kho_read_file(int fd, void **buf, size_t max,
+		      enum kernel_read_file_id id);
 #else
 static inline bool kho_is_enabled(void)
 {
@@ -200,6 +203,12 @@ static inline int kho_walk_scratch(struct kexec_buf *kbuf,
 				   int (*func)(struct resource *res, void *arg))
 {
 	return 0;
+}
+
+static inline ssize_t kho_read_file(int fd, void **buf, size_t max,
+				    enum kernel_read_file_id id)
+{
+	return -EOPNOTSUPP;
 }
 #endif /* CONFIG_KEXEC_HANDOVER */
 
