@@ -203,23 +203,28 @@ static int kho_corrupt_map_overlap(void)
 }
 
 /*
- * Take the last page of the first scratch area (migrating what is there),
- * copy the first leaf into it and point the map at the copy.
+ * Take a page of the first scratch area (migrating what is there; loaded
+ * kexec segments own some pageblocks, so try one pageblock after another
+ * from the top), copy the first leaf into it and point the map at it.
  */
 static int kho_corrupt_map_node_scratch(void)
 {
 	const struct kho_scratch *areas;
-	unsigned long pfn;
+	unsigned long pfn, first;
 	unsigned int slot;
 	u64 *table = kho_corrupt_first_leaf(0, &slot);
-	int err;
+	int err = -EBUSY;
 
 	if (!table || !kho_scratch_areas(&areas))
 		return -ENOENT;
-	pfn = PFN_DOWN(areas[0].addr + areas[0].size) - 1;
-	err = alloc_contig_range(pfn, pfn + 1, MIGRATE_CMA, GFP_KERNEL);
+	first = PFN_UP(areas[0].addr);
+	for (pfn = PFN_DOWN(areas[0].addr + areas[0].size) - 1;
+	     err && pfn >= first && pfn < ULONG_MAX - pageblock_nr_pages;
+	     pfn -= pageblock_nr_pages)
+		err = alloc_contig_range(pfn, pfn + 1, MIGRATE_CMA, GFP_KERNEL);
 	if (err)
 		return err;
+	pfn += pageblock_nr_pages;
 	copy_page(pfn_to_kaddr(pfn), phys_to_virt(table[slot]));
 	table[slot] = PFN_PHYS(pfn);
 	return 0;

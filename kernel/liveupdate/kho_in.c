@@ -164,6 +164,24 @@ static int __init kho_in_check_fdt(phys_addr_t *map_root)
 				  KHO_RADIX_NODE_SIZE, false);
 }
 
+/* Areas that overlap would be counted and handed on twice. */
+static int __init kho_in_check_scratch_overlap(const struct kho_scratch *areas,
+					       unsigned int nr)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < nr; i++) {
+		for (j = i + 1; j < nr; j++) {
+			if (areas[i].addr < areas[j].addr + areas[j].size &&
+			    areas[j].addr < areas[i].addr + areas[i].size) {
+				pr_err("scratch areas %u and %u overlap\n", i, j);
+				return -EINVAL;
+			}
+		}
+	}
+	return 0;
+}
+
 /*
  * Check the scratch array and copy it into @areas. The new kernel itself
  * was loaded into scratch, so scratch may hold the kernel image.
@@ -209,7 +227,7 @@ static int __init kho_in_read_scratch(struct kho_scratch *areas,
 		pr_err("scratch array has no area\n");
 		err = -EINVAL;
 	}
-	return err;
+	return err ?: kho_in_check_scratch_overlap(areas, *nr);
 }
 
 /* Walk callbacks: first check everything, then reserve. */
@@ -697,16 +715,17 @@ phys_addr_t __init kho_memblock_alloc_preservable(phys_addr_t size,
  * @size: set to its size; may be NULL
  *
  * For command-line handlers and other code between setup_arch() and
- * mm_core_init(). The map was checked before the first allocation. Until
- * the preserved memory is reserved, nothing the caller finds may be freed
- * or given to an allocator.
+ * mm_core_init(). The preserved memory is reserved first: a handover that
+ * fails then is refused before the caller relies on any of it (a
+ * reserve_mem= region taken back and then given to the page allocator
+ * would be written to by two owners).
  *
- * Return: as kho_retrieve_subtree().
+ * Return: as kho_retrieve_subtree(); -ENOENT when the handover was refused.
  */
 int __init kho_retrieve_subtree_early(const char *name, phys_addr_t *phys,
 				      size_t *size)
 {
-	if (!kho_in.valid)
+	if (!kho_in.valid || kho_in_reserve())
 		return -ENOENT;
 	return kho_retrieve_subtree(name, phys, size);
 }
@@ -732,80 +751,6 @@ const void *kho_in_fdt(void)
 {
 	return kho_in.valid ? kho_in.fdt : NULL;
 }
-
-/**
- * kho_retrieve_subtree - find a blob the previous kernel named
- * @name: subtree name given to kho_add_subtree() before kexec
- * @phys: set to the blob's physical address
- * @size: set to its size; may be NULL
- *
- * The blob is only returned when all of it lies in memory the previous
- * kernel preserved and nobody restored yet: its address came from another
- * kernel and is not trusted.
- *
- * Return: 0; -ENOENT without a handover or without such a subtree; -EINVAL
- * when the subtree's properties are malformed or its blob is not (or no
- * longer) preserved memory.
- */
-int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size)
-{
-	u64 blob_size;
-	int err;
-
-	err = kho_in_find_subtree(name, phys, &blob_size, true);
-	if (!err && size)
-		*size = blob_size;
-	return err;
-}
-EXPORT_SYMBOL_GPL(kho_retrieve_subtree);
-
-/**
- * kho_in_find_subtree - find an incoming subtree and check its blob
- * @name:   the subtree's name
- * @phys:   set to the blob's physical address
- * @size:   set to its size
- * @report: say why a blob that exists cannot be used
- *
- * Return: as kho_retrieve_subtree().
- */
-int kho_in_find_subtree(const char *name, phys_addr_t *phys, u64 *size,
-			bool report)
-{
-	int err;
-
-	if (!kho_in_fdt())
-		return -ENOENT;
-	err = kho_fdt_find_subtree(kho_in.fdt, name, phys, size);
-	if (err)
-		return err;
-	if (!kho_in_range_preserved(*phys, *size)) {
-		if (report)
-			pr_err("subtree %s: its %llu bytes at %#llx are not preserved memory (or were restored already); ignoring it\n",
-			       name, *size, (u64)*phys);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-/**
- * kho_subtree_name - name of a subtree the previous kernel handed over
- * @index: which subtree, 0 for the first, in the order of the root FDT
- *
- * Lets an owner of several subtrees (one per mount, say) find them all:
- * call with 0, 1, ... until it returns NULL.
- *
- * Return: the name, valid for the whole uptime, or NULL past the last
- * subtree or without a handover.
- */
-const char *kho_subtree_name(unsigned int index)
-{
-	const void *fdt = kho_in_fdt();
-
-	if (!fdt)
-		return NULL;
-	return kho_fdt_subtree_name(fdt, index);
-}
-EXPORT_SYMBOL_GPL(kho_subtree_name);
 
 /**
  * kho_in_map - the incoming preserved-memory map

@@ -2,11 +2,11 @@
 /*
  * Kexec HandOver, incoming side: owners taking back what was preserved.
  *
- * kho_in.c checked and reserved the handover at boot; the incoming map now
- * records every block that is still to be restored. Restoring a block
- * takes its bit out of the map and turns the reserved pages into an
- * ordinary allocation of the caller, so each block is restored at most
- * once.
+ * kho_in.c checked and reserved the handover at boot; owners find their
+ * subtrees here, and the incoming map records every block that is still
+ * to be restored. Restoring a block takes its bit out of the map and turns
+ * the reserved pages into an ordinary allocation of the caller, so each
+ * block is restored at most once.
  */
 
 #define pr_fmt(fmt) "KHO: " fmt
@@ -23,6 +23,7 @@
 #include <linux/spinlock.h>
 
 #include "../../mm/internal.h"
+#include "kho_fdt.h"
 #include "kho_internal.h"
 #include "kho_radix.h"
 
@@ -303,6 +304,80 @@ void kho_restore_free(void *mem)
 		folio_put(folio);
 }
 EXPORT_SYMBOL_GPL(kho_restore_free);
+
+/**
+ * kho_retrieve_subtree - find a blob the previous kernel named
+ * @name: subtree name given to kho_add_subtree() before kexec
+ * @phys: set to the blob's physical address
+ * @size: set to its size; may be NULL
+ *
+ * The blob is only returned when all of it lies in memory the previous
+ * kernel preserved and nobody restored yet: its address came from another
+ * kernel and is not trusted.
+ *
+ * Return: 0; -ENOENT without a handover or without such a subtree; -EINVAL
+ * when the subtree's properties are malformed or its blob is not (or no
+ * longer) preserved memory.
+ */
+int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size)
+{
+	u64 blob_size;
+	int err;
+
+	err = kho_in_find_subtree(name, phys, &blob_size, true);
+	if (!err && size)
+		*size = blob_size;
+	return err;
+}
+EXPORT_SYMBOL_GPL(kho_retrieve_subtree);
+
+/**
+ * kho_in_find_subtree - find an incoming subtree and check its blob
+ * @name:   the subtree's name
+ * @phys:   set to the blob's physical address
+ * @size:   set to its size
+ * @report: say why a blob that exists cannot be used
+ *
+ * Return: as kho_retrieve_subtree().
+ */
+int kho_in_find_subtree(const char *name, phys_addr_t *phys, u64 *size,
+			bool report)
+{
+	int err;
+
+	if (!kho_in_fdt())
+		return -ENOENT;
+	err = kho_fdt_find_subtree(kho_in_fdt(), name, phys, size);
+	if (err)
+		return err;
+	if (!kho_in_range_preserved(*phys, *size)) {
+		if (report)
+			pr_err("subtree %s: its %llu bytes at %#llx are not preserved memory (or were restored already); ignoring it\n",
+			       name, *size, (u64)*phys);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/**
+ * kho_subtree_name - name of a subtree the previous kernel handed over
+ * @index: which subtree, 0 for the first, in the order of the root FDT
+ *
+ * Lets an owner of several subtrees (one per mount, say) find them all:
+ * call with 0, 1, ... until it returns NULL.
+ *
+ * Return: the name, valid for the whole uptime, or NULL past the last
+ * subtree or without a handover.
+ */
+const char *kho_subtree_name(unsigned int index)
+{
+	const void *fdt = kho_in_fdt();
+
+	if (!fdt)
+		return NULL;
+	return kho_fdt_subtree_name(fdt, index);
+}
+EXPORT_SYMBOL_GPL(kho_subtree_name);
 
 static int kho_in_count_range(phys_addr_t start, phys_addr_t size,
 			      unsigned int order, void *arg)

@@ -264,6 +264,12 @@ int __init kho_scratch_reserve(void)
 	char name[16];
 	int nid, err;
 
+	/*
+	 * A handover refused after its scratch was adopted: the areas are
+	 * CMA already (kho_scratch_migratetype()) and are handed on.
+	 */
+	if (kho_scratch_cnt)
+		return 0;
 	kho_scratch = memblock_alloc(sizeof(*kho_scratch) * (nr_node_ids + 2),
 				     SMP_CACHE_BYTES);
 	if (!kho_scratch)

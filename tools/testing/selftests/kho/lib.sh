@@ -70,17 +70,18 @@ assert_roundtrip() {
 	return $rc
 }
 
-# check_refusal WHAT REASON [late]: the first kernel corrupts its handover
-# with out/corrupt=WHAT; the second must print REASON (a regex after
-# "KHO: ") once, boot without the handover and still hand over normally
-# to a third kernel. "late": the damage is only seen when the preserved
-# memory is reserved, after the second kernel had found the handover.
+# check_refusal WHAT REASON [late [ARGS]]: the first kernel corrupts its
+# handover with out/corrupt=WHAT; the second must print REASON (a regex
+# after "KHO: ") once, boot without the handover and still hand over
+# normally to a third kernel. "late": the damage is only seen when the
+# preserved memory is reserved, after the second kernel had found the
+# handover. ARGS are added to every kernel's command line.
 # Returns non-zero when any of that does not hold.
 check_refusal() {
 	local what=$1 reason=$2 found=1 log rc=0
 	[ "${3:-}" = late ] && found=2
 	log=$(kt_boot "kho-bad-${what//[^a-z0-9-]/_}" kho-chain.sh -m 1024 \
-		-a "kho=on kt.stages=3 kt.corrupt=$what") ||
+		-a "kho=on kt.stages=3 kt.corrupt=$what ${4:-}") ||
 		{ echo "  QEMU or the kernel failed (log: $log)"; return 1; }
 	echo "  -- corrupt=$what"
 	expect "$log" "^KT: corrupted the handover: ${what%%,*}\$" "first kernel corrupted its handover" || rc=1
