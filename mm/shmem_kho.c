@@ -1112,17 +1112,18 @@ static int shmem_kho_check_image(const char *name, struct shmem_kho_view *v,
 				 const struct kho_tmpfs_header *hdr, void *image)
 {
 	const char *why = NULL;
-	u32 *named;
+	u32 *scratch;
 
 	if (!shmem_kho_view_init(v, hdr, image)) {
 		why = "array sizes do not add up to the image";
 		goto out;
 	}
-	named = kvcalloc(hdr->nr_inodes, sizeof(*named), GFP_KERNEL);
-	if (!named)
+	scratch = kvmalloc_array(shmem_kho_scratch_entries(v), sizeof(*scratch),
+				 GFP_KERNEL);
+	if (!scratch)
 		return -ENOMEM;
-	why = shmem_kho_check_view(v, named);
-	kvfree(named);
+	why = shmem_kho_check_view(v, scratch);
+	kvfree(scratch);
 out:
 	if (!why)
 		return 0;
@@ -1143,7 +1144,7 @@ static struct dentry *shmem_kho_new_dentry(struct dentry *parent,
 	struct qstr qname = QSTR_INIT(name, strlen(name));
 	struct dentry *dentry;
 
-	/* A damaged image may name the same entry twice. */
+	/* The checks refuse a name used twice; never replace one anyway. */
 	dentry = d_hash_and_lookup(parent, &qname);
 	if (dentry) {
 		if (!IS_ERR(dentry))
