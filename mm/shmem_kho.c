@@ -1650,12 +1650,15 @@ static const struct file_operations shmem_kho_release_fops = {
 /*
  * Damage a finalized mount's handover, for tests: "version NAME" changes
  * the format's name, "metadata NAME" moves a folio past the end of its
- * file (or, without folios, a name into a missing directory).
+ * file (or, without folios, a name into a missing directory), "orphan
+ * NAME" takes the last folio of the first file with any out of its range,
+ * so that no file lists it.
  */
 static int shmem_kho_corrupt(const char *what, const char *name)
 {
 	struct shmem_kho_mount *mnt = shmem_kho_find(NULL, name);
 	struct shmem_kho_view v;
+	u64 i;
 
 	if (!mnt || !mnt->frozen)
 		return -ENOENT;
@@ -1663,8 +1666,17 @@ static int shmem_kho_corrupt(const char *what, const char *name)
 		mnt->header->compatible[strlen(KHO_TMPFS_COMPATIBLE) - 1] = '9';
 		return 0;
 	}
-	if (strcmp(what, "metadata") ||
-	    !shmem_kho_view_init(&v, mnt->header, mnt->image))
+	if (!shmem_kho_view_init(&v, mnt->header, mnt->image))
+		return -EINVAL;
+	if (!strcmp(what, "orphan")) {
+		for (i = 0; i < mnt->header->nr_inodes; i++)
+			if (v.inodes[i].nr_folios) {
+				v.inodes[i].nr_folios--;
+				return 0;
+			}
+		return -EINVAL;
+	}
+	if (strcmp(what, "metadata"))
 		return -EINVAL;
 	if (mnt->header->nr_folios)
 		v.folios[0].index += 1ULL << 40;
