@@ -26,7 +26,6 @@
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/tmpfs.h>
 #include <linux/list.h>
-#include <linux/memcontrol.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -1115,259 +1114,23 @@ static int shmem_kho_check_image(const char *name, struct shmem_kho_view *v,
 				 const struct kho_tmpfs_header *hdr, void *image)
 {
 	const char *why = NULL;
-	u32 *named;
+	u32 *scratch;
 
 	if (!shmem_kho_view_init(v, hdr, image)) {
 		why = "array sizes do not add up to the image";
 		goto out;
 	}
-	named = kvcalloc(hdr->nr_inodes, sizeof(*named), GFP_KERNEL);
-	if (!named)
+	scratch = kvmalloc_array(shmem_kho_scratch_entries(v), sizeof(*scratch),
+				 GFP_KERNEL);
+	if (!scratch)
 		return -ENOMEM;
-	why = shmem_kho_check_view(v, named);
-	kvfree(named);
+	why = shmem_kho_check_view(v, scratch);
+	kvfree(scratch);
 out:
 	if (!why)
 		return 0;
 	pr_err("kho=%s: inconsistent handover: %s\n", name, why);
 	return -EINVAL;
-}
-
-/* ---- Rebuilding the tree ---- */
-
-/*
- * A hashed negative dentry, as a lookup would have left it: the inode
- * operations only instantiate it, and an unhashed one would stay
- * invisible to lookups and readdir.
- */
-static struct dentry *shmem_kho_new_dentry(struct dentry *parent,
-					   const char *name)
-{
-	struct qstr qname = QSTR_INIT(name, strlen(name));
-	struct dentry *dentry;
-
-	/* A damaged image may name the same entry twice. */
-	dentry = d_hash_and_lookup(parent, &qname);
-	if (dentry) {
-		if (!IS_ERR(dentry))
-			dput(dentry);
-		return ERR_PTR(-EEXIST);
-	}
-	dentry = d_alloc_name(parent, name);
-	if (!dentry)
-		return ERR_PTR(-ENOMEM);
-	if (!parent->d_sb->s_d_op)
-		d_set_d_op(dentry, &simple_dentry_operations);
-	d_add(dentry, NULL);
-	return dentry;
-}
-
-static struct dentry *shmem_kho_create(struct dentry *parent, const char *name,
-				       const struct kho_tmpfs_inode *ino,
-				       const char *target)
-{
-	struct inode *dir = d_inode(parent);
-	struct dentry *dentry;
-	umode_t mode = ino->mode;
-	int err;
-
-	dentry = shmem_kho_new_dentry(parent, name);
-	if (IS_ERR(dentry))
-		return dentry;
-	inode_lock_nested(dir, I_MUTEX_PARENT);
-	switch (mode & S_IFMT) {
-	case S_IFDIR:
-		err = dir->i_op->mkdir(&nop_mnt_idmap, dir, dentry, mode);
-		break;
-	case S_IFREG:
-		err = dir->i_op->create(&nop_mnt_idmap, dir, dentry, mode, true);
-		break;
-	case S_IFLNK:
-		err = dir->i_op->symlink(&nop_mnt_idmap, dir, dentry, target);
-		break;
-	default:
-		err = dir->i_op->mknod(&nop_mnt_idmap, dir, dentry, mode,
-				       new_decode_dev(ino->rdev));
-		break;
-	}
-	inode_unlock(dir);
-	if (err) {
-		dput(dentry);
-		return ERR_PTR(err);
-	}
-	return dentry;
-}
-
-static struct dentry *shmem_kho_link(struct dentry *parent, const char *name,
-				     struct dentry *target)
-{
-	struct inode *dir = d_inode(parent);
-	struct dentry *dentry;
-	int err;
-
-	dentry = shmem_kho_new_dentry(parent, name);
-	if (IS_ERR(dentry))
-		return dentry;
-	inode_lock_nested(dir, I_MUTEX_PARENT);
-	err = dir->i_op->link(target, dir, dentry);
-	inode_unlock(dir);
-	if (err) {
-		dput(dentry);
-		return ERR_PTR(err);
-	}
-	return dentry;
-}
-
-/* Put one preserved folio back into the page cache of @inode. */
-static int shmem_kho_add_folio(struct inode *inode,
-			       const struct kho_tmpfs_folio *rec)
-{
-	struct address_space *mapping = inode->i_mapping;
-	gfp_t gfp = mapping_gfp_mask(mapping);
-	struct folio *folio;
-	long nr;
-	int err;
-
-	folio = kho_restore_folio(rec->phys);
-	if (!folio)
-		return -ENOENT;
-	if (folio_order(folio) != rec->order) {
-		folio_put(folio);
-		return -EINVAL;
-	}
-	nr = folio_nr_pages(folio);
-	if (folio_test_large(folio))
-		folio_set_large_rmappable(folio);
-	__folio_set_locked(folio);
-	__folio_set_swapbacked(folio);
-	folio_mark_uptodate(folio);
-
-	err = mem_cgroup_charge(folio, NULL, gfp);
-	if (!err)
-		err = shmem_add_to_page_cache(folio, mapping, rec->index, NULL, gfp);
-	if (!err) {
-		err = shmem_inode_acct_blocks(inode, nr);
-		if (err)
-			filemap_remove_folio(folio);
-	}
-	if (err) {
-		folio_unlock(folio);
-		folio_put(folio);
-		return err;
-	}
-	shmem_recalc_inode(inode, nr, 0);
-	/* A clean shmem folio may be dropped as if it were a hole. */
-	folio_mark_dirty(folio);
-	folio_add_lru(folio);
-	folio_unlock(folio);
-	folio_put(folio);
-	return 0;
-}
-
-static int shmem_kho_set_xattrs(const struct shmem_kho_view *v,
-				struct dentry *dentry,
-				const struct kho_tmpfs_inode *ino)
-{
-	const struct kho_tmpfs_xattr *x;
-	char name[XATTR_NAME_MAX + 1];
-	int err = 0;
-	u64 i;
-
-	inode_lock(d_inode(dentry));
-	for (i = 0; !err && i < ino->nr_xattrs; i++) {
-		x = &v->xattrs[ino->first_xattr + i];
-		memcpy(name, v->strings + x->name, x->name_len);
-		name[x->name_len] = '\0';
-		/* With the LSM's post-set hook, so a restored label is used. */
-		err = __vfs_setxattr_noperm(&nop_mnt_idmap, dentry, name,
-					    v->strings + x->value,
-					    x->value_len, 0);
-	}
-	inode_unlock(d_inode(dentry));
-	return err;
-}
-
-static void shmem_kho_set_times(struct inode *inode,
-				const struct kho_tmpfs_inode *ino)
-{
-	inode_set_atime(inode, ino->atime_sec, ino->atime_nsec);
-	inode_set_mtime(inode, ino->mtime_sec, ino->mtime_nsec);
-	inode_set_ctime(inode, ino->ctime_sec, ino->ctime_nsec);
-}
-
-/* Owner, mode, attributes and data of a new inode. */
-static int shmem_kho_fill(const struct shmem_kho_view *v, struct dentry *dentry,
-			  const struct kho_tmpfs_inode *ino)
-{
-	struct inode *inode = d_inode(dentry);
-	u64 i;
-	int err;
-
-	inode->i_uid = make_kuid(&init_user_ns, ino->uid);
-	inode->i_gid = make_kgid(&init_user_ns, ino->gid);
-	inode->i_mode = ino->mode;
-	err = shmem_kho_set_xattrs(v, dentry, ino);
-	if (err || !S_ISREG(ino->mode))
-		return err;
-	i_size_write(inode, ino->size);
-	for (i = 0; !err && i < ino->nr_folios; i++)
-		err = shmem_kho_add_folio(inode, &v->folios[ino->first_folio + i]);
-	return err;
-}
-
-static int shmem_kho_add_name(const struct shmem_kho_view *v,
-			      struct dentry **dentries,
-			      const struct kho_tmpfs_dentry *d)
-{
-	const struct kho_tmpfs_inode *ino = &v->inodes[d->inode];
-	char name[NAME_MAX + 1], *target = NULL;
-	struct dentry *dentry;
-
-	memcpy(name, v->strings + d->name, d->name_len);
-	name[d->name_len] = '\0';
-	if (dentries[d->inode]) {
-		dentry = shmem_kho_link(dentries[d->parent], name,
-					dentries[d->inode]);
-		if (IS_ERR(dentry))
-			return PTR_ERR(dentry);
-		dput(dentry);
-		return 0;
-	}
-	if (S_ISLNK(ino->mode)) {
-		target = kmemdup_nul(v->strings + ino->target, ino->size,
-				     GFP_KERNEL);
-		if (!target)
-			return -ENOMEM;
-	}
-	dentry = shmem_kho_create(dentries[d->parent], name, ino, target);
-	kfree(target);
-	if (IS_ERR(dentry))
-		return PTR_ERR(dentry);
-	dentries[d->inode] = dentry;
-	return shmem_kho_fill(v, dentry, ino);
-}
-
-/* @dentries: one zeroed slot per inode, freed here. */
-static int shmem_kho_rebuild(const struct shmem_kho_view *v,
-			     struct super_block *sb, struct dentry **dentries)
-{
-	const struct kho_tmpfs_header *hdr = v->hdr;
-	u64 i;
-	int err;
-
-	dentries[0] = dget(sb->s_root);
-	err = shmem_kho_fill(v, dentries[0], &v->inodes[0]);
-	for (i = 0; !err && i < hdr->nr_dentries; i++) {
-		err = shmem_kho_add_name(v, dentries, &v->dentries[i]);
-		cond_resched();
-	}
-	/* Last, since creating names changes the directories' times. */
-	for (i = 0; !err && i < hdr->nr_inodes; i++)
-		shmem_kho_set_times(d_inode(dentries[i]), &v->inodes[i]);
-	for (i = 0; i < hdr->nr_inodes; i++)
-		dput(dentries[i]);
-	kvfree(dentries);
-	return err;
 }
 
 /*
@@ -1652,12 +1415,15 @@ static const struct file_operations shmem_kho_release_fops = {
 /*
  * Damage a finalized mount's handover, for tests: "version NAME" changes
  * the format's name, "metadata NAME" moves a folio past the end of its
- * file (or, without folios, a name into a missing directory).
+ * file (or, without folios, a name into a missing directory), "orphan
+ * NAME" takes the last folio of the first file with any out of its range,
+ * so that no file lists it.
  */
 static int shmem_kho_corrupt(const char *what, const char *name)
 {
 	struct shmem_kho_mount *mnt = shmem_kho_find(NULL, name);
 	struct shmem_kho_view v;
+	u64 i;
 
 	if (!mnt || !mnt->frozen)
 		return -ENOENT;
@@ -1665,8 +1431,17 @@ static int shmem_kho_corrupt(const char *what, const char *name)
 		mnt->header->compatible[strlen(KHO_TMPFS_COMPATIBLE) - 1] = '9';
 		return 0;
 	}
-	if (strcmp(what, "metadata") ||
-	    !shmem_kho_view_init(&v, mnt->header, mnt->image))
+	if (!shmem_kho_view_init(&v, mnt->header, mnt->image))
+		return -EINVAL;
+	if (!strcmp(what, "orphan")) {
+		for (i = 0; i < mnt->header->nr_inodes; i++)
+			if (v.inodes[i].nr_folios) {
+				v.inodes[i].nr_folios--;
+				return 0;
+			}
+		return -EINVAL;
+	}
+	if (strcmp(what, "metadata"))
 		return -EINVAL;
 	if (mnt->header->nr_folios)
 		v.folios[0].index += 1ULL << 40;

@@ -9,10 +9,12 @@
 #include <linux/types.h>
 
 struct address_space;
+struct dentry;
 struct folio;
 struct fs_context;
 struct inode;
 struct seq_file;
+struct shmem_kho_view;
 struct super_block;
 
 /* shmem.c internals that restoring a file's folios needs. */
@@ -20,6 +22,10 @@ int shmem_add_to_page_cache(struct folio *folio, struct address_space *mapping,
 			    pgoff_t index, void *expected, gfp_t gfp);
 int shmem_inode_acct_blocks(struct inode *inode, long pages);
 void shmem_recalc_inode(struct inode *inode, long alloced, long swapped);
+
+/* mm/shmem_kho_rebuild.c, for mm/shmem_kho.c. */
+int shmem_kho_rebuild(const struct shmem_kho_view *v, struct super_block *sb,
+		      struct dentry **dentries);
 
 /* Mount options given explicitly, which a handover does not override. */
 #define SHMEM_KHO_GIVEN_BLOCKS	BIT(0)

@@ -35,7 +35,8 @@ bool shmem_kho_counts_ok(u64 nr_dentries, u64 nr_xattrs, u64 nr_folios,
 			 u64 strings_size);
 bool shmem_kho_view_init(struct shmem_kho_view *v,
 			 const struct kho_tmpfs_header *hdr, void *image);
-const char *shmem_kho_check_view(const struct shmem_kho_view *v, u32 *named);
+size_t shmem_kho_scratch_entries(const struct shmem_kho_view *v);
+const char *shmem_kho_check_view(const struct shmem_kho_view *v, u32 *scratch);
 unsigned long shmem_kho_view_pages(const struct shmem_kho_view *v);
 
 #endif /* _MM_SHMEM_KHO_IMAGE_H */

@@ -58,6 +58,7 @@ const char *kho_subtree_name(unsigned int index);
 int kho_retrieve_subtree_early(const char *name, phys_addr_t *phys,
 			       size_t *size);
 bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages);
+bool kho_folio_preserved(phys_addr_t phys, unsigned int order);
 unsigned long kho_release_pages(phys_addr_t phys, unsigned long nr_pages);
 phys_addr_t kho_memblock_alloc_preservable(phys_addr_t size,
 					   phys_addr_t align);
@@ -167,6 +168,11 @@ static inline int kho_retrieve_subtree_early(const char *name,
 
 static inline bool kho_pages_preserved(phys_addr_t phys,
 				       unsigned long nr_pages)
+{
+	return false;
+}
+
+static inline bool kho_folio_preserved(phys_addr_t phys, unsigned int order)
 {
 	return false;
 }

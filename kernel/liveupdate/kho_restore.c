@@ -246,6 +246,28 @@ bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages)
 }
 
 /**
+ * kho_folio_preserved - would kho_restore_folio() give back this folio?
+ * @phys:  physical address of the folio
+ * @order: the order it should come back with
+ *
+ * Lets an owner check a list of folios another kernel described before it
+ * restores any of them. kho_pages_preserved() is not enough for that: it
+ * also accepts a range preserved as smaller blocks, of which
+ * kho_restore_folio() gives back only the first.
+ *
+ * Return: true when a block of exactly @order starts at @phys, preserved,
+ * not yet restored, and in online memory.
+ */
+bool kho_folio_preserved(phys_addr_t phys, unsigned int order)
+{
+	return kho_in_map() && order <= MAX_PAGE_ORDER &&
+	       IS_ALIGNED(phys, PAGE_SIZE << order) &&
+	       pfn_to_online_page(PHYS_PFN(phys)) &&
+	       kho_preserved_order(phys, MAX_PAGE_ORDER) == order;
+}
+EXPORT_SYMBOL_GPL(kho_folio_preserved);
+
+/**
  * kho_release_pages - free what is still preserved of a page range
  * @phys:     physical address of the first page
  * @nr_pages: number of pages

@@ -27,21 +27,62 @@ struct test_image {
 	u32 nr_inodes, nr_dentries, nr_xattrs, nr_folios, strings_size;
 };
 
-/* The folios "preserved" in this test's handover. */
+/*
+ * The blocks "preserved" in this test's handover, as KHO's map holds them:
+ * naturally aligned blocks of 2^order pages.
+ */
+#define MAX_BLOCKS	1024
 static struct {
 	u64 phys;
-	unsigned long nr;
-} preserved[MAX_FOLIOS];
+	unsigned int order;
+} preserved[MAX_BLOCKS];
 static unsigned int nr_preserved;
 
-bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages)
+static void preserve(u64 phys, unsigned int order)
 {
+	preserved[nr_preserved].phys = phys;
+	preserved[nr_preserved++].order = order;
+}
+
+/* The largest order preserved at @phys up to @max_order, or -1. */
+static int preserved_order(u64 phys, unsigned int max_order)
+{
+	int order = -1;
 	unsigned int i;
 
 	for (i = 0; i < nr_preserved; i++)
-		if (preserved[i].phys == phys && preserved[i].nr == nr_pages)
-			return true;
-	return false;
+		if (preserved[i].phys == phys && preserved[i].order <= max_order &&
+		    (int)preserved[i].order > order)
+			order = preserved[i].order;
+	return order;
+}
+
+/* As kernel/liveupdate/kho_restore.c: is the range tiled by blocks? */
+bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages)
+{
+	u64 pfn = phys >> PAGE_SHIFT, end = pfn + nr_pages;
+	unsigned int limit;
+	int order;
+
+	if (!nr_pages || !PAGE_ALIGNED(phys))
+		return false;
+	while (pfn < end) {
+		limit = 63 - __builtin_clzll(end - pfn);
+		if (pfn && (unsigned int)__builtin_ctzll(pfn) < limit)
+			limit = __builtin_ctzll(pfn);
+		order = preserved_order(pfn << PAGE_SHIFT, limit);
+		if (order < 0)
+			return false;
+		pfn += 1ULL << order;
+	}
+	return true;
+}
+
+/* As kernel/liveupdate/kho_restore.c: is one block of @order at @phys? */
+bool kho_folio_preserved(phys_addr_t phys, unsigned int order)
+{
+	return order <= 10 && IS_ALIGNED(phys, PAGE_SIZE << order) &&
+	       preserved_order(phys, 10) == (int)order;
 }
 
 static u64 add_string(struct test_image *t, const char *s, size_t len)
@@ -101,8 +142,7 @@ static void add_folio(struct test_image *t, u32 inode, u64 index,
 	f->index = index;
 	f->order = order;
 	t->inodes[inode].nr_folios++;
-	preserved[nr_preserved].phys = f->phys;
-	preserved[nr_preserved++].nr = 1UL << order;
+	preserve(f->phys, order);
 }
 
 /*
@@ -179,18 +219,27 @@ static void build(const struct test_image *t, struct mapped *m)
 	copy_section(pos, t->strings, t->strings_size);
 }
 
-/* What the kernel's mount would say: NULL for a good image. */
+/*
+ * What the kernel's mount would say: NULL for a good image. Like the
+ * kernel, it then counts the image's pages against size=. The scratch
+ * space starts out as garbage: the checks must not rely on its contents.
+ */
 static const char *check(const struct mapped *m)
 {
 	struct shmem_kho_view v;
 	const char *why;
-	u32 *named;
+	size_t entries;
+	u32 *scratch;
 
 	if (!shmem_kho_view_init(&v, &m->hdr, m->image))
 		return "array sizes do not add up to the image";
-	named = calloc(m->hdr.nr_inodes, sizeof(*named));
-	why = shmem_kho_check_view(&v, named);
-	free(named);
+	entries = shmem_kho_scratch_entries(&v);
+	scratch = malloc(entries * sizeof(*scratch) + 1);
+	memset(scratch, 0xa5, entries * sizeof(*scratch));
+	why = shmem_kho_check_view(&v, scratch);
+	free(scratch);
+	if (!why)
+		shmem_kho_view_pages(&v);
 	return why;
 }
 
@@ -349,13 +398,73 @@ static void test_folios(void)
 	DAMAGED("folio memory not preserved", "not preserved",
 		t.folios[1].phys += PAGE_SIZE);
 	DAMAGED("folio preserved at another order", "not preserved",
-		preserved[2].nr = 1);
+		preserved[2].order = 0);
 	DAMAGED("folios of a directory", "not regular",
 		(t.inodes[1].first_folio = 0, t.inodes[1].nr_folios = 1));
 	DAMAGED("folio range past the array", "folio range",
 		t.inodes[3].nr_folios = 2);
 	DAMAGED("folio range that wraps", "folio range",
 		(t.inodes[3].first_folio = -1ULL, t.inodes[3].nr_folios = 2));
+}
+
+/*
+ * Damage that passed the checks of old and then made the rebuild fail
+ * halfway, or freed memory with the handover that no file listed.
+ */
+static void test_ownership(void)
+{
+	DAMAGED("a folio entry outside every file's range", "listed by no file",
+		t.inodes[3].nr_folios = 0);
+	DAMAGED("an unlisted folio entry of order 200", "listed by no file",
+		(t.folios[3] = t.folios[0], t.folios[3].phys = 9ULL << 30,
+		 t.folios[3].order = 200, t.nr_folios = 4));
+	DAMAGED("two files list the same folios", "listed by two files",
+		(t.inodes[3].first_folio = 0, t.inodes[3].nr_folios = 2));
+	DAMAGED("the folio ranges of two files overlap", "listed by two files",
+		(t.inodes[3].size = 4 << 20, t.folios[2].index = 512,
+		 t.inodes[3].first_folio = 1, t.inodes[3].nr_folios = 2));
+	DAMAGED("an xattr entry of no inode", "listed by no inode",
+		t.inodes[2].nr_xattrs = 0);
+	DAMAGED("two inodes list the same xattr", "listed by two inodes",
+		(t.inodes[1].first_xattr = 1, t.inodes[1].nr_xattrs = 1));
+	DAMAGED("an xattr value running into other strings", "strings shared",
+		t.xattrs[1].value_len = 20);
+}
+
+static void test_folio_memory(void)
+{
+	unsigned int i;
+
+	DAMAGED("two folio entries for the same memory", "same memory",
+		t.folios[1].phys = t.folios[0].phys);
+	DAMAGED("a folio inside another folio's memory", "same memory",
+		(t.folios[1].phys = t.folios[2].phys + PAGE_SIZE,
+		 preserve(t.folios[1].phys, 0)));
+	DAMAGED("a 2 MiB folio preserved as 512 pages", "not preserved",
+		for (preserved[2].order = 0, i = 1; i < 512; i++)
+			preserve(t.folios[2].phys + i * PAGE_SIZE, 0));
+	DAMAGED("a 2 MiB folio at an address aligned to 4 KiB only", "misaligned",
+		(t.folios[2].phys += PAGE_SIZE, preserved[2].phys += PAGE_SIZE));
+}
+
+static void test_names_and_attrs(void)
+{
+	DAMAGED("a name used twice in one directory", "used twice",
+		add_name(&t, 0, "hl", 5));
+	DAMAGED("one name in two directories", NULL, add_name(&t, 1, "hl", 5));
+	DAMAGED("names that differ in length only", NULL,
+		add_name(&t, 0, "h", 5));
+	DAMAGED("an xattr of an unknown prefix", "prefix",
+		t.strings[t.xattrs[1].name + 3] = 'x');
+	DAMAGED("an xattr named by its prefix only", "prefix",
+		add_xattr(&t, 2, "user.", "v"));
+	DAMAGED("a system.posix_acl_access xattr", "prefix",
+		add_xattr(&t, 2, "system.posix_acl_access", "acl"));
+	DAMAGED("trusted. and security. xattrs", NULL,
+		(add_xattr(&t, 2, "trusted.t", "1"),
+		 add_xattr(&t, 2, "security.s", "2")));
+	DAMAGED("mode bits above the file type", "malformed mode",
+		t.inodes[5].mode |= 0200000);
 }
 
 /* xorshift64*: the same damage on every run. */
@@ -434,6 +543,9 @@ int main(int argc, char **argv)
 	test_inodes();
 	test_xattrs();
 	test_folios();
+	test_ownership();
+	test_folio_memory();
+	test_names_and_attrs();
 	test_fuzz(rounds);
 	printf("%u cases, %u failed\n", cases, failures);
 	return failures ? 1 : 0;

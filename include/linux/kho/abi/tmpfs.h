@@ -26,9 +26,15 @@
  *    array order always finds the parent in place.
  *  - Every inode but the root has at least one dentry; a directory has
  *    exactly one. Further dentries of a non-directory are hard links.
+ *  - Names in one directory are unique.
+ *  - Extended attribute names start with "security.", "trusted." or
+ *    "user." and go on after it.
  *  - An inode's folios are folios[first_folio .. first_folio + nr_folios),
  *    sorted by index, not overlapping, each index aligned to its order,
  *    and each starting below the file's size. Missing ranges are holes.
+ *  - Each entry of folios[] belongs to exactly one inode's range, and is
+ *    one block preserved at its order (aligned to it); no two folios
+ *    share memory.
  *
  * All numbers are in the CPU's byte order. Any change to these structures
  * or rules needs a new compatible string.

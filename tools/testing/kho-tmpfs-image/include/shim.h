@@ -37,11 +37,59 @@ typedef u64 phys_addr_t;
 #define MAX_PAGECACHE_ORDER	9
 #define CONFIG_TRANSPARENT_HUGEPAGE 1
 
+#define CONFIG_TMPFS_XATTR	1
+#define IS_ENABLED(option)	(option)
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define min(a, b)		((a) < (b) ? (a) : (b))
+
+#define XATTR_SECURITY_PREFIX	"security."
+#define XATTR_TRUSTED_PREFIX	"trusted."
+#define XATTR_USER_PREFIX	"user."
+
 static inline u64 DIV_ROUND_UP(u64 n, u64 d)
 {
 	return (n + d - 1) / d;
 }
 
+typedef int (*cmp_r_func_t)(const void *a, const void *b, const void *priv);
+typedef void (*swap_r_func_t)(void *a, void *b, int size, const void *priv);
+
+static inline void shim_swap(char *a, char *b, size_t size)
+{
+	char t;
+
+	while (size--) {
+		t = *a;
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+/* lib/sort.c's sort_r(), as a plain heapsort; @swap_func must be NULL. */
+static inline void sort_r(void *base, size_t num, size_t size,
+			  cmp_r_func_t cmp, swap_r_func_t swap_func,
+			  const void *priv)
+{
+	char *b = base;
+	size_t start = num / 2, end = num, root, child;
+
+	while (end > 1) {
+		if (start)
+			start--;
+		else
+			shim_swap(b, b + --end * size, size);
+		for (root = start; (child = 2 * root + 1) < end; root = child) {
+			if (child + 1 < end &&
+			    cmp(b + child * size, b + (child + 1) * size, priv) < 0)
+				child++;
+			if (cmp(b + root * size, b + child * size, priv) >= 0)
+				break;
+			shim_swap(b + root * size, b + child * size, size);
+		}
+	}
+}
+
 bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages);
+bool kho_folio_preserved(phys_addr_t phys, unsigned int order);
 
 #endif /* _KHO_TMPFS_IMAGE_SHIM_H */

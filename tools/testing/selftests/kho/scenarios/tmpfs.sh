@@ -15,8 +15,9 @@
 #   busy      a second mount of a kho name while it is mounted, before and
 #             after the kexec
 #   corrupt   kho=bad and kho=good; after finalize, tmpfs/corrupt damages
-#             bad ("kt.what bad", kt.what=version|metadata); the next kernel
-#             refuses bad, restores good and hands good on once more
+#             bad ("kt.what bad", kt.what=version|metadata|orphan); the
+#             next kernel refuses bad, restores good and hands good on once
+#             more
 #   off       kho=x on a kernel booted without kho=on
 #   release   three kho mounts; the next kernel releases one by name and the
 #             rest with "all", around a mount of one of them
