@@ -26,6 +26,13 @@ bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages)
 	       nr_pages <= (PRESERVED_END - phys) / PAGE_SIZE;
 }
 
+/* A folio is preserved when it is one aligned block inside that memory. */
+bool kho_folio_preserved(phys_addr_t phys, unsigned int order)
+{
+	return order <= 10 && IS_ALIGNED(phys, PAGE_SIZE << order) &&
+	       kho_pages_preserved(phys, 1UL << order);
+}
+
 /* What the rebuild and shmem_kho_free_incoming() rely on. */
 static void check_accepted(const struct shmem_kho_view *v)
 {
@@ -76,7 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(image, data + sizeof(hdr),
 	       size - sizeof(hdr) < mapped ? size - sizeof(hdr) : mapped);
 	if (shmem_kho_view_init(&v, &hdr, image)) {
-		named = calloc(hdr.nr_inodes, sizeof(*named));
+		/* Work space of the checks, with any contents. */
+		named = malloc((shmem_kho_scratch_entries(&v) + 1) * sizeof(*named));
 		if (!shmem_kho_check_view(&v, named))
 			check_accepted(&v);
 		free(named);
