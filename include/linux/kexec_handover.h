@@ -52,7 +52,7 @@ void kho_restore_free(void *mem);
 int kho_register_notifier(struct notifier_block *nb);
 int kho_unregister_notifier(struct notifier_block *nb);
 int kho_add_subtree(const char *name, void *blob, size_t size);
-void kho_remove_subtree(void *blob);
+int kho_remove_subtree(void *blob);
 int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size);
 const char *kho_subtree_name(unsigned int index);
 int kho_retrieve_subtree_early(const char *name, phys_addr_t *phys,
@@ -92,12 +92,13 @@ static inline int kho_preserve_folio(struct folio *folio)
 
 static inline void kho_unpreserve_folio(struct folio *folio) { }
 
-static inline int kho_preserve_pages(struct page *page, unsigned int nr_pages)
+static inline int kho_preserve_pages(struct page *page, unsigned long nr_pages)
 {
 	return -EOPNOTSUPP;
 }
 
-static inline void kho_unpreserve_pages(struct page *page, unsigned int nr_pages) { }
+static inline void kho_unpreserve_pages(struct page *page,
+					unsigned long nr_pages) { }
 
 static inline void *kho_alloc_preserve(size_t size)
 {
@@ -125,7 +126,7 @@ static inline struct folio *kho_restore_folio(phys_addr_t phys)
 }
 
 static inline struct page *kho_restore_pages(phys_addr_t phys,
-					     unsigned int nr_pages)
+					     unsigned long nr_pages)
 {
 	return NULL;
 }
@@ -147,7 +148,10 @@ static inline int kho_add_subtree(const char *name, void *blob, size_t size)
 	return -EOPNOTSUPP;
 }
 
-static inline void kho_remove_subtree(void *blob) { }
+static inline int kho_remove_subtree(void *blob)
+{
+	return -EOPNOTSUPP;
+}
 
 static inline int kho_retrieve_subtree(const char *name, phys_addr_t *phys,
 				       size_t *size)

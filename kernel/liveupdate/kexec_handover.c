@@ -86,12 +86,15 @@ EXPORT_SYMBOL_GPL(kho_is_enabled);
 /*
  * Preserve one naturally aligned block. Memory in scratch, and below 1 MiB
  * (which the next kernel treats as scratch), cannot be preserved: the next
- * kernel allocates there before it reads the map.
+ * kernel allocates there before it reads the map. Marking the block may
+ * allocate map nodes with GFP_KERNEL, so callers must be able to sleep,
+ * even when a node happens to exist already.
  */
 static int kho_preserve_block(phys_addr_t pa, unsigned int order)
 {
 	phys_addr_t size = PAGE_SIZE << order;
 
+	might_sleep();
 	if (!kho_out.map.root)
 		return -EINVAL;
 	if (pa < SZ_1M || kho_scratch_overlap(pa, size)) {
@@ -115,6 +118,8 @@ static void kho_unpreserve_block(phys_addr_t pa, unsigned int order)
  *
  * The next kernel gets it back with kho_restore_folio(). Safe to call
  * concurrently; takes no lock.
+ *
+ * Context: Process context. May sleep: allocates memory with GFP_KERNEL.
  *
  * Return: 0; -EEXIST if the folio is already preserved; -EINVAL if KHO is
  * off or the folio lies in memory the next kernel boots from (scratch, or
@@ -175,6 +180,8 @@ static void kho_unpreserve_pfns(unsigned long pfn, unsigned long end)
  * The pages need not form a folio. The next kernel gets them back with
  * kho_restore_pages() on the same range.
  *
+ * Context: Process context. May sleep: allocates memory with GFP_KERNEL.
+ *
  * Return: as kho_preserve_folio(); on failure nothing stays preserved.
  */
 int kho_preserve_pages(struct page *page, unsigned long nr_pages)
@@ -212,6 +219,8 @@ EXPORT_SYMBOL_GPL(kho_unpreserve_pages);
  * kho_alloc_preserve - allocate zeroed memory and hand it to the next kernel
  * @size: bytes wanted; a whole folio of get_order(@size) is allocated
  *
+ * Context: Process context. May sleep: allocates memory with GFP_KERNEL.
+ *
  * Return: the memory, or ERR_PTR(-EINVAL) for size 0, ERR_PTR(-E2BIG) when
  * larger than the biggest folio, ERR_PTR(-ENOMEM), or the preserve error.
  */
@@ -221,6 +230,7 @@ void *kho_alloc_preserve(size_t size)
 	unsigned int order;
 	int err;
 
+	might_sleep();
 	if (!size)
 		return ERR_PTR(-EINVAL);
 	order = get_order(size);
@@ -263,6 +273,8 @@ EXPORT_SYMBOL_GPL(kho_unpreserve_free);
  *
  * The next kernel finds the blob with kho_retrieve_subtree(@name).
  *
+ * Context: Process context. May sleep: takes a mutex.
+ *
  * Return: 0; -EEXIST if @name is taken; -EBUSY while the handover is
  * finalized; -EINVAL if KHO is off; -ENOMEM if the root FDT is full.
  */
@@ -287,22 +299,36 @@ EXPORT_SYMBOL_GPL(kho_add_subtree);
  * kho_remove_subtree - take a blob out of the handover
  * @blob: the blob given to kho_add_subtree()
  *
- * Does nothing while the handover is finalized, with a warning.
+ * While the handover is finalized the root FDT is frozen and the blob stays
+ * in it: its memory must then stay preserved and unchanged. Mainline's
+ * kho_remove_subtree() returns nothing; callers written for it still build
+ * and get the warning.
+ *
+ * Context: Process context. May sleep: takes a mutex.
+ *
+ * Return: 0; -EBUSY while the handover is finalized; -ENOENT if no subtree
+ * names @blob; -EINVAL if KHO is off. Each error but -EINVAL also logs a
+ * warning.
  */
-void kho_remove_subtree(void *blob)
+int kho_remove_subtree(void *blob)
 {
-	int err = -ENOENT;
+	phys_addr_t phys = virt_to_phys(blob);
+	int err = -EINVAL;
 
 	mutex_lock(&kho_out.fdt_lock);
 	if (kho_out.finalized)
 		err = -EBUSY;
 	else if (kho_out.fdt)
-		err = kho_fdt_remove_subtree(kho_out.fdt, virt_to_phys(blob));
+		err = kho_fdt_remove_subtree(kho_out.fdt, phys);
 	if (!err)
 		kho_debugfs_remove_subtree(blob);
 	mutex_unlock(&kho_out.fdt_lock);
 	if (err == -EBUSY)
-		pr_warn("cannot remove a subtree while the handover is finalized\n");
+		pr_warn("subtree at %#llx stays in the handover: it is finalized\n",
+			(u64)phys);
+	else if (err == -ENOENT)
+		pr_warn("no subtree at %#llx to remove\n", (u64)phys);
+	return err;
 }
 EXPORT_SYMBOL_GPL(kho_remove_subtree);
 

@@ -28,38 +28,60 @@
 #include "kho_radix.h"
 
 /*
- * Restores run one at a time, so that a page range is restored whole or
- * not at all even when another restore overlaps it. Restoring touches
- * only struct pages and the map, and never sleeps.
+ * Claims run one at a time, so that a page range is claimed whole or not
+ * at all even when another restore overlaps it. Only the map is read and
+ * changed under the lock, block by block; the struct pages of what was
+ * claimed are set up after it is dropped, so that the time the lock is
+ * held does not grow with the number of pages.
  */
 static DEFINE_SPINLOCK(kho_in_restore_lock);
 
 /*
- * Hand block (@pa, @order) to its new owner. The incoming map is the
- * record of what is preserved and not yet restored: taking the bit out of
- * it makes every block restorable exactly once, even under races.
+ * Take block (@pa, @order) out of the incoming map, which records what is
+ * preserved and not yet restored: from then on the caller alone owns it,
+ * and every block is claimed exactly once, even under races.
  */
-static struct page *kho_restore_block(phys_addr_t pa, unsigned int order,
-				      bool as_folio)
+static struct page *kho_claim_block(phys_addr_t pa, unsigned int order)
 {
 	struct kho_radix_map *map = kho_in_map();
-	unsigned long nr = 1UL << order, i;
 	struct page *page;
 
 	page = pfn_to_online_page(PHYS_PFN(pa));
 	if (!page || !map || kho_radix_remove(map, pa, order))
 		return NULL;
+	return page;
+}
 
-	/* Kept from the buddy at boot; now an ordinary allocation of its owner. */
+/*
+ * Pages kept from the buddy at boot become an ordinary allocation of their
+ * owner. Claimed blocks only, and without the lock.
+ */
+static void kho_restore_folio_pages(struct page *page, unsigned int order)
+{
+	unsigned long nr = 1UL << order, i;
+
 	for (i = 0; i < nr; i++) {
 		__ClearPageReserved(page + i);
-		set_page_count(page + i, as_folio && i ? 0 : 1);
+		set_page_count(page + i, i ? 0 : 1);
 	}
-	if (as_folio && order)
+	if (order)
 		prep_compound_page(page, order);
 	clear_page_tag_ref(page);
 	adjust_managed_page_count(page, nr);
-	return page;
+}
+
+/* As single pages, each with one reference, like free_reserved_page(). */
+static void kho_restore_single_pages(unsigned long pfn, unsigned long end)
+{
+	struct page *page;
+
+	for (; pfn < end; pfn++) {
+		page = pfn_to_page(pfn);
+		__ClearPageReserved(page);
+		set_page_count(page, 1);
+		clear_page_tag_ref(page);
+		adjust_managed_page_count(page, 1);
+	}
 }
 
 /* The order at which the block starting at @pa was preserved, or -1. */
@@ -166,20 +188,22 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 		return NULL;
 	spin_lock(&kho_in_restore_lock);
 	order = kho_preserved_order(phys, MAX_PAGE_ORDER);
-	page = order < 0 ? NULL : kho_restore_block(phys, order, true);
+	page = order < 0 ? NULL : kho_claim_block(phys, order);
 	spin_unlock(&kho_in_restore_lock);
-	return page ? page_folio(page) : NULL;
+	if (!page)
+		return NULL;
+	kho_restore_folio_pages(page, order);
+	return page_folio(page);
 }
 EXPORT_SYMBOL_GPL(kho_restore_folio);
 
 /*
  * Find the preserved blocks that tile [@pfn, @end), as kho_preserve_pages()
- * split the range, and restore them when @restore is set. Checking also
- * makes sure that each block's memory is online, so that restoring cannot
- * stop halfway.
+ * split the range, and claim them when @claim is set. Checking also makes
+ * sure that each block's memory is online, so that claiming cannot stop
+ * halfway.
  */
-static bool kho_restore_pfns(unsigned long pfn, unsigned long end,
-			     bool restore)
+static bool kho_claim_pfns(unsigned long pfn, unsigned long end, bool claim)
 {
 	unsigned int limit;
 	int order;
@@ -189,7 +213,7 @@ static bool kho_restore_pfns(unsigned long pfn, unsigned long end,
 		order = kho_preserved_order(PFN_PHYS(pfn), limit);
 		if (order < 0 || !pfn_to_online_page(pfn))
 			return false;
-		if (restore && !kho_restore_block(PFN_PHYS(pfn), order, false))
+		if (claim && !kho_claim_block(PFN_PHYS(pfn), order))
 			return false;
 		pfn += 1UL << order;
 	}
@@ -211,16 +235,19 @@ static bool kho_restore_pfns(unsigned long pfn, unsigned long end,
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 {
 	unsigned long pfn = PHYS_PFN(phys);
-	bool restored;
+	bool claimed;
 
 	if (!kho_in_map() || !PAGE_ALIGNED(phys) ||
 	    !kho_pfn_range_valid(pfn, nr_pages))
 		return NULL;
 	spin_lock(&kho_in_restore_lock);
-	restored = kho_restore_pfns(pfn, pfn + nr_pages, false) &&
-		   kho_restore_pfns(pfn, pfn + nr_pages, true);
+	claimed = kho_claim_pfns(pfn, pfn + nr_pages, false) &&
+		  kho_claim_pfns(pfn, pfn + nr_pages, true);
 	spin_unlock(&kho_in_restore_lock);
-	return restored ? pfn_to_page(pfn) : NULL;
+	if (!claimed)
+		return NULL;
+	kho_restore_single_pages(pfn, pfn + nr_pages);
+	return pfn_to_page(pfn);
 }
 EXPORT_SYMBOL_GPL(kho_restore_pages);
 
@@ -242,7 +269,7 @@ bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages)
 
 	return kho_in_map() && PAGE_ALIGNED(phys) &&
 	       kho_pfn_range_valid(pfn, nr_pages) &&
-	       kho_restore_pfns(pfn, pfn + nr_pages, false);
+	       kho_claim_pfns(pfn, pfn + nr_pages, false);
 }
 
 /**
@@ -293,14 +320,14 @@ unsigned long kho_release_pages(phys_addr_t phys, unsigned long nr_pages)
 		limit = kho_block_limit(pfn, end);
 		spin_lock(&kho_in_restore_lock);
 		order = kho_preserved_order(PFN_PHYS(pfn), limit);
-		page = order < 0 ? NULL :
-		       kho_restore_block(PFN_PHYS(pfn), order, false);
+		page = order < 0 ? NULL : kho_claim_block(PFN_PHYS(pfn), order);
 		spin_unlock(&kho_in_restore_lock);
 		if (!page) {
 			nr = 1;
 			continue;
 		}
 		nr = 1UL << order;
+		kho_restore_single_pages(pfn, pfn + nr);
 		for (i = 0; i < nr; i++)
 			__free_page(page + i);
 		freed += nr;

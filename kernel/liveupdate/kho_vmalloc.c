@@ -59,6 +59,8 @@ static void kho_vmalloc_unwind(u64 first, unsigned int order)
  * @preservation: filled in; the owner hands it over (in a subtree, say)
  *                and gives it to kho_restore_vmalloc() in the next kernel
  *
+ * Context: Process context. May sleep: allocates memory with GFP_KERNEL.
+ *
  * Return: 0; -EINVAL if @ptr is not the start of a vmalloc area;
  * -EOPNOTSUPP for areas that do not own their pages (ioremap, plain vmap);
  * -ENOMEM; or the error of preserving a page.
@@ -66,10 +68,12 @@ static void kho_vmalloc_unwind(u64 first, unsigned int order)
 int kho_preserve_vmalloc(void *ptr, struct kho_vmalloc *preservation)
 {
 	struct kho_vmalloc_chunk *chunk, *next;
-	struct vm_struct *vm = find_vm_area(ptr);
 	unsigned int order, step, i, used = 0;
+	struct vm_struct *vm;
 	int err;
 
+	might_sleep();
+	vm = find_vm_area(ptr);
 	if (!vm || vm->addr != ptr)
 		return -EINVAL;
 	if ((vm->flags & ~KHO_VMALLOC_SUPPORTED_FLAGS) || !vm->pages ||
