@@ -5,6 +5,10 @@
 # print TAP, then one line "N passed, N failed". Each test's full output is
 # kept in $KHO_LOGDIR/<test>.out and its last lines are shown on failure.
 # Exit status is non-zero when any test failed.
+#
+# Every QEMU run of a test has its kernel log checked (run-qemu.sh,
+# log-check.sh) and records the verdict in $KHO_LOGDIR/<test>.runs: a test
+# with a run whose log was not clean fails, whatever the test script said.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,13 +30,34 @@ fi
 echo "TAP version 13"
 echo "1..${#tests[@]}"
 echo "# accelerator: ${KHO_ACCEL:-unknown} (KVM is used only when a probe boot under it succeeds)"
+# check_runs RUNS: every QEMU run of the test recorded a clean log check.
+# Prints the runs that did not.
+check_runs() {
+	local bad
+	bad=$(awk '$1 == "started" { state[$2] = "did not finish (no log check)" }
+		   $1 == "clean" { delete state[$2] }
+		   $1 == "FAILED" { f = $2; sub(/:$/, "", f); delete state[f]
+				    print "log check failed: " substr($0, 8) }
+		   END { for (l in state) print l ": " state[l] }' "$1")
+	if [ -n "$bad" ]; then
+		sed 's/^/FAIL: /' <<< "$bad"
+		return 1
+	fi
+	echo "log check: $(grep -c '^clean ' "$1") QEMU log(s) clean"
+}
+
 passed=0 failed=0 n=0
 for t in "${tests[@]}"; do
 	n=$((n + 1))
 	name=$(basename "$t" .sh)
 	out=$KHO_LOGDIR/$name.out
+	export KHO_QEMU_RUNS=$KHO_LOGDIR/$name.runs
+	: > "$KHO_QEMU_RUNS"
 	start=$(date +%s)
-	if bash "$t" > "$out" 2>&1; then
+	bash "$t" > "$out" 2>&1
+	result=$?
+	check_runs "$KHO_QEMU_RUNS" >> "$out" || result=1
+	if [ $result = 0 ]; then
 		passed=$((passed + 1))
 		echo "ok $n - $name # $(($(date +%s) - start))s"
 	else
