@@ -7,31 +7,36 @@
 # every run) for signs that a kernel or the guest went wrong, whatever the
 # test itself asserts:
 #
-#   warning   a WARN (the kernel's "WARNING:" form, not pr_warn text),
-#             lockdep ("possible circular locking", "inconsistent lock
-#             state", "suspicious RCU usage", ... all print "WARNING:")
-#   bug       "BUG:" (also "BUG: KASAN", "BUG: KFENCE", "BUG: sleeping
-#             function ...", soft lockups), "kernel BUG at", SLUB's
-#             "BUG cache (Tainted)", "general protection fault"
-#   oops      "Oops:"
+#   warning   a WARN (the kernel's "WARNING:" form, not pr_warn text)
+#   lockdep   lockdep's reports, which print "WARNING:" too ("possible
+#             circular locking", "inconsistent lock state", "suspicious
+#             RCU usage", ...)
+#   bug       "BUG:" (sleeping function called from invalid context, soft
+#             lockup, bad page state, ...), "kernel BUG at", SLUB's "BUG
+#             cache (Tainted)", hung tasks, RCU stalls, page poisoning's
+#             "memory corruption"
+#   kasan-kfence  "BUG: KASAN", "BUG: KFENCE"
+#   oops      "Oops:", "general protection fault"
 #   panic     "Kernel panic": with panic=-1 a panic ends QEMU like a clean
 #             power-off would, so it must be caught here
-#   ubsan     "UBSAN:"; also KFENCE/KASAN report banners, hung tasks, RCU
-#             stalls and page poisoning's "memory corruption"
+#   ubsan     "UBSAN:"
+#   oom       the OOM killer ("invoked oom-killer:")
 #   trace     "Call Trace:" outside a report that is allowed
 #   taint     "Tainted:" naming a flag other than G, N (TEST: KUnit and
 #             test modules), O or E (out-of-tree, unsigned module), or the
 #             guest's "KT: kernel taint: N" (guest-lib.sh) with such a bit;
 #             W is accepted in a kernel only after an allowed warning
-#   guest     the guest's own "KT: FAIL" lines
+#   guest     the guest's own "KT: FAIL" lines (never declarable: a
+#             scenario that fails on purpose logs it otherwise)
 #   end       the last kernel neither shut down ("reboot: ...") nor ended
 #             in an allowed panic: it crashed, reset or hung (a timeout is
 #             reported by run-qemu.sh itself)
 #
-# -x N:REGEX  exactly N reports (warning, bug, oops or panic) whose title
-#             line, without its timestamp, matches the extended REGEX are
-#             intended by the test: each is excused with its trace, up to
-#             its "---[ end" line (a panic: up to the end of that kernel).
+# -x N:REGEX  exactly N reports (warning, lockdep, bug, oops, panic, oom,
+#             ...) whose title line, without its timestamp, matches the
+#             extended REGEX are intended by the test: each is excused with
+#             its trace, up to its end ("---[ end", a "=====" line, the OOM
+#             killer's "Killed process"; a panic: the end of the log).
 #             Fewer or more than N is itself a problem. Repeatable; a test
 #             passes these only for the one boot that intends them.
 #
@@ -89,7 +94,13 @@ function report_title(t) {
 		t ~ /^BUG [^ ]+ \((Not tainted|Tainted)/ || t ~ /^Oops[: ]/ ||
 		t ~ /^general protection fault/ || t ~ /^Kernel panic/ ||
 		t ~ /^UBSAN: / || t ~ /^INFO: task .* blocked for more than/ ||
-		t ~ /rcu.* (self-)?detected stall/ || t ~ /^pagealloc: memory corruption/
+		t ~ /rcu.* (self-)?detected stall/ || t ~ /^pagealloc: memory corruption/ ||
+		t ~ / invoked oom-killer: /
+}
+
+# The last line of a report other than a panic.
+function report_end(t) {
+	return t ~ /^---\[ end / || t ~ /^=+$/ || t ~ /Out of memory.*: Killed process/
 }
 
 function title_kind(t) {
@@ -105,6 +116,8 @@ function title_kind(t) {
 		return "kasan-kfence"
 	if (t ~ /^UBSAN/)
 		return "ubsan"
+	if (t ~ / invoked oom-killer: /)
+		return "oom"
 	return "bug"
 }
 
@@ -186,7 +199,7 @@ report_title(t) {
 }
 
 block ~ /^bad/ {
-	if (t ~ /^---\[ end /)
+	if (block ~ /end/ && report_end(t))
 		block = ""
 	next
 }
@@ -214,7 +227,7 @@ block == "" && t ~ /Call Trace:/ {
 	problem("trace", t)
 }
 
-block == "ok end" && t ~ /^---\[ end / {
+block == "ok end" && report_end(t) {
 	block = ""
 }
 

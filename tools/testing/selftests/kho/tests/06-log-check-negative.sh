@@ -122,6 +122,15 @@ must_fail kasan-kfence "$(synth kasan '[    1.000000] ==========================
 [    1.000000] BUG: KASAN: slab-use-after-free in kho_test+0x12/0x34')"
 must_fail kasan-kfence "$(synth kfence '[    1.000000] BUG: KFENCE: use-after-free read in kho_test+0x12/0x34')"
 must_fail ubsan "$(synth ubsan '[    1.000000] UBSAN: array-index-out-of-bounds in mm/kho_test.c:12:3')"
+oom='[    1.000000] kexec invoked oom-killer: gfp_mask=0x140cca(GFP_HIGHUSER_MOVABLE|__GFP_COMP), order=0, oom_score_adj=0
+[    1.000000] CPU: 1 UID: 0 PID: 80 Comm: kexec Not tainted 6.12.117 #1
+[    1.000000] Call Trace:
+[    1.000000] Out of memory: Killed process 80 (kexec) total-vm:10000kB, anon-rss:9000kB
+[    1.100000] CPU: 0 UID: 0 PID: 1 Comm: sh Not tainted 6.12.117 #1
+[    1.100000] Call Trace:'
+must_fail oom "$(synth oom "$oom")"
+# The OOM report is declared; the call trace after its end is not.
+must_fail trace "$(synth oom-declared "$oom")" -x '1: invoked oom-killer: '
 must_fail guest "$(synth kt-fail 'KT: FAIL: kexec load failed with exit code 1')"
 must_fail end "$(synth no-end '' noend)"
 must_fail warning "$(synth interleaved 'KT: sum good: [    1.000000] WARNING: CPU: 0 PID: 1 at mm/kho_test.c:1 0x0')"
