@@ -11,7 +11,9 @@
 #   -m MIB     memory size in MiB (default 512)
 #   -c N       CPU count (default 2)
 #   -n N       NUMA nodes (default 1); memory and CPUs are split evenly
-#   -t SECS    timeout (default 300); on expiry QEMU is killed, exit 124
+#   -t SECS    timeout (default 300), times KHO_TIMEOUT_SCALE (default 1;
+#              the debug kernel's runs set more); on expiry QEMU is killed,
+#              exit 124
 #   -f H:G     also pack host file H into the initramfs as G (repeatable)
 #   -x N:RE    exactly N kernel reports (WARN, BUG, oops, panic) whose
 #              title matches RE are intended by this boot (log-check.sh -x);
@@ -54,7 +56,7 @@ while getopts "k:i:s:l:a:m:c:n:t:f:x:eP" opt; do
 	esac
 done
 [ -f "$kernel" ] && { [ -n "$log" ] || [ $probe_only = 1 ]; } ||
-	{ sed -n '4,34p' "$0" >&2; exit 2; }
+	{ sed -n '4,36p' "$0" >&2; exit 2; }
 qemu=$(command -v qemu-system-x86_64) ||
 	{ echo "error: qemu-system-x86_64 not found (run harness/deps.sh)" >&2; exit 1; }
 
@@ -78,6 +80,7 @@ if [ -z "$accel" ]; then
 	if kvm_works; then accel=kvm; else accel=tcg; fi
 fi
 [ $probe_only = 1 ] && { echo "$accel"; exit 0; }
+timeout=$((timeout * ${KHO_TIMEOUT_SCALE:-1}))
 case $accel in
 kvm) accel_args=(-accel kvm) ;;
 tcg) accel_args=(-accel tcg,thread=multi) ;;

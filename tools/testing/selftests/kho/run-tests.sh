@@ -16,10 +16,26 @@ export KHO_ROOT=${KHO_ROOT:-$(cd "$here/../../../.." && pwd)}
 export KHO_LOGDIR=${KHO_LOGDIR:-$KHO_ROOT/build/test-logs}
 mkdir -p "$KHO_LOGDIR"
 
+# The tests that also run on the debug kernel (KASAN, KFENCE, lockdep,
+# DEBUG_VM, DEBUG_PAGEALLOC, page poisoning: harness/kho-debug.config):
+# the log check's negative control (which there also provokes a real KASAN
+# and KFENCE report), the kexec round trip and chain, test_kho, a refused
+# damaged handover, reserve_mem, mainline interop both ways, and the
+# persistent tmpfs.
+KHO_DEBUG_TESTS=${KHO_DEBUG_TESTS:-06 10 15 16 18 21 30 31 40 41}
+
 if [ $# -gt 0 ]; then
 	tests=("$@")
 else
 	tests=("$here"/tests/*.sh)
+	# With KHO_DEBUG_KERNEL set (make check sets it, empty when the debug
+	# kernel could not be built), each of those runs again on it as
+	# "debug:NAME", with its logs in $KHO_LOGDIR/debug.
+	if [ -n "${KHO_DEBUG_KERNEL+set}" ]; then
+		for d in $KHO_DEBUG_TESTS; do
+			tests+=("debug:$(ls "$here/tests/$d"-*.sh)")
+		done
+	fi
 fi
 
 # Probe the accelerator once for the whole run, with the kernel under test.
@@ -50,11 +66,22 @@ passed=0 failed=0 n=0
 for t in "${tests[@]}"; do
 	n=$((n + 1))
 	name=$(basename "$t" .sh)
-	out=$KHO_LOGDIR/$name.out
-	export KHO_QEMU_RUNS=$KHO_LOGDIR/$name.runs
+	logdir=$KHO_LOGDIR
+	env=()
+	if [[ $t == debug:* ]]; then
+		# Under TCG the debug kernel is several times slower.
+		t=${t#debug:}
+		name=debug:$(basename "$t" .sh)
+		logdir=$KHO_LOGDIR/debug
+		mkdir -p "$logdir"
+		env=(KHO_KERNEL="${KHO_DEBUG_KERNEL:-}" KHO_LOGDIR="$logdir"
+		     KHO_TIMEOUT_SCALE="${KHO_DEBUG_TIMEOUT_SCALE:-4}")
+	fi
+	out=$logdir/${name#debug:}.out
+	export KHO_QEMU_RUNS=$logdir/${name#debug:}.runs
 	: > "$KHO_QEMU_RUNS"
 	start=$(date +%s)
-	bash "$t" > "$out" 2>&1
+	env "${env[@]}" bash "$t" > "$out" 2>&1
 	result=$?
 	check_runs "$KHO_QEMU_RUNS" >> "$out" || result=1
 	if [ $result = 0 ]; then
