@@ -11,6 +11,8 @@
 #                  mainline kernel to hand over to and from (build/obj/peer)
 #   make fuzz      fuzz the receive path for FUZZ_TIME seconds (default 600)
 #                  with libFuzzer, ASan and UBSan (tools/testing/kho-fuzz)
+#   make kernel-debug  build the debug test kernel (KASAN, KFENCE, lockdep,
+#                  DEBUG_VM, DEBUG_PAGEALLOC, ...) in build/obj/debug
 #
 # Everything generated lives in build/.
 
@@ -21,14 +23,17 @@ TREE        := $(BUILD)/linux
 OUT         := $(BUILD)/obj/ours
 BZIMAGE     := $(OUT)/arch/x86/boot/bzImage
 PEER_BZIMAGE := $(BUILD)/obj/peer/arch/x86/boot/bzImage
+DEBUG_OUT   := $(BUILD)/obj/debug
+DEBUG_BZIMAGE := $(DEBUG_OUT)/arch/x86/boot/bzImage
 KHO_SERIES  ?= $(CURDIR)/patches/series
 CONFIGS     := $(CURDIR)/harness/kho.config
+DEBUG_CONFIGS := $(CONFIGS) $(CURDIR)/harness/kho-debug.config
 SELFTESTS   := $(CURDIR)/tools/testing/selftests/kho
 
 export KHO_ROOT := $(CURDIR)
 export KHO_BUILD := $(BUILD)
 
-.PHONY: all kernel deps source assemble check demo peer fuzz clean distclean
+.PHONY: all kernel kernel-debug deps source assemble check demo peer fuzz clean distclean
 
 all: kernel
 
@@ -44,16 +49,23 @@ assemble: source
 kernel: assemble
 	@harness/build-kernel.sh $(TREE) $(OUT) $(CONFIGS)
 
+kernel-debug: assemble
+	@harness/build-kernel.sh $(TREE) $(DEBUG_OUT) $(DEBUG_CONFIGS)
+
 # A build that fails is reported as a failed test, so that the run still
 # ends with its summary line.
 # The interop tests need the mainline peer too: when it cannot be built,
-# they fail (naming the reason) and the other tests still run.
+# they fail (naming the reason) and the other tests still run. The same
+# holds for the debug kernel and the "debug:" tests run on it.
 check:
 	@if $(MAKE) --no-print-directory kernel; then \
 		peer=$(PEER_BZIMAGE); \
 		$(MAKE) --no-print-directory peer || { peer=; \
 			echo "error: the mainline peer kernel could not be built; interop tests will fail"; }; \
-		KHO_KERNEL=$(BZIMAGE) KHO_PEER_KERNEL=$$peer \
+		debug=$(DEBUG_BZIMAGE); \
+		nice -n 10 $(MAKE) --no-print-directory kernel-debug || { debug=; \
+			echo "error: the debug kernel could not be built; debug: tests will fail"; }; \
+		KHO_KERNEL=$(BZIMAGE) KHO_PEER_KERNEL=$$peer KHO_DEBUG_KERNEL=$$debug \
 			$(SELFTESTS)/run-tests.sh $(TESTS); \
 	else \
 		printf 'TAP version 13\n1..1\nnot ok 1 - build (make kernel failed, see above)\n'; \

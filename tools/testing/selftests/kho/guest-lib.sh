@@ -68,6 +68,7 @@ kt_kexec() {
 	fi
 	# A scenario may act between load and jump (KT_AFTER_LOAD).
 	[ -n "${KT_AFTER_LOAD:-}" ] && $KT_AFTER_LOAD
+	kt_log_taint
 	kt_log "kexec -e: jumping to stage $next"
 	sync
 	kexec -e
@@ -75,7 +76,14 @@ kt_kexec() {
 	kt_finish
 }
 
+# The kernel's taint flags, which the host's log check (log-check.sh) reads:
+# a warning taints even when its report did not reach the console whole.
+kt_log_taint() {
+	kt_log "kernel taint: $(cat /proc/sys/kernel/tainted)"
+}
+
 kt_finish() {
+	kt_log_taint
 	kt_log "stage $(kt_stage) done, powering off"
 	reboot -f
 	sleep 5

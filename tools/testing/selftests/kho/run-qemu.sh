@@ -11,20 +11,33 @@
 #   -m MIB     memory size in MiB (default 512)
 #   -c N       CPU count (default 2)
 #   -n N       NUMA nodes (default 1); memory and CPUs are split evenly
-#   -t SECS    timeout (default 300); on expiry QEMU is killed, exit 124
+#   -t SECS    timeout (default 300), times KHO_TIMEOUT_SCALE (default 1;
+#              the debug kernel's runs set more); on expiry QEMU is killed,
+#              exit 124
 #   -f H:G     also pack host file H into the initramfs as G (repeatable)
+#   -x N:RE    exactly N kernel reports (WARN, BUG, oops, panic) whose
+#              title matches RE are intended by this boot (log-check.sh -x);
+#              repeatable
 #   -e         echo the console to stdout while it runs
 #   -P         only probe: print the accelerator that would be used, exit
 #
 # Uses KVM when a probe shows it really runs guest code, TCG otherwise
-# (set KHO_ACCEL=kvm|tcg to force). Exit status: QEMU's, or 124 on timeout.
+# (set KHO_ACCEL=kvm|tcg to force).
+#
+# Every log is checked by log-check.sh when QEMU ends: a warning, BUG, oops,
+# panic, lockdep or KASAN report, a bad taint or a "KT: FAIL" line the boot
+# did not declare with -x fails the run. The verdict is appended to the log
+# ("# log-check: ...") and, when KHO_QEMU_RUNS names a file (run-tests.sh
+# sets one per test), recorded there as "clean LOG" or "FAILED LOG: KINDS".
+# Exit status: QEMU's, 124 on timeout, or 3 when QEMU exited cleanly but
+# the log check failed.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 kernel= initrd= scenario= log= append= echo_console=0
 mem=512 cpus=2 nodes=1 timeout=300 probe_only=0
-files=()
-while getopts "k:i:s:l:a:m:c:n:t:f:eP" opt; do
+files=() expected=()
+while getopts "k:i:s:l:a:m:c:n:t:f:x:eP" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -36,13 +49,14 @@ while getopts "k:i:s:l:a:m:c:n:t:f:eP" opt; do
 	n) nodes=$OPTARG ;;
 	t) timeout=$OPTARG ;;
 	f) files+=(-f "$OPTARG") ;;
+	x) expected+=(-x "$OPTARG") ;;
 	e) echo_console=1 ;;
 	P) probe_only=1 ;;
 	*) exit 2 ;;
 	esac
 done
 [ -f "$kernel" ] && { [ -n "$log" ] || [ $probe_only = 1 ]; } ||
-	{ sed -n '4,22p' "$0" >&2; exit 2; }
+	{ sed -n '4,36p' "$0" >&2; exit 2; }
 qemu=$(command -v qemu-system-x86_64) ||
 	{ echo "error: qemu-system-x86_64 not found (run harness/deps.sh)" >&2; exit 1; }
 
@@ -66,6 +80,7 @@ if [ -z "$accel" ]; then
 	if kvm_works; then accel=kvm; else accel=tcg; fi
 fi
 [ $probe_only = 1 ] && { echo "$accel"; exit 0; }
+timeout=$((timeout * ${KHO_TIMEOUT_SCALE:-1}))
 case $accel in
 kvm) accel_args=(-accel kvm) ;;
 tcg) accel_args=(-accel tcg,thread=multi) ;;
@@ -101,6 +116,8 @@ fi
 # can miss its ticks and panic ("IO-APIC + timer doesn't work!").
 cmdline="console=ttyS0 panic=-1 oops=panic no_timer_check kt.stage=1${append:+ $append}"
 mkdir -p "$(dirname "$log")"
+# A run that never records a verdict (killed) shows as started only.
+[ -n "${KHO_QEMU_RUNS:-}" ] && echo "started $log" >> "$KHO_QEMU_RUNS"
 {
 	echo "# qemu: accel=$accel mem=${mem}M cpus=$cpus nodes=$nodes timeout=${timeout}s"
 	echo "# kernel: $kernel"
@@ -123,5 +140,18 @@ set -e
 if [ $rc -eq 124 ]; then
 	printf "\n# TIMEOUT: guest still running after %ss\n" "$timeout" >> "$log"
 	echo "error: QEMU timed out after ${timeout}s (log: $log)" >&2
+fi
+
+# The kernel log check (see the top): also after a timeout, for its hints.
+if verdict=$("$here/log-check.sh" "${expected[@]}" "$log"); then
+	echo "$verdict" | sed 's/^/# /' >> "$log"
+	[ -n "${KHO_QEMU_RUNS:-}" ] && echo "clean $log" >> "$KHO_QEMU_RUNS"
+else
+	echo "$verdict" | sed 's/^/# /' >> "$log"
+	echo "error: the kernel log shows a failure (log: $log):" >&2
+	echo "$verdict" | sed 's/^/  /' >&2
+	[ -n "${KHO_QEMU_RUNS:-}" ] &&
+		echo "FAILED $log: $(echo "$verdict" | sed -n 's/^log-check: FAILED: //p')" >> "$KHO_QEMU_RUNS"
+	[ $rc -eq 0 ] && rc=3
 fi
 exit $rc

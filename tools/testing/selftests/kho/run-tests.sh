@@ -5,6 +5,10 @@
 # print TAP, then one line "N passed, N failed". Each test's full output is
 # kept in $KHO_LOGDIR/<test>.out and its last lines are shown on failure.
 # Exit status is non-zero when any test failed.
+#
+# Every QEMU run of a test has its kernel log checked (run-qemu.sh,
+# log-check.sh) and records the verdict in $KHO_LOGDIR/<test>.runs: a test
+# with a run whose log was not clean fails, whatever the test script said.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -12,10 +16,26 @@ export KHO_ROOT=${KHO_ROOT:-$(cd "$here/../../../.." && pwd)}
 export KHO_LOGDIR=${KHO_LOGDIR:-$KHO_ROOT/build/test-logs}
 mkdir -p "$KHO_LOGDIR"
 
+# The tests that also run on the debug kernel (KASAN, KFENCE, lockdep,
+# DEBUG_VM, DEBUG_PAGEALLOC, page poisoning: harness/kho-debug.config):
+# the log check's negative control (which there also provokes a real KASAN
+# and KFENCE report), the kexec round trip and chain, test_kho, a refused
+# damaged handover, reserve_mem, mainline interop both ways, and the
+# persistent tmpfs.
+KHO_DEBUG_TESTS=${KHO_DEBUG_TESTS:-06 10 15 16 18 21 30 31 40 41}
+
 if [ $# -gt 0 ]; then
 	tests=("$@")
 else
 	tests=("$here"/tests/*.sh)
+	# With KHO_DEBUG_KERNEL set (make check sets it, empty when the debug
+	# kernel could not be built), each of those runs again on it as
+	# "debug:NAME", with its logs in $KHO_LOGDIR/debug.
+	if [ -n "${KHO_DEBUG_KERNEL+set}" ]; then
+		for d in $KHO_DEBUG_TESTS; do
+			tests+=("debug:$(ls "$here/tests/$d"-*.sh)")
+		done
+	fi
 fi
 
 # Probe the accelerator once for the whole run, with the kernel under test.
@@ -26,13 +46,45 @@ fi
 echo "TAP version 13"
 echo "1..${#tests[@]}"
 echo "# accelerator: ${KHO_ACCEL:-unknown} (KVM is used only when a probe boot under it succeeds)"
+# check_runs RUNS: every QEMU run of the test recorded a clean log check.
+# Prints the runs that did not.
+check_runs() {
+	local bad
+	bad=$(awk '$1 == "started" { state[$2] = "did not finish (no log check)" }
+		   $1 == "clean" { delete state[$2] }
+		   $1 == "FAILED" { f = $2; sub(/:$/, "", f); delete state[f]
+				    print "log check failed: " substr($0, 8) }
+		   END { for (l in state) print l ": " state[l] }' "$1")
+	if [ -n "$bad" ]; then
+		sed 's/^/FAIL: /' <<< "$bad"
+		return 1
+	fi
+	echo "log check: $(grep -c '^clean ' "$1") QEMU log(s) clean"
+}
+
 passed=0 failed=0 n=0
 for t in "${tests[@]}"; do
 	n=$((n + 1))
 	name=$(basename "$t" .sh)
-	out=$KHO_LOGDIR/$name.out
+	logdir=$KHO_LOGDIR
+	env=()
+	if [[ $t == debug:* ]]; then
+		# Under TCG the debug kernel is several times slower.
+		t=${t#debug:}
+		name=debug:$(basename "$t" .sh)
+		logdir=$KHO_LOGDIR/debug
+		mkdir -p "$logdir"
+		env=(KHO_KERNEL="${KHO_DEBUG_KERNEL:-}" KHO_LOGDIR="$logdir"
+		     KHO_TIMEOUT_SCALE="${KHO_DEBUG_TIMEOUT_SCALE:-4}")
+	fi
+	out=$logdir/${name#debug:}.out
+	export KHO_QEMU_RUNS=$logdir/${name#debug:}.runs
+	: > "$KHO_QEMU_RUNS"
 	start=$(date +%s)
-	if bash "$t" > "$out" 2>&1; then
+	env "${env[@]}" bash "$t" > "$out" 2>&1
+	result=$?
+	check_runs "$KHO_QEMU_RUNS" >> "$out" || result=1
+	if [ $result = 0 ]; then
 		passed=$((passed + 1))
 		echo "ok $n - $name # $(($(date +%s) - start))s"
 	else

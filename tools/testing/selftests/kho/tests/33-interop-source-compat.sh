@@ -11,9 +11,14 @@ need_kernel
 need_peer
 rc=0
 for k in ours peer; do
+	# The module checks that a second restore of its folio fails; mainline
+	# refuses it with a WARN_ON_ONCE in kho_restore_page() (the page's
+	# magic is gone), which the log check is told to expect on the peer
+	# only, once. Ours refuses without a warning.
 	case $k in
-	ours) image=$KHO_KERNEL ;;
-	peer) image=$KHO_PEER_KERNEL ;;
+	ours) image=$KHO_KERNEL expect_warn=() ;;
+	peer) image=$KHO_PEER_KERNEL
+		expect_warn=(-x '1:^WARNING: (.*/)?kernel/liveupdate/kexec_handover\.c:[0-9]+ ') ;;
 	esac
 	obj=$(cd "$(dirname "$image")/../../.." && pwd)
 	release=$(cat "$obj/include/config/kernel.release")
@@ -28,7 +33,7 @@ for k in ours peer; do
 	echo "  ok: kho_compat.c builds against the $k tree (Linux $release)"
 
 	log=$(KHO_KERNEL=$image kt_boot "kho-compat-$k" module-roundtrip.sh \
-		-f "$dir/kho_compat.ko:/modules/$release/kho_compat.ko" -a "kho=on") ||
+		-f "$dir/kho_compat.ko:/modules/$release/kho_compat.ko" -a "kho=on" "${expect_warn[@]}") ||
 		fail "QEMU or the $k kernel failed (log: $log)"
 	expect_count "$log" '^KT: insmod kho_compat: ok$' 2 "$k: the module loads in both kernels" || rc=1
 	expect_count "$log" 'kho_compat: preserved: folio, 3 pages, 5-page vmalloc area$' 1 \
