@@ -1,16 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-kernel.sh [--config-only] TREE OUTDIR FRAGMENT...
+# build-kernel.sh [--config-only | --targets "TARGET..."] TREE OUTDIR FRAGMENT...
 #
 # Configure (tinyconfig + fragments + olddefconfig) and build a bzImage out of
 # tree. The configuration is regenerated every time but only replaces
 # OUTDIR/.config when it changed, so an unchanged tree rebuilds nothing.
+# --targets builds the kbuild targets given (objects, directories) instead
+# of the bzImage and modules.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-config_only=0
-[ "${1:-}" = --config-only ] && { config_only=1; shift; }
+config_only=0 targets="bzImage modules"
+case "${1:-}" in
+--config-only) config_only=1; shift ;;
+--targets) targets=$2; shift 2 ;;
+esac
 tree=$(realpath "${1:?tree}")
 out=$(realpath -m "${2:?output dir}")
 shift 2
@@ -73,5 +78,7 @@ configure() {
 configure
 [ "$config_only" = 1 ] && exit 0
 note "building $(basename "$tree") in $out ($jobs jobs)"
-kmake bzImage modules
-echo "kernel: $out/arch/x86/boot/bzImage"
+# shellcheck disable=SC2086 # a list of targets
+kmake $targets
+[ "$targets" = "bzImage modules" ] && echo "kernel: $out/arch/x86/boot/bzImage"
+exit 0

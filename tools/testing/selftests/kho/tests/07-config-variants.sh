@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Every #ifdef branch of the series compiles: the series' objects (the
+# files it adds and the upstream files it patches) build without a warning
+# in configurations the test kernels do not use. Built, not run; each is
+# harness/kho.config with a few options turned off, in build/obj/variant-*:
+#
+#   kho-off        KEXEC_HANDOVER=n: the stubs in kexec_handover.h and the
+#                  #ifdef CONFIG_KEXEC_HANDOVER branches of patched files
+#   no-debugfs     KEXEC_HANDOVER_DEBUGFS=n (and so no fault injection),
+#                  TMPFS=n: kho_debugfs.h's stubs, KHO without shmem_kho
+#   no-fault-inj   KEXEC_HANDOVER_FAULT_INJECTION=n with debugfs on,
+#                  TRANSPARENT_HUGEPAGE=n
+. "$(dirname "$0")/../lib.sh"
+
+tree=$KHO_ROOT/build/linux
+[ -f "$tree/kernel/liveupdate/kho_in.c" ] ||
+	fail "work tree $tree is missing or not assembled; run make kernel"
+
+# Which objects a configuration builds: "always", or the options (all must
+# be on) that its Makefile line depends on. kernel/liveupdate/ is built as a
+# directory, so files added there need no entry.
+declare -A objects=(
+	[kernel/liveupdate/]=KEXEC_HANDOVER
+	[kernel/kexec_file.o]=always
+	[mm/memblock.o]=always
+	[mm/mm_init.o]=always
+	[mm/shmem.o]=always
+	[mm/memblock_kho.o]=KEXEC_HANDOVER
+	[mm/shmem_kho.o]="KEXEC_HANDOVER TMPFS"
+	[mm/shmem_kho_image.o]="KEXEC_HANDOVER TMPFS"
+	[lib/test_kho.o]=TEST_KEXEC_HANDOVER
+	[lib/test_kho_v1.o]=TEST_KEXEC_HANDOVER
+	[arch/x86/kernel/setup.o]=always
+	[arch/x86/kernel/kexec-bzimage64.o]=always
+	[arch/x86/realmode/init.o]=always
+	# The decompressor's objects cannot be built on their own (they need
+	# the flags of its own link and include/generated/utsversion.h): they
+	# are compiled only by the full builds of the test kernels.
+	[arch/x86/boot/compressed/kaslr.o]=never
+	[arch/x86/boot/compressed/kho.o]=never
+)
+
+# A C file the series adds or patches that the table does not know would
+# go unchecked: fail until it is added.
+rc=0
+series_c=$( (cd "$KHO_ROOT" && find kernel mm lib arch -name '*.c' 2>/dev/null)
+	sed -n 's|^+++ b/\(.*\.c\)$|\1|p' "$KHO_ROOT"/patches/*.patch)
+for c in $(sort -u <<< "$series_c"); do
+	case $c in
+	kernel/liveupdate/*) continue ;;
+	esac
+	if [ -z "${objects[${c%.c}.o]:-}" ]; then
+		echo "  $c is in the series but not in this test's object table"
+		rc=1
+	fi
+done
+[ $rc = 0 ] && echo "  ok: every C file of the series is in the object table"
+
+# variant NAME "OPTIONS TO TURN OFF" ["OPTIONS THAT GO WITH THEM"]: build
+# the objects of kho.config with the options turned off (the others are
+# dropped from the fragment, as olddefconfig turns them off too).
+variant() {
+	local name=$1 off=$2 drop="$2 ${3:-}" out frag sym targets=() obj need ok log
+	out=$KHO_ROOT/build/obj/variant-$name
+	frag=$KHO_ROOT/build/obj/variant-$name.config
+	log=$KHO_LOGDIR/variant-$name.build.log
+	mkdir -p "$out"
+	cp "$KHO_ROOT/harness/kho.config" "$frag"
+	for sym in $drop; do
+		sed -i "/^CONFIG_$sym=/d" "$frag"
+	done
+	for sym in $off; do
+		echo "# CONFIG_$sym is not set" >> "$frag"
+	done
+	echo "  -- $name: off: $off"
+	# What the fragment turns on is what the configuration has:
+	# build-kernel.sh fails when a line of it does not survive.
+	for obj in "${!objects[@]}"; do
+		ok=1
+		for need in ${objects[$obj]}; do
+			case $need in
+			always) continue ;;
+			never) ok=0 ;;
+			*) grep -qx "CONFIG_$need=y" "$frag" || ok=0 ;;
+			esac
+		done
+		[ $ok = 1 ] && targets+=("$obj")
+	done
+	mapfile -t targets < <(printf '%s\n' "${targets[@]}" | sort)
+	if nice "$KHO_ROOT/harness/build-kernel.sh" --targets "${targets[*]}" "$tree" "$out" "$frag" \
+		> "$log" 2>&1 && ! grep -q 'warning:\|error:' "$log"; then
+		echo "  ok: $name: built without warnings: ${targets[*]}"
+	else
+		grep -B2 -A6 'warning:\|error:' "$log" | head -n 40 | sed 's/^/    /'
+		echo "  $name: the build failed or warned (log: $log)"
+		rc=1
+	fi
+}
+
+variant kho-off "KEXEC_HANDOVER" \
+	"KEXEC_HANDOVER_DEBUGFS KEXEC_HANDOVER_FAULT_INJECTION KEXEC_HANDOVER_KUNIT_TEST TEST_KEXEC_HANDOVER"
+variant no-debugfs "KEXEC_HANDOVER_DEBUGFS TMPFS" "KEXEC_HANDOVER_FAULT_INJECTION TMPFS_XATTR"
+variant no-fault-inj "KEXEC_HANDOVER_FAULT_INJECTION TRANSPARENT_HUGEPAGE"
+[ $rc = 0 ] || fail "the series does not build in every configuration"
