@@ -29,7 +29,7 @@ kt_no_warnings "$log" || rc=1
 
 echo "  -- the memblock subtree's 'oops' region wraps around the address space"
 token=$(kt_token)
-log=$(kt_boot kho-reserve-mem-wrap reserve-mem.sh -a "kho=on $KT_PSTORE_ARGS kt.token=$token \
+log=$(kt_boot kho-reserve-mem-wrap reserve-mem.sh -a "kho=on $KT_RESERVE_MEM_ARGS kt.token=$token \
 kt.corrupt=u64@memblock:/oops:start:0xfffffffffffff000,u64@memblock:/oops:size:0xfc0") ||
 	fail "QEMU or the kernel failed (log: $log)"
 expect_count "$log" '^KT: corrupted the handover: u64@memblock:/oops:(start|size):' 2 \
