@@ -245,8 +245,19 @@ struct kho_in_walk {
 	unsigned long drop_ranges;	/* runs they were found in */
 	phys_addr_t drop_first;		/* lowest and highest byte of those */
 	phys_addr_t drop_last;
+	unsigned int drop_under;	/* KHO_IN_UNDER_* they lay under */
 	bool reserve;
 };
+
+/*
+ * What dropped blocks lay under, for the report: a block under the kernel
+ * image means this kernel was placed on preserved memory; one under boot
+ * data means the previous kernel put a kexec segment (initrd, boot
+ * parameters) there, or firmware claims it.
+ */
+#define KHO_IN_UNDER_LOW	BIT(0)	/* names in kho_in_under_names[] */
+#define KHO_IN_UNDER_IMAGE	BIT(1)
+#define KHO_IN_UNDER_BOOT_DATA	BIT(2)
 
 static bool __init kho_in_range_in_areas(const struct kho_in_walk *walk,
 					 phys_addr_t start, phys_addr_t size)
@@ -355,15 +366,25 @@ static phys_addr_t __init kho_in_drop_blocks(phys_addr_t start,
 					     unsigned int order,
 					     struct kho_in_walk *walk)
 {
-	phys_addr_t end = start + size, lost;
+	phys_addr_t end = start + size, lost, part;
 	struct memblock_region *r;
 
+	/* A block is dropped once: the first kind it lies under names it. */
 	lost = kho_in_drop_overlap(start, end, order, 0, SZ_1M);
-	lost += kho_in_drop_overlap(start, end, order, __pa_symbol(_text),
-				    __pa_symbol(_end));
-	for_each_reserved_mem_region(r)
-		lost += kho_in_drop_overlap(start, end, order, r->base,
-					    r->base + r->size);
+	if (lost)
+		walk->drop_under |= KHO_IN_UNDER_LOW;
+	part = kho_in_drop_overlap(start, end, order, __pa_symbol(_text),
+				   __pa_symbol(_end));
+	if (part)
+		walk->drop_under |= KHO_IN_UNDER_IMAGE;
+	lost += part;
+	for_each_reserved_mem_region(r) {
+		part = kho_in_drop_overlap(start, end, order, r->base,
+					   r->base + r->size);
+		if (part)
+			walk->drop_under |= KHO_IN_UNDER_BOOT_DATA;
+		lost += part;
+	}
 	if (lost) {
 		walk->dropped += lost;
 		walk->drop_ranges++;
@@ -503,6 +524,26 @@ static unsigned int __init kho_in_compact_areas(struct kho_scratch *areas,
 	return n;
 }
 
+static const char *const kho_in_under_names[] __initconst = {
+	"low memory", "kernel image", "initrd, boot parameters or firmware data",
+};
+
+/* One line for every block dropped, naming what they lay under. */
+static void __init kho_in_report_drops(const struct kho_in_walk *walk)
+{
+	char under[96];
+	int i, len = 0;
+
+	under[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(kho_in_under_names); i++)
+		if (walk->drop_under & BIT(i))
+			len += scnprintf(under + len, sizeof(under) - len, "%s%s",
+					 len ? "; " : "", kho_in_under_names[i]);
+	pr_err("preserved memory in [mem %#018llx-%#018llx] lies under memory this kernel uses at boot (%s); dropped %llu KiB in %lu ranges\n",
+	       (u64)walk->drop_first, (u64)walk->drop_last, under,
+	       (u64)walk->dropped >> 10, walk->drop_ranges);
+}
+
 /*
  * Carving may add areas, but not without bound: a mainline kernel adds
  * the incoming areas to memblock before memblock can grow its arrays, so
@@ -543,9 +584,7 @@ static int __init kho_in_check_map(struct kho_scratch *areas, unsigned int *nr)
 	kho_in.nr_nodes = walk.nodes;
 	kho_in.orders = walk.orders;
 	if (walk.dropped)
-		pr_err("preserved memory in [mem %#018llx-%#018llx] lies under memory this kernel uses at boot (image, initrd, firmware or low memory); dropped %llu KiB in %lu ranges\n",
-		       (u64)walk.drop_first, (u64)walk.drop_last,
-		       (u64)walk.dropped >> 10, walk.drop_ranges);
+		kho_in_report_drops(&walk);
 	*nr = kho_in_compact_areas(areas, walk.nr_areas);
 	if (walk.carved)
 		pr_info("%lu preserved ranges lie in the scratch areas; taken out of scratch (%u areas left)\n",
