@@ -145,7 +145,13 @@ fi
 # The kernel log check (see the top): also after a timeout, for its hints.
 if verdict=$("$here/log-check.sh" "${expected[@]}" "$log"); then
 	echo "$verdict" | sed 's/^/# /' >> "$log"
-	[ -n "${KHO_QEMU_RUNS:-}" ] && echo "clean $log" >> "$KHO_QEMU_RUNS"
+	if [ -n "${KHO_QEMU_RUNS:-}" ]; then
+		if [ $rc -eq 124 ]; then
+			echo "FAILED $log: timeout" >> "$KHO_QEMU_RUNS"
+		else
+			echo "clean $log" >> "$KHO_QEMU_RUNS"
+		fi
+	fi
 else
 	echo "$verdict" | sed 's/^/# /' >> "$log"
 	echo "error: the kernel log shows a failure (log: $log):" >&2

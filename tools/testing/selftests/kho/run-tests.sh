@@ -20,9 +20,12 @@ mkdir -p "$KHO_LOGDIR"
 # DEBUG_VM, DEBUG_PAGEALLOC, page poisoning: harness/kho-debug.config):
 # the log check's negative control (which there also provokes a real KASAN
 # and KFENCE report), the kexec round trip and chain, test_kho, a refused
-# damaged handover, reserve_mem, mainline interop both ways, and the
-# persistent tmpfs.
-KHO_DEBUG_TESTS=${KHO_DEBUG_TESTS:-06 10 15 16 18 21 30 31 40 41}
+# damaged handover, reserve_mem, mainline interop there and back (32; not
+# 30, as mainline's test_kho compares csum_partial()'s unfolded sum, which
+# a KASAN kernel computes differently, nor 31, as a peer that boots first
+# sizes scratch for itself, too small for a KASAN kernel to start in), and
+# the persistent tmpfs.
+KHO_DEBUG_TESTS=${KHO_DEBUG_TESTS:-06 10 15 16 18 21 32 40 41}
 
 if [ $# -gt 0 ]; then
 	tests=("$@")
