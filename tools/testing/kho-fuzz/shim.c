@@ -205,6 +205,22 @@ int kstrtouint(const char *s, unsigned int base, unsigned int *res)
 	return 0;
 }
 
+/* The kernel's scnprintf(): what was written, never more than @size - 1. */
+int scnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list args;
+	int len;
+
+	if (!size)
+		return 0;
+	va_start(args, fmt);
+	len = vsnprintf(buf, size, fmt, args);
+	va_end(args);
+	if (len < 0)
+		return 0;
+	return (size_t)len < size ? len : (int)(size - 1);
+}
+
 struct new_utsname *init_utsname(void)
 {
 	static struct new_utsname uts = { .release = "6.12.0-kho-fuzz" };
