@@ -3,7 +3,8 @@
 # Every #ifdef branch of the series compiles: the series' objects (the
 # files it adds and the upstream files it patches) build without a warning
 # in configurations the test kernels do not use. Built, not run; each is
-# harness/kho.config with a few options turned off, in build/obj/variant-*:
+# harness/kho.config with a few options turned off, built one after the
+# other in build/obj/variant:
 #
 #   kho-off        KEXEC_HANDOVER=n: the stubs in kexec_handover.h and the
 #                  #ifdef CONFIG_KEXEC_HANDOVER branches of patched files
@@ -67,7 +68,9 @@ done
 # dropped from the fragment, as olddefconfig turns them off too).
 variant() {
 	local name=$1 off=$2 drop="$2 ${3:-}" out frag sym targets=() obj need ok log
-	out=$KHO_ROOT/build/obj/variant-$name
+	# One object directory for all: host tools, objtool and the generated
+	# headers are built once.
+	out=$KHO_ROOT/build/obj/variant
 	frag=$KHO_ROOT/build/obj/variant-$name.config
 	log=$KHO_LOGDIR/variant-$name.build.log
 	mkdir -p "$out"
@@ -93,6 +96,15 @@ variant() {
 		[ $ok = 1 ] && targets+=("$obj")
 	done
 	mapfile -t targets < <(printf '%s\n' "${targets[@]}" | sort)
+	# Every target is compiled in every configuration, also on a rerun
+	# where nothing changed: its warnings show in this log each time
+	# (ccache replays them when the inputs are the same).
+	for obj in "${targets[@]}"; do
+		case $obj in
+		*/) rm -f "$out/$obj"*.o ;;
+		*) rm -f "$out/$obj" ;;
+		esac
+	done
 	if nice "$KHO_ROOT/harness/build-kernel.sh" --targets "${targets[*]}" "$tree" "$out" "$frag" \
 		> "$log" 2>&1 && ! grep -q 'warning:\|error:' "$log"; then
 		echo "  ok: $name: built without warnings: ${targets[*]}"
