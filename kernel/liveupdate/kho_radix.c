@@ -113,20 +113,30 @@ static unsigned long *kho_radix_leaf(const struct kho_radix_map *map, u64 key,
 /*
  * The leaf that holds block (@pa, @order) and its bit there, after checking
  * the block: ERR_PTR(-EINVAL/-ERANGE/-ENOMEM), or NULL when absent and not
- * created.
+ * created. @cursor, when not NULL, is tried first and remembers the leaf.
  */
 static unsigned long *kho_radix_find(const struct kho_radix_map *map,
+				     struct kho_radix_cursor *cursor,
 				     phys_addr_t pa, unsigned int order,
 				     bool create, unsigned int *bit)
 {
 	int err = kho_radix_check_block(pa, order);
-	u64 key;
+	unsigned long *leaf;
+	u64 key, leaf_key;
 
 	if (err)
 		return ERR_PTR(err);
 	key = kho_radix_key(pa, order);
 	*bit = kho_radix_bit(key);
-	return kho_radix_leaf(map, key, create);
+	leaf_key = key & ~(u64)(KHO_RADIX_LEAF_BITS - 1);
+	if (cursor && cursor->leaf && cursor->leaf_key == leaf_key)
+		return cursor->leaf;
+	leaf = kho_radix_leaf(map, key, create);
+	if (cursor && !IS_ERR_OR_NULL(leaf)) {
+		cursor->leaf_key = leaf_key;
+		cursor->leaf = leaf;
+	}
+	return leaf;
 }
 
 /**
@@ -184,8 +194,24 @@ phys_addr_t kho_radix_root_phys(const struct kho_radix_map *map)
 int kho_radix_insert(struct kho_radix_map *map, phys_addr_t pa,
 		     unsigned int order)
 {
+	return kho_radix_insert_near(map, NULL, pa, order);
+}
+
+/**
+ * kho_radix_insert_near - kho_radix_insert() through a cursor
+ * @map:    the map
+ * @cursor: the leaf of an earlier lookup in @map, or NULL
+ * @pa:     physical address of the block, aligned to its size
+ * @order:  the block is 2^@order pages
+ *
+ * Return: as kho_radix_insert().
+ */
+int kho_radix_insert_near(struct kho_radix_map *map,
+			  struct kho_radix_cursor *cursor, phys_addr_t pa,
+			  unsigned int order)
+{
 	unsigned int bit;
-	unsigned long *leaf = kho_radix_find(map, pa, order, true, &bit);
+	unsigned long *leaf = kho_radix_find(map, cursor, pa, order, true, &bit);
 
 	if (IS_ERR(leaf))
 		return PTR_ERR(leaf);
@@ -209,8 +235,24 @@ int kho_radix_insert(struct kho_radix_map *map, phys_addr_t pa,
 int kho_radix_remove(struct kho_radix_map *map, phys_addr_t pa,
 		     unsigned int order)
 {
+	return kho_radix_remove_near(map, NULL, pa, order);
+}
+
+/**
+ * kho_radix_remove_near - kho_radix_remove() through a cursor
+ * @map:    the map
+ * @cursor: the leaf of an earlier lookup in @map, or NULL
+ * @pa:     physical address of the block
+ * @order:  order of the block
+ *
+ * Return: as kho_radix_remove().
+ */
+int kho_radix_remove_near(struct kho_radix_map *map,
+			  struct kho_radix_cursor *cursor, phys_addr_t pa,
+			  unsigned int order)
+{
 	unsigned int bit;
-	unsigned long *leaf = kho_radix_find(map, pa, order, false, &bit);
+	unsigned long *leaf = kho_radix_find(map, cursor, pa, order, false, &bit);
 
 	if (IS_ERR(leaf))
 		return PTR_ERR(leaf);
@@ -231,7 +273,7 @@ bool kho_radix_contains(const struct kho_radix_map *map, phys_addr_t pa,
 			unsigned int order)
 {
 	unsigned int bit;
-	unsigned long *leaf = kho_radix_find(map, pa, order, false, &bit);
+	unsigned long *leaf = kho_radix_find(map, NULL, pa, order, false, &bit);
 
 	return !IS_ERR_OR_NULL(leaf) && test_bit(bit, leaf);
 }
@@ -274,6 +316,57 @@ bool kho_radix_any(const struct kho_radix_map *map, phys_addr_t start,
 			return true;
 	}
 	return false;
+}
+
+/**
+ * kho_radix_claim_range - take every marked block of one order in a range
+ * @map:     the map
+ * @start:   first byte of the range
+ * @end:     byte after the range; above @start
+ * @order:   the order of the blocks to take
+ * @claimed: called with the address of each block whose bit this call
+ *           cleared; a non-zero return stops the walk with that value
+ * @arg:     passed to @claimed
+ *
+ * Each bit is cleared atomically, so a block is taken by exactly one caller
+ * even when several claim overlapping ranges at once. Every leaf the range
+ * spans is looked up once and read word by word: the cost follows the
+ * number of leaves and of marked blocks, not of pages.
+ *
+ * Return: 0, or what @claimed returned.
+ */
+int kho_radix_claim_range(struct kho_radix_map *map, phys_addr_t start,
+			  phys_addr_t end, unsigned int order,
+			  int (*claimed)(phys_addr_t pa, void *arg), void *arg)
+{
+	unsigned int bit, last_bit, shift = KHO_RADIX_PAGE_SHIFT + order;
+	u64 key, last, leaf_key;
+	unsigned long *leaf;
+	int err;
+
+	if (order > KHO_RADIX_MAX_ORDER || end <= start)
+		return 0;
+	key = kho_radix_key(start, order);
+	last = kho_radix_key(end - 1, order);
+	for (; key <= last; key = (leaf_key | (KHO_RADIX_LEAF_BITS - 1)) + 1) {
+		leaf_key = key & ~(u64)(KHO_RADIX_LEAF_BITS - 1);
+		leaf = kho_radix_leaf(map, key, false);
+		if (IS_ERR_OR_NULL(leaf))
+			continue;
+		last_bit = last - leaf_key < KHO_RADIX_LEAF_BITS ?
+			   last - leaf_key : KHO_RADIX_LEAF_BITS - 1;
+		for (bit = find_next_bit(leaf, last_bit + 1, kho_radix_bit(key));
+		     bit <= last_bit;
+		     bit = find_next_bit(leaf, last_bit + 1, bit + 1)) {
+			if (!test_and_clear_bit(bit, leaf))
+				continue;
+			/* The order marker is shifted out of the address. */
+			err = claimed((leaf_key | bit) << shift, arg);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
 }
 
 /*

@@ -3,8 +3,8 @@
  * Unit tests of the KHO preserved-memory map (kernel/liveupdate/kho_radix.c)
  * in userspace: encoding, insert/remove/contains for every order at the
  * boundaries of every level, walks that merge ranges, a random comparison
- * against a plain model, malformed maps, allocation failure, leaks and
- * concurrent inserts. Prints TAP; exits non-zero on any failure.
+ * against a plain model, claims of ranges, malformed maps, allocation
+ * failure, leaks, and concurrent inserts and claims. Prints TAP; exits non-zero on any failure.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -357,6 +357,80 @@ static void test_any_against_model(void)
 	report("kho_radix_any agrees with a plain model");
 }
 
+/* What kho_radix_claim_range() handed out, checked against the model. */
+struct claims {
+	const struct block *blocks;
+	size_t nr;
+	unsigned int order;
+	phys_addr_t start, end;
+	size_t claimed;
+	bool wrong;
+};
+
+static int check_claim(phys_addr_t pa, void *arg)
+{
+	struct claims *c = arg;
+	size_t i;
+
+	c->claimed++;
+	for (i = 0; i < c->nr; i++)
+		if (c->blocks[i].pa == pa && c->blocks[i].order == c->order)
+			return 0;
+	c->wrong = true;
+	return 0;
+}
+
+static void test_claim_against_model(void)
+{
+	const size_t nr = 300, queries = 300;
+	struct block *blocks = calloc(nr, sizeof(*blocks));
+	struct kho_radix_map map;
+	size_t i, j, want, total = 0;
+
+	CHECK(kho_radix_init(&map) == 0, "init");
+	for (i = 0; i < nr; i++) {
+		unsigned int order = rnd() % 12;
+		phys_addr_t pa = (rnd() % (1ULL << 30)) & ~((1ULL << (12 + order)) - 1);
+
+		blocks[i] = (struct block){ pa, order, kho_radix_insert(&map, pa, order) == 0 };
+	}
+	for (i = 0; i < nr; i++)
+		if (!blocks[i].present)
+			blocks[i].order = 99;
+	for (i = 0; i < queries && !failed; i++) {
+		struct claims c = { .blocks = blocks, .nr = nr, .order = rnd() % 12 };
+
+		c.start = rnd() % (1ULL << 30);
+		c.end = c.start + 1 + rnd() % (1ULL << (rnd() % 30));
+		for (want = 0, j = 0; j < nr; j++)
+			if (blocks[j].order == c.order && blocks[j].pa < c.end &&
+			    c.start < blocks[j].pa + (1ULL << (12 + c.order)))
+				want++;
+		CHECK(kho_radix_claim_range(&map, c.start, c.end, c.order,
+					    check_claim, &c) == 0, "claim");
+		CHECK(!c.wrong, "claimed a block that is not in the model");
+		CHECK(c.claimed == want, "[%#llx, %#llx) order %u: claimed %zu, want %zu",
+		      (unsigned long long)c.start, (unsigned long long)c.end,
+		      c.order, c.claimed, want);
+		CHECK(!kho_radix_any(&map, c.start, c.end, c.order),
+		      "claimed blocks are gone from the map");
+		for (j = 0; j < nr; j++)
+			if (blocks[j].order == c.order && blocks[j].pa < c.end &&
+			    c.start < blocks[j].pa + (1ULL << (12 + c.order)))
+				blocks[j].order = 99;
+		total += c.claimed;
+	}
+	for (i = 0; i < nr; i++)
+		CHECK(blocks[i].order == 99 ||
+		      kho_radix_contains(&map, blocks[i].pa, blocks[i].order),
+		      "block %#llx order %u outside every claim is still there",
+		      (unsigned long long)blocks[i].pa, blocks[i].order);
+	CHECK(total > 10, "only %zu blocks claimed", total);
+	kho_radix_destroy(&map);
+	free(blocks);
+	report("kho_radix_claim_range takes exactly the blocks of a range");
+}
+
 static u64 *table_at(u64 *table, unsigned int idx)
 {
 	return phys_to_virt(table[idx]);
@@ -474,6 +548,43 @@ static void *insert_interleaved(void *arg)
 	return NULL;
 }
 
+static unsigned long thread_claims[NR_THREADS];
+
+static int count_claim(phys_addr_t pa, void *arg)
+{
+	(void)pa;
+	(*(unsigned long *)arg)++;
+	return 0;
+}
+
+/* Every thread claims the whole map: each block goes to exactly one. */
+static void *claim_everything(void *arg)
+{
+	unsigned long t = (unsigned long)arg;
+
+	kho_radix_claim_range(&shared_map, 0, NR_THREADS * PER_THREAD * PAGE_SIZE,
+			      0, count_claim, &thread_claims[t]);
+	return NULL;
+}
+
+static void test_concurrent_claims(void)
+{
+	pthread_t threads[NR_THREADS];
+	unsigned long t, total = 0;
+
+	for (t = 0; t < NR_THREADS; t++)
+		pthread_create(&threads[t], NULL, claim_everything, (void *)t);
+	for (t = 0; t < NR_THREADS; t++)
+		pthread_join(threads[t], NULL);
+	for (t = 0; t < NR_THREADS; t++)
+		total += thread_claims[t];
+	CHECK(total == NR_THREADS * PER_THREAD, "%lu blocks claimed, want %lu",
+	      total, NR_THREADS * PER_THREAD);
+	CHECK(!kho_radix_any(&shared_map, 0, NR_THREADS * PER_THREAD * PAGE_SIZE, 0),
+	      "the map is empty afterwards");
+	report("concurrent claims of one range hand each block out once");
+}
+
 static void test_concurrent_inserts(void)
 {
 	pthread_t threads[NR_THREADS];
@@ -493,21 +604,24 @@ static void test_concurrent_inserts(void)
 	/* Nodes that lost an installation race were freed, not leaked. */
 	CHECK(shim_pages_in_use == rs.nodes, "%ld pages allocated for %ld nodes",
 	      shim_pages_in_use, rs.nodes);
-	kho_radix_destroy(&shared_map);
-	CHECK(shim_pages_in_use == 0, "leaked %ld pages", shim_pages_in_use);
 	free(rs.r);
 	report("concurrent inserts into shared leaves lose nothing and leak nothing");
+	test_concurrent_claims();
+	kho_radix_destroy(&shared_map);
+	CHECK(shim_pages_in_use == 0, "leaked %ld pages", shim_pages_in_use);
+	report("the map is freed whole after concurrent use");
 }
 
 int main(void)
 {
-	printf("TAP version 13\n1..10\n");
+	printf("TAP version 13\n1..13\n");
 	test_key_encoding();
 	test_every_order_and_boundary();
 	test_bad_arguments();
 	test_walk_merges_runs();
 	test_random_against_model();
 	test_any_against_model();
+	test_claim_against_model();
 	test_malformed_maps();
 	test_allocation_failure();
 	test_attach();
