@@ -35,6 +35,7 @@ bool kho_is_enabled(void);
 bool is_kho_boot(void);
 
 int kho_preserve_folio(struct folio *folio);
+int kho_preserve_folios(struct folio **folios, unsigned long nr);
 void kho_unpreserve_folio(struct folio *folio);
 int kho_preserve_pages(struct page *page, unsigned long nr_pages);
 void kho_unpreserve_pages(struct page *page, unsigned long nr_pages);
@@ -46,7 +47,12 @@ void kho_unpreserve_vmalloc(struct kho_vmalloc *preservation);
 void *kho_restore_vmalloc(const struct kho_vmalloc *preservation);
 
 struct folio *kho_restore_folio(phys_addr_t phys);
+unsigned long kho_restore_folios(const phys_addr_t *phys, unsigned long nr,
+				 struct folio **folios);
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages);
+long kho_restore_folio_range(phys_addr_t phys, u64 size,
+			     int (*fn)(struct folio *folio, void *arg),
+			     void *arg);
 void kho_restore_free(void *mem);
 
 int kho_register_notifier(struct notifier_block *nb);
@@ -90,6 +96,12 @@ static inline int kho_preserve_folio(struct folio *folio)
 	return -EOPNOTSUPP;
 }
 
+static inline int kho_preserve_folios(struct folio **folios,
+				      unsigned long nr)
+{
+	return -EOPNOTSUPP;
+}
+
 static inline void kho_unpreserve_folio(struct folio *folio) { }
 
 static inline int kho_preserve_pages(struct page *page, unsigned long nr_pages)
@@ -125,10 +137,29 @@ static inline struct folio *kho_restore_folio(phys_addr_t phys)
 	return NULL;
 }
 
+static inline unsigned long kho_restore_folios(const phys_addr_t *phys,
+					       unsigned long nr,
+					       struct folio **folios)
+{
+	unsigned long i;
+
+	for (i = 0; i < nr; i++)
+		folios[i] = NULL;
+	return 0;
+}
+
 static inline struct page *kho_restore_pages(phys_addr_t phys,
 					     unsigned long nr_pages)
 {
 	return NULL;
+}
+
+static inline long kho_restore_folio_range(phys_addr_t phys, u64 size,
+					   int (*fn)(struct folio *folio,
+						     void *arg),
+					   void *arg)
+{
+	return 0;
 }
 
 static inline void kho_restore_free(void *mem) { }

@@ -803,6 +803,17 @@ struct kho_radix_map *kho_in_map(void)
 }
 
 /**
+ * kho_in_orders - the orders of the blocks in the incoming map
+ *
+ * Return: bit n set when the previous kernel preserved blocks of order n;
+ * 0 without a valid handover.
+ */
+u64 kho_in_orders(void)
+{
+	return kho_in.valid ? kho_in.orders : 0;
+}
+
+/**
  * kho_in_fdt_phys - physical address of the incoming root FDT
  *
  * Return: the address, or 0 without a valid handover.

@@ -12,6 +12,7 @@ struct kho_radix_map *kho_out_map(void);
 const void *kho_in_fdt(void);
 struct kho_radix_map *kho_in_map(void);
 phys_addr_t kho_in_fdt_phys(void);
+u64 kho_in_orders(void);
 bool kho_in_range_preserved(phys_addr_t phys, u64 size);
 int kho_in_find_subtree(const char *name, phys_addr_t *phys, u64 *size,
 			bool report);

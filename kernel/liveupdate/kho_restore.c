@@ -7,6 +7,11 @@
  * to be restored. Restoring a block takes its bit out of the map and turns
  * the reserved pages into an ordinary allocation of the caller, so each
  * block is restored at most once.
+ *
+ * No lock is taken: clearing a bit is atomic, so of several callers that
+ * race for a block exactly one gets it, and restores of different memory
+ * run in parallel. A VMM restoring a large guest is bound by the speed of
+ * the memory map, not by a lock.
  */
 
 #define pr_fmt(fmt) "KHO: " fmt
@@ -19,8 +24,8 @@
 #include <linux/memory_hotplug.h>
 #include <linux/mm.h>
 #include <linux/pgalloc_tag.h>
+#include <linux/percpu.h>
 #include <linux/printk.h>
-#include <linux/spinlock.h>
 
 #include "../../mm/internal.h"
 #include "kho_fdt.h"
@@ -28,35 +33,45 @@
 #include "kho_radix.h"
 
 /*
- * Claims run one at a time, so that a page range is claimed whole or not
- * at all even when another restore overlaps it. Only the map is read and
- * changed under the lock, block by block; the struct pages of what was
- * claimed are set up after it is dropped, so that the time the lock is
- * held does not grow with the number of pages.
+ * Pages going back to the page allocator's accounting, gathered per zone:
+ * adjust_managed_page_count() updates two shared counters atomically, which
+ * restores running in parallel should not do for every page.
  */
-static DEFINE_SPINLOCK(kho_in_restore_lock);
+struct kho_managed_count {
+	struct page *zone_page;		/* a page of the zone counted so far */
+	unsigned long nr_pages;
+};
 
-/*
- * Take block (@pa, @order) out of the incoming map, which records what is
- * preserved and not yet restored: from then on the caller alone owns it,
- * and every block is claimed exactly once, even under races.
- */
-static struct page *kho_claim_block(phys_addr_t pa, unsigned int order)
+static void kho_flush_managed(struct kho_managed_count *count)
 {
-	struct kho_radix_map *map = kho_in_map();
-	struct page *page;
+	if (count->nr_pages)
+		adjust_managed_page_count(count->zone_page, count->nr_pages);
+	count->nr_pages = 0;
+}
 
-	page = pfn_to_online_page(PHYS_PFN(pa));
-	if (!page || !map || kho_radix_remove(map, pa, order))
-		return NULL;
-	return page;
+static void kho_count_managed(struct kho_managed_count *count,
+			      struct page *page, unsigned long nr_pages)
+{
+	if (count->nr_pages && page_zone(page) != page_zone(count->zone_page))
+		kho_flush_managed(count);
+	if (!count->nr_pages)
+		count->zone_page = page;
+	count->nr_pages += nr_pages;
+}
+
+/* Give a claimed block back to the map, when a restore cannot use it. */
+static void kho_unclaim_block(phys_addr_t pa, unsigned int order)
+{
+	/* The bit's nodes exist, so this neither allocates nor fails. */
+	WARN_ON_ONCE(kho_radix_insert(kho_in_map(), pa, order));
 }
 
 /*
- * Pages kept from the buddy at boot become an ordinary allocation of their
- * owner. Claimed blocks only, and without the lock.
+ * Pages kept from the buddy at boot become a folio of their owner.
+ * Claimed blocks only. The caller counts them as managed pages, so that
+ * a batch restore updates the zone's counters once, not per folio.
  */
-static void kho_restore_folio_pages(struct page *page, unsigned int order)
+static struct folio *kho_init_folio(struct page *page, unsigned int order)
 {
 	unsigned long nr = 1UL << order, i;
 
@@ -67,32 +82,82 @@ static void kho_restore_folio_pages(struct page *page, unsigned int order)
 	if (order)
 		prep_compound_page(page, order);
 	clear_page_tag_ref(page);
-	adjust_managed_page_count(page, nr);
+	return page_folio(page);
 }
 
-/* As single pages, each with one reference, like free_reserved_page(). */
+/*
+ * As single pages, each with one reference, like free_reserved_page().
+ * Clears the orders kho_claim_pfns() kept in page->private.
+ */
 static void kho_restore_single_pages(unsigned long pfn, unsigned long end)
 {
+	struct kho_managed_count count = {};
 	struct page *page;
 
 	for (; pfn < end; pfn++) {
 		page = pfn_to_page(pfn);
 		__ClearPageReserved(page);
+		set_page_private(page, 0);
 		set_page_count(page, 1);
 		clear_page_tag_ref(page);
-		adjust_managed_page_count(page, 1);
+		kho_count_managed(&count, page, 1);
 	}
+	kho_flush_managed(&count);
+}
+
+/*
+ * The orders a block starting at @pa may have, up to @max_order: only
+ * orders the previous kernel used, and only those @pa is aligned to. A VMM
+ * that preserved its guest in 4 KiB pages has one candidate per lookup, so
+ * finding a block costs one descent of the map whatever its order.
+ */
+static unsigned long kho_candidate_orders(phys_addr_t pa, unsigned int max_order)
+{
+	unsigned long pfn = PHYS_PFN(pa);
+
+	if (pfn)
+		max_order = min_t(unsigned int, max_order, __ffs(pfn));
+	return kho_in_orders() & GENMASK_ULL(max_order, 0);
 }
 
 /* The order at which the block starting at @pa was preserved, or -1. */
 static int kho_preserved_order(phys_addr_t pa, unsigned int max_order)
 {
 	const struct kho_radix_map *map = kho_in_map();
+	unsigned long orders = kho_candidate_orders(pa, max_order);
 	int order;
 
-	for (order = max_order; map && order >= 0; order--)
+	for (; map && orders; orders &= ~BIT(order)) {
+		order = __fls(orders);
 		if (kho_radix_contains(map, pa, order))
 			return order;
+	}
+	return -1;
+}
+
+/*
+ * The leaf each CPU restored from last: an owner restoring its folios in
+ * address order finds the next one without descending the map.
+ */
+static DEFINE_PER_CPU(struct kho_radix_cursor, kho_in_cursor);
+
+/*
+ * Find the block that starts at @pa and take it out of the map in the
+ * same step: trying to clear its bit at each candidate order is the
+ * lookup. Returns its order, or -1 when no block starts at @pa (or
+ * another caller took it).
+ */
+static int kho_claim_any_order(struct kho_radix_cursor *cursor, phys_addr_t pa)
+{
+	struct kho_radix_map *map = kho_in_map();
+	unsigned long orders = kho_candidate_orders(pa, MAX_PAGE_ORDER);
+	int order = -1;
+
+	for (; map && orders; orders &= ~BIT(order)) {
+		order = __fls(orders);
+		if (!kho_radix_remove_near(map, cursor, pa, order))
+			return order;
+	}
 	return -1;
 }
 
@@ -147,14 +212,12 @@ bool kho_in_range_preserved(phys_addr_t phys, u64 size)
 
 	if (!kho_in_map() || !size || end < phys)
 		return false;
-	spin_lock(&kho_in_restore_lock);
 	for (pa = ALIGN_DOWN(phys, PAGE_SIZE); pa < end; pa = next) {
 		found = kho_in_block_end(pa, &next);
 		/* A block that ends at the top of the address space ends the range. */
 		if (!found || next <= pa)
 			break;
 	}
-	spin_unlock(&kho_in_restore_lock);
 	return found;
 }
 
@@ -181,41 +244,115 @@ static bool kho_pfn_range_valid(unsigned long pfn, unsigned long nr_pages)
  */
 struct folio *kho_restore_folio(phys_addr_t phys)
 {
-	struct page *page;
+	struct page *page = pfn_to_online_page(PHYS_PFN(phys));
 	int order;
 
-	if (!kho_in_map())
+	if (!page || !kho_in_map())
 		return NULL;
-	spin_lock(&kho_in_restore_lock);
-	order = kho_preserved_order(phys, MAX_PAGE_ORDER);
-	page = order < 0 ? NULL : kho_claim_block(phys, order);
-	spin_unlock(&kho_in_restore_lock);
-	if (!page)
+	order = kho_claim_any_order(get_cpu_ptr(&kho_in_cursor), phys);
+	put_cpu_ptr(&kho_in_cursor);
+	if (order < 0)
 		return NULL;
-	kho_restore_folio_pages(page, order);
-	return page_folio(page);
+	adjust_managed_page_count(page, 1UL << order);
+	return kho_init_folio(page, order);
 }
 EXPORT_SYMBOL_GPL(kho_restore_folio);
 
-/*
- * Find the preserved blocks that tile [@pfn, @end), as kho_preserve_pages()
- * split the range, and claim them when @claim is set. Checking also makes
- * sure that each block's memory is online, so that claiming cannot stop
- * halfway.
+/**
+ * kho_restore_folios - take back many folios the previous kernel preserved
+ * @phys:   their physical addresses
+ * @nr:     how many there are
+ * @folios: set to each restored folio, in the order of @phys, or to NULL
+ *          where kho_restore_folio() would have returned NULL
+ *
+ * Does what kho_restore_folio() does for each address, for owners that
+ * keep a list of what they preserved (a tmpfs, a VMM): the map is read
+ * through one cursor, so addresses that are close together cost no
+ * descent of the map, and the zone's counters are updated once per zone
+ * rather than once per folio.
+ *
+ * Return: the number of folios restored.
  */
-static bool kho_claim_pfns(unsigned long pfn, unsigned long end, bool claim)
+unsigned long kho_restore_folios(const phys_addr_t *phys, unsigned long nr,
+				 struct folio **folios)
 {
-	unsigned int limit;
+	struct kho_managed_count count = {};
+	struct kho_radix_cursor cursor = {};
+	unsigned long i, restored = 0;
+	struct page *page;
 	int order;
 
-	while (pfn < end) {
-		limit = kho_block_limit(pfn, end);
-		order = kho_preserved_order(PFN_PHYS(pfn), limit);
+	for (i = 0; i < nr; i++) {
+		folios[i] = NULL;
+		page = pfn_to_online_page(PHYS_PFN(phys[i]));
+		if (!page || !kho_in_map())
+			continue;
+		order = kho_claim_any_order(&cursor, phys[i]);
+		if (order < 0)
+			continue;
+		kho_count_managed(&count, page, 1UL << order);
+		folios[i] = kho_init_folio(page, order);
+		restored++;
+	}
+	kho_flush_managed(&count);
+	return restored;
+}
+EXPORT_SYMBOL_GPL(kho_restore_folios);
+
+/*
+ * Do preserved blocks tile [@pfn, @end), as kho_preserve_pages() split the
+ * range, all in online memory?
+ */
+static bool kho_pfns_preserved(unsigned long pfn, unsigned long end)
+{
+	int order;
+
+	for (; pfn < end; pfn += 1UL << order) {
+		order = kho_preserved_order(PFN_PHYS(pfn),
+					    kho_block_limit(pfn, end));
 		if (order < 0 || !pfn_to_online_page(pfn))
 			return false;
-		if (claim && !kho_claim_block(PFN_PHYS(pfn), order))
+	}
+	return true;
+}
+
+/*
+ * Give back the blocks kho_claim_pfns() took in [@pfn, @end). Their orders
+ * are gone from the map, so each block's first page kept its order in
+ * page->private, which a reserved page does not otherwise use.
+ */
+static void kho_unclaim_pfns(unsigned long pfn, unsigned long end)
+{
+	struct page *page;
+	unsigned int order;
+
+	for (; pfn < end; pfn += 1UL << order) {
+		page = pfn_to_page(pfn);
+		order = page_private(page);
+		set_page_private(page, 0);
+		kho_unclaim_block(PFN_PHYS(pfn), order);
+	}
+}
+
+/*
+ * Claim the blocks that tile [@start, @end), or none of them: when a block
+ * is missing (another caller took it since it was checked), what was
+ * claimed goes back to the map.
+ */
+static bool kho_claim_pfns(unsigned long start, unsigned long end)
+{
+	unsigned long pfn;
+	int order;
+
+	for (pfn = start; pfn < end; pfn += 1UL << order) {
+		order = kho_preserved_order(PFN_PHYS(pfn),
+					    kho_block_limit(pfn, end));
+		if (order < 0 || !pfn_to_online_page(pfn) ||
+		    kho_radix_remove(kho_in_map(), PFN_PHYS(pfn), order)) {
+			kho_unclaim_pfns(start, pfn);
 			return false;
-		pfn += 1UL << order;
+		}
+		set_page_private(pfn_to_page(pfn), order);
 	}
 	return true;
 }
@@ -235,21 +372,86 @@ static bool kho_claim_pfns(unsigned long pfn, unsigned long end, bool claim)
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 {
 	unsigned long pfn = PHYS_PFN(phys);
-	bool claimed;
 
+	/* Checking first keeps a refused range from being claimed and given back. */
 	if (!kho_in_map() || !PAGE_ALIGNED(phys) ||
-	    !kho_pfn_range_valid(pfn, nr_pages))
-		return NULL;
-	spin_lock(&kho_in_restore_lock);
-	claimed = kho_claim_pfns(pfn, pfn + nr_pages, false) &&
-		  kho_claim_pfns(pfn, pfn + nr_pages, true);
-	spin_unlock(&kho_in_restore_lock);
-	if (!claimed)
+	    !kho_pfn_range_valid(pfn, nr_pages) ||
+	    !kho_pfns_preserved(pfn, pfn + nr_pages) ||
+	    !kho_claim_pfns(pfn, pfn + nr_pages))
 		return NULL;
 	kho_restore_single_pages(pfn, pfn + nr_pages);
 	return pfn_to_page(pfn);
 }
 EXPORT_SYMBOL_GPL(kho_restore_pages);
+
+/* A batch restore: who gets the folios, and what it restored so far. */
+struct kho_restore_batch {
+	int (*fn)(struct folio *folio, void *arg);
+	void *arg;
+	unsigned int order;
+	long restored;
+	struct kho_managed_count count;
+};
+
+static int kho_restore_claimed(phys_addr_t pa, void *arg)
+{
+	struct kho_restore_batch *batch = arg;
+	struct page *page = pfn_to_online_page(PHYS_PFN(pa));
+
+	if (!page) {
+		kho_unclaim_block(pa, batch->order);
+		return 0;
+	}
+	kho_count_managed(&batch->count, page, 1UL << batch->order);
+	batch->restored++;
+	return batch->fn(kho_init_folio(page, batch->order), batch->arg);
+}
+
+/**
+ * kho_restore_folio_range - take back every folio preserved in a range
+ * @phys: first byte of the range
+ * @size: bytes in the range
+ * @fn:   called with each restored folio, which it then owns (one
+ *        reference, order and contents as preserved); a non-zero return
+ *        stops the restore with that value
+ * @arg:  passed to @fn
+ *
+ * For owners that restore many folios, a VMM taking back guest memory say:
+ * each leaf of the map is looked up once and read word by word, and the
+ * zone's counters are updated once per call, so the cost per folio is
+ * little more than setting up its struct pages. Blocks that only partly
+ * lie in the range stay preserved. Folios come order by order, largest
+ * first, in ascending address order within an order. Safe to call in
+ * parallel on any ranges; a folio is given to exactly one caller.
+ *
+ * Return: the number of folios given to @fn, or the first non-zero value
+ * it returned.
+ */
+long kho_restore_folio_range(phys_addr_t phys, u64 size,
+			     int (*fn)(struct folio *folio, void *arg),
+			     void *arg)
+{
+	struct kho_restore_batch batch = { .fn = fn, .arg = arg };
+	struct kho_radix_map *map = kho_in_map();
+	unsigned long orders = kho_in_orders();
+	phys_addr_t start, end, block;
+	int err = 0;
+
+	if (!map || !size || phys + size < phys)
+		return 0;
+	for (; orders && !err; orders &= ~BIT(batch.order)) {
+		batch.order = __fls(orders);
+		block = PAGE_SIZE << batch.order;
+		start = ALIGN(phys, block);
+		end = ALIGN_DOWN(phys + size, block);
+		if (start < end)
+			err = kho_radix_claim_range(map, start, end, batch.order,
+						    kho_restore_claimed, &batch);
+	}
+	kho_flush_managed(&batch.count);
+	return err ?: batch.restored;
+}
+EXPORT_SYMBOL_GPL(kho_restore_folio_range);
 
 /**
  * kho_pages_preserved - is a page range handed over and not yet restored?
@@ -269,7 +471,7 @@ bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages)
 
 	return kho_in_map() && PAGE_ALIGNED(phys) &&
 	       kho_pfn_range_valid(pfn, nr_pages) &&
-	       kho_claim_pfns(pfn, pfn + nr_pages, false);
+	       kho_pfns_preserved(pfn, pfn + nr_pages);
 }
 
 /**
@@ -318,11 +520,10 @@ unsigned long kho_release_pages(phys_addr_t phys, unsigned long nr_pages)
 		return 0;
 	for (end = pfn + nr_pages; pfn < end; pfn += nr) {
 		limit = kho_block_limit(pfn, end);
-		spin_lock(&kho_in_restore_lock);
 		order = kho_preserved_order(PFN_PHYS(pfn), limit);
-		page = order < 0 ? NULL : kho_claim_block(PFN_PHYS(pfn), order);
-		spin_unlock(&kho_in_restore_lock);
-		if (!page) {
+		page = pfn_to_online_page(pfn);
+		if (order < 0 || !page ||
+		    kho_radix_remove(kho_in_map(), PFN_PHYS(pfn), order)) {
 			nr = 1;
 			continue;
 		}

@@ -34,6 +34,7 @@ struct page {
 	unsigned char state;
 	unsigned char compound_order;	/* head of a restored folio */
 	int refcount;
+	unsigned long private;
 };
 
 struct folio {
@@ -55,6 +56,8 @@ struct page *fuzz_pfn_to_page(unsigned long pfn);
 #define page_folio(page)	((struct folio *)(page))
 struct page *pfn_to_online_page(unsigned long pfn);
 void __ClearPageReserved(struct page *page);
+#define page_private(page)		((page)->private)
+#define set_page_private(page, v)	((page)->private = (v))
 void set_page_count(struct page *page, int count);
 void clear_page_tag_ref(struct page *page);
 void adjust_managed_page_count(struct page *page, long count);
