@@ -22,6 +22,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
+#include <linux/percpu.h>
 #include <linux/notifier.h>
 #include <linux/printk.h>
 #include <linux/reboot.h>
@@ -84,13 +85,21 @@ bool kho_is_enabled(void)
 EXPORT_SYMBOL_GPL(kho_is_enabled);
 
 /*
+ * The leaf each CPU preserved into last: preserving a large area in
+ * address order then skips the descent of the map for almost every block.
+ * Map nodes are never freed, so a remembered leaf stays valid.
+ */
+static DEFINE_PER_CPU(struct kho_radix_cursor, kho_out_cursor);
+
+/*
  * Preserve one naturally aligned block. Memory in scratch, and below 1 MiB
  * (which the next kernel treats as scratch), cannot be preserved: the next
  * kernel allocates there before it reads the map. Marking the block may
  * allocate map nodes with GFP_KERNEL, so callers must be able to sleep,
  * even when a node happens to exist already.
  */
-static int kho_preserve_block(phys_addr_t pa, unsigned int order)
+static int kho_preserve_block_near(struct kho_radix_cursor *cursor,
+				   phys_addr_t pa, unsigned int order)
 {
 	phys_addr_t size = PAGE_SIZE << order;
 
@@ -102,7 +111,21 @@ static int kho_preserve_block(phys_addr_t pa, unsigned int order)
 				    (u64)pa, (u64)(pa + size - 1));
 		return -EINVAL;
 	}
-	return kho_radix_insert(&kho_out.map, pa, order);
+	return kho_radix_insert_near(&kho_out.map, cursor, pa, order);
+}
+
+static int kho_preserve_block(phys_addr_t pa, unsigned int order)
+{
+	struct kho_radix_cursor cursor;
+	int err;
+
+	/* A copy: inserting may sleep, and another CPU may take over. */
+	cursor = *get_cpu_ptr(&kho_out_cursor);
+	put_cpu_ptr(&kho_out_cursor);
+	err = kho_preserve_block_near(&cursor, pa, order);
+	*get_cpu_ptr(&kho_out_cursor) = cursor;
+	put_cpu_ptr(&kho_out_cursor);
+	return err;
 }
 
 static void kho_unpreserve_block(phys_addr_t pa, unsigned int order)
@@ -130,6 +153,40 @@ int kho_preserve_folio(struct folio *folio)
 	return kho_preserve_block(PFN_PHYS(folio_pfn(folio)), folio_order(folio));
 }
 EXPORT_SYMBOL_GPL(kho_preserve_folio);
+
+/**
+ * kho_preserve_folios - hand many folios to the next kernel
+ * @folios: the folios
+ * @nr:     how many there are
+ *
+ * Does what kho_preserve_folio() does for each folio, for owners that
+ * preserve long lists (a tmpfs at its freeze, a VMM): the map is written
+ * through one cursor, so folios that lie close together cost no descent
+ * of the map.
+ *
+ * Context: Process context. May sleep: allocates memory with GFP_KERNEL.
+ *
+ * Return: 0, or the first error kho_preserve_folio() would have returned;
+ * on failure none of the folios stays preserved.
+ */
+int kho_preserve_folios(struct folio **folios, unsigned long nr)
+{
+	struct kho_radix_cursor cursor = {};
+	unsigned long i;
+	int err;
+
+	for (i = 0; i < nr; i++) {
+		err = kho_preserve_block_near(&cursor, PFN_PHYS(folio_pfn(folios[i])),
+					      folio_order(folios[i]));
+		if (err) {
+			while (i--)
+				kho_unpreserve_folio(folios[i]);
+			return err;
+		}
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(kho_preserve_folios);
 
 /**
  * kho_unpreserve_folio - stop handing a folio to the next kernel
