@@ -689,21 +689,6 @@ static void shmem_kho_unpreserve_folios(struct folio **folios,
 		kho_unpreserve_folio(folios[nr]);
 }
 
-static int shmem_kho_preserve_folios(struct folio **folios, unsigned long nr)
-{
-	unsigned long i;
-	int err;
-
-	for (i = 0; i < nr; i++) {
-		err = kho_preserve_folio(folios[i]);
-		if (err) {
-			shmem_kho_unpreserve_folios(folios, i);
-			return err;
-		}
-	}
-	return 0;
-}
-
 /* Drop the handover of a frozen mount; it stays frozen. */
 static void shmem_kho_unpreserve(struct shmem_kho_mount *mnt)
 {
@@ -752,7 +737,7 @@ static int shmem_kho_record(struct shmem_kho_mount *mnt)
 		err = kho_preserve_vmalloc(mnt->image, &hdr->image);
 	if (err)
 		goto free_image;
-	err = shmem_kho_preserve_folios(b.pinned.data, b.pinned.len);
+	err = kho_preserve_folios(b.pinned.data, b.pinned.len);
 	if (err)
 		goto unpreserve_image;
 	shmem_kho_subtree_name(subtree, mnt->name);

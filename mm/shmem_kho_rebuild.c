@@ -105,17 +105,16 @@ static struct dentry *shmem_kho_link(struct dentry *parent, const char *name,
 	return dentry;
 }
 
-/* Put one preserved folio back into the page cache of @inode. */
+/* Put one restored folio back into the page cache of @inode. */
 static int shmem_kho_add_folio(struct inode *inode,
-			       const struct kho_tmpfs_folio *rec)
+			       const struct kho_tmpfs_folio *rec,
+			       struct folio *folio)
 {
 	struct address_space *mapping = inode->i_mapping;
 	gfp_t gfp = mapping_gfp_mask(mapping);
-	struct folio *folio;
 	long nr;
 	int err;
 
-	folio = kho_restore_folio(rec->phys);
 	if (!folio)
 		return -ENOENT;
 	if (folio_order(folio) != rec->order) {
@@ -149,6 +148,37 @@ static int shmem_kho_add_folio(struct inode *inode,
 	folio_unlock(folio);
 	folio_put(folio);
 	return 0;
+}
+
+/* Folios restored per call of kho_restore_folios(): 512 bytes of stack. */
+#define SHMEM_KHO_RESTORE_BATCH	32
+
+/*
+ * Restore the folios of one file, a batch at a time, and add them to its
+ * page cache. After an error the rest of the batch is freed; what is not
+ * restored yet stays preserved, for shmem_kho_free_incoming() to free.
+ */
+static int shmem_kho_add_folios(struct inode *inode,
+				const struct kho_tmpfs_folio *recs, u64 nr)
+{
+	struct folio *folios[SHMEM_KHO_RESTORE_BATCH];
+	phys_addr_t phys[SHMEM_KHO_RESTORE_BATCH];
+	unsigned int i, n;
+	int err = 0;
+
+	for (; !err && nr; recs += n, nr -= n) {
+		n = min_t(u64, nr, SHMEM_KHO_RESTORE_BATCH);
+		for (i = 0; i < n; i++)
+			phys[i] = recs[i].phys;
+		kho_restore_folios(phys, n, folios);
+		for (i = 0; i < n; i++) {
+			if (!err)
+				err = shmem_kho_add_folio(inode, &recs[i], folios[i]);
+			else if (folios[i])
+				folio_put(folios[i]);
+		}
+	}
+	return err;
 }
 
 static int shmem_kho_set_xattrs(const struct shmem_kho_view *v,
@@ -187,7 +217,6 @@ static int shmem_kho_fill(const struct shmem_kho_view *v, struct dentry *dentry,
 			  const struct kho_tmpfs_inode *ino)
 {
 	struct inode *inode = d_inode(dentry);
-	u64 i;
 	int err;
 
 	inode->i_uid = make_kuid(&init_user_ns, ino->uid);
@@ -197,9 +226,8 @@ static int shmem_kho_fill(const struct shmem_kho_view *v, struct dentry *dentry,
 	if (err || !S_ISREG(ino->mode))
 		return err;
 	i_size_write(inode, ino->size);
-	for (i = 0; !err && i < ino->nr_folios; i++)
-		err = shmem_kho_add_folio(inode, &v->folios[ino->first_folio + i]);
-	return err;
+	return shmem_kho_add_folios(inode, &v->folios[ino->first_folio],
+				    ino->nr_folios);
 }
 
 static int shmem_kho_add_name(const struct shmem_kho_view *v,
