@@ -318,6 +318,40 @@ bool kho_radix_any(const struct kho_radix_map *map, phys_addr_t start,
 	return false;
 }
 
+/*
+ * Claim the marked bits @first..@last of one leaf: a word at a time, with
+ * one atomic operation that clears the bits of the range in that word and
+ * returns which of them were set, so concurrent claimers split them.
+ */
+static int kho_radix_claim_leaf(unsigned long *leaf, u64 leaf_key,
+				unsigned int first, unsigned int last,
+				unsigned int shift,
+				int (*claimed)(phys_addr_t pa, void *arg),
+				void *arg)
+{
+	unsigned int word, bit, lo, hi;
+	unsigned long mask, taken;
+	int err;
+
+	for (word = first / BITS_PER_LONG; word <= last / BITS_PER_LONG; word++) {
+		lo = word == first / BITS_PER_LONG ? first % BITS_PER_LONG : 0;
+		hi = word == last / BITS_PER_LONG ? last % BITS_PER_LONG :
+		     BITS_PER_LONG - 1;
+		mask = GENMASK(hi, lo);
+		if (!(READ_ONCE(leaf[word]) & mask))
+			continue;
+		taken = atomic_long_fetch_andnot(mask, (atomic_long_t *)&leaf[word]) & mask;
+		for (; taken; taken &= taken - 1) {
+			bit = word * BITS_PER_LONG + __ffs(taken);
+			/* The order marker is shifted out of the address. */
+			err = claimed((leaf_key | bit) << shift, arg);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
 /**
  * kho_radix_claim_range - take every marked block of one order in a range
  * @map:     the map
@@ -328,10 +362,11 @@ bool kho_radix_any(const struct kho_radix_map *map, phys_addr_t start,
  *           cleared; a non-zero return stops the walk with that value
  * @arg:     passed to @claimed
  *
- * Each bit is cleared atomically, so a block is taken by exactly one caller
- * even when several claim overlapping ranges at once. Every leaf the range
- * spans is looked up once and read word by word: the cost follows the
- * number of leaves and of marked blocks, not of pages.
+ * Bits are cleared atomically, a word at a time, so a block is taken by
+ * exactly one caller even when several claim overlapping ranges at once.
+ * Every leaf the range spans is looked up once and read word by word: the
+ * cost follows the number of leaves and of marked blocks, not of pages,
+ * with one atomic operation per 64 blocks.
  *
  * Return: 0, or what @claimed returned.
  */
@@ -339,7 +374,7 @@ int kho_radix_claim_range(struct kho_radix_map *map, phys_addr_t start,
 			  phys_addr_t end, unsigned int order,
 			  int (*claimed)(phys_addr_t pa, void *arg), void *arg)
 {
-	unsigned int bit, last_bit, shift = KHO_RADIX_PAGE_SHIFT + order;
+	unsigned int last_bit, shift = KHO_RADIX_PAGE_SHIFT + order;
 	u64 key, last, leaf_key;
 	unsigned long *leaf;
 	int err;
@@ -355,16 +390,10 @@ int kho_radix_claim_range(struct kho_radix_map *map, phys_addr_t start,
 			continue;
 		last_bit = last - leaf_key < KHO_RADIX_LEAF_BITS ?
 			   last - leaf_key : KHO_RADIX_LEAF_BITS - 1;
-		for (bit = find_next_bit(leaf, last_bit + 1, kho_radix_bit(key));
-		     bit <= last_bit;
-		     bit = find_next_bit(leaf, last_bit + 1, bit + 1)) {
-			if (!test_and_clear_bit(bit, leaf))
-				continue;
-			/* The order marker is shifted out of the address. */
-			err = claimed((leaf_key | bit) << shift, arg);
-			if (err)
-				return err;
-		}
+		err = kho_radix_claim_leaf(leaf, leaf_key, kho_radix_bit(key),
+					   last_bit, shift, claimed, arg);
+		if (err)
+			return err;
 	}
 	return 0;
 }

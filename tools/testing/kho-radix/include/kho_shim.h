@@ -53,6 +53,22 @@ static inline unsigned long __fls(unsigned long word)
 	return BITS_PER_LONG - 1 - __builtin_clzl(word);
 }
 
+static inline unsigned long __ffs(unsigned long word)
+{
+	return __builtin_ctzl(word);
+}
+
+#define GENMASK(h, l)	((~0UL << (l)) & (~0UL >> (BITS_PER_LONG - 1 - (h))))
+
+typedef struct {
+	long counter;
+} atomic_long_t;
+
+static inline long atomic_long_fetch_andnot(long mask, atomic_long_t *v)
+{
+	return __atomic_fetch_and(&v->counter, ~mask, __ATOMIC_SEQ_CST);
+}
+
 static inline bool test_bit(unsigned int nr, const unsigned long *addr)
 {
 	return (__atomic_load_n(&addr[nr / BITS_PER_LONG], __ATOMIC_RELAXED) >>
