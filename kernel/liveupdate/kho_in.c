@@ -419,22 +419,33 @@ static int __init kho_in_check_block_range(phys_addr_t start, phys_addr_t size,
 	return 0;
 }
 
+#ifdef CONFIG_DEFERRED_STRUCT_PAGE_INIT
 /*
  * Preserved memory is reserved NOINIT, and deferred struct page init only
  * covers free memory: initialise the struct pages of preserved memory
- * that lies beyond what was initialised early. A run of blocks may cross
- * into another node, so each page's node is looked up (memblock caches
- * the last region, so this stays cheap).
+ * that lies beyond what was initialised early. Pages below every node's
+ * first deferred page were initialised with their zone and are skipped
+ * without a look, so that the cost follows the deferred part only. A run
+ * of blocks may cross into another node, so each page's node is looked up
+ * (memblock caches the last region, so this stays cheap).
  */
 static void __init kho_in_init_pages(phys_addr_t start, phys_addr_t size)
 {
 	unsigned long pfn = PHYS_PFN(start), end = PHYS_PFN(start + size);
+	unsigned long first_deferred = ULONG_MAX;
+	int nid;
 
-	if (!IS_ENABLED(CONFIG_DEFERRED_STRUCT_PAGE_INIT))
-		return;
-	for (; pfn < end; pfn++)
+	for_each_online_node(nid)
+		first_deferred = min(first_deferred,
+				     NODE_DATA(nid)->first_deferred_pfn);
+	for (pfn = max(pfn, first_deferred); pfn < end; pfn++)
 		init_deferred_page(pfn, early_pfn_to_nid(pfn));
 }
+#else
+static void __init kho_in_init_pages(phys_addr_t start, phys_addr_t size)
+{
+}
+#endif
 
 static int __init kho_in_range(phys_addr_t start, phys_addr_t size,
 			       unsigned int order, void *arg)

@@ -166,6 +166,8 @@ void folio_put(struct folio *folio)
 	page->compound_order = 0;
 }
 
+struct fuzz_pgdat fuzz_node_data;
+
 void init_deferred_page(unsigned long pfn, int nid)
 {
 	if (pfn >= FUZZ_NR_PAGES)

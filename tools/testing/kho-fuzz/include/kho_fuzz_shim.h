@@ -47,6 +47,12 @@ void fuzz_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2
 void fuzz_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern int fuzz_errors;		/* pr_err() lines of this input */
 
+/* The map's batch claim (kho_radix.c); tools/include has no such op. */
+static inline long atomic_long_fetch_andnot(long mask, atomic_long_t *v)
+{
+	return __atomic_fetch_and(&v->counter, ~mask, __ATOMIC_SEQ_CST);
+}
+
 /* Pages: one struct page per page frame of the fuzzed machine. */
 #define MAX_PAGE_ORDER		10
 struct page *fuzz_pfn_to_page(unsigned long pfn);
@@ -82,6 +88,13 @@ int reserve_mem_find_by_name(const char *name, phys_addr_t *start,
 #define nr_node_ids		1
 #define N_MEMORY		0
 #define for_each_node_state(nid, state) for ((nid) = 0; (nid) < 1; (nid)++)
+#define for_each_online_node(nid)	for ((nid) = 0; (nid) < 1; (nid)++)
+/* Deferred struct page init from the first page: every page is checked. */
+struct fuzz_pgdat {
+	unsigned long first_deferred_pfn;
+};
+extern struct fuzz_pgdat fuzz_node_data;
+#define NODE_DATA(nid)			(&fuzz_node_data)
 #define ARCH_LOW_ADDRESS_LIMIT	0xffffffffUL
 #define MIGRATE_CMA		4
 extern unsigned long totalcma_pages;
