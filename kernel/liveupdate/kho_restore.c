@@ -184,6 +184,8 @@ static bool kho_in_block_end(phys_addr_t pa, phys_addr_t *next)
 	unsigned int order;
 
 	for (order = 0; order <= KHO_RADIX_MAX_ORDER; order++) {
+		if (!(kho_in_orders() & BIT_ULL(order)))
+			continue;
 		block = ALIGN_DOWN(pa, PAGE_SIZE << order);
 		if (kho_radix_contains(kho_in_map(), block, order)) {
 			*next = block + (PAGE_SIZE << order);
@@ -417,12 +419,14 @@ static int kho_restore_claimed(phys_addr_t pa, void *arg)
  * @arg:  passed to @fn
  *
  * For owners that restore many folios, a VMM taking back guest memory say:
- * each leaf of the map is looked up once and read word by word, and the
- * zone's counters are updated once per call, so the cost per folio is
- * little more than setting up its struct pages. Blocks that only partly
- * lie in the range stay preserved. Folios come order by order, largest
- * first, in ascending address order within an order. Safe to call in
- * parallel on any ranges; a folio is given to exactly one caller.
+ * each leaf of the map is looked up once and claimed a word (64 blocks)
+ * at a time, and the zone's counters are updated once per zone, so the
+ * cost per folio is little more than setting up its struct pages. Blocks
+ * that only partly lie in the range stay preserved, and so do blocks
+ * larger than a folio can be (parts of page ranges, which
+ * kho_restore_pages() takes). Folios come order by order, largest first,
+ * in ascending address order within an order. Safe to call in parallel
+ * on any ranges; a folio is given to exactly one caller.
  *
  * Return: the number of folios given to @fn, or the first non-zero value
  * it returned.
@@ -433,7 +437,7 @@ long kho_restore_folio_range(phys_addr_t phys, u64 size,
 {
 	struct kho_restore_batch batch = { .fn = fn, .arg = arg };
 	struct kho_radix_map *map = kho_in_map();
-	unsigned long orders = kho_in_orders();
+	unsigned long orders = kho_in_orders() & GENMASK(MAX_PAGE_ORDER, 0);
 	phys_addr_t start, end, block;
 	int err = 0;
 
