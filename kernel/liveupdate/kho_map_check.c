@@ -15,6 +15,10 @@
  * scratch: the addresses of all nodes are collected and sorted, then every
  * run of blocks is checked against them and against the blocks of every
  * higher order present.
+ *
+ * The same pass counts the nodes the format needs at least for these
+ * blocks (every leaf and table that holds one of them, and the root), so
+ * that the map's overhead can be read off the boot log.
  */
 
 #define pr_fmt(fmt) "KHO: " fmt
@@ -33,6 +37,9 @@ struct kho_map_check {
 	unsigned long nr_nodes;		/* entries filled */
 	unsigned long max_nodes;	/* capacity, from the first walk */
 	u64 orders;			/* bit n: the map holds blocks of order n */
+	unsigned long min_nodes;	/* nodes that hold a block, root aside */
+	u64 last_node[KHO_RADIX_ROOT_LEVEL];	/* per level: last one counted */
+	bool counted;			/* last_node[] is valid */
 };
 
 static int __init kho_map_check_collect_node(phys_addr_t phys,
@@ -93,6 +100,31 @@ static int __init kho_map_check_shared_nodes(const struct kho_map_check *check)
 }
 
 /*
+ * Count the leaves and tables below the root that the keys of a run fall
+ * in. The walk reports runs in ascending key order, so a node is new
+ * unless it is the one the previous run ended in.
+ */
+static void __init kho_map_check_count_nodes(struct kho_map_check *check,
+					     phys_addr_t start, phys_addr_t end,
+					     unsigned int order)
+{
+	u64 first = kho_radix_key(start, order), last = kho_radix_key(end - 1, order);
+	unsigned int level, shift;
+	u64 lo, hi;
+
+	for (level = 0; level < KHO_RADIX_ROOT_LEVEL; level++) {
+		shift = KHO_RADIX_LEAF_SHIFT + KHO_RADIX_TABLE_SHIFT * level;
+		lo = first >> shift;
+		hi = last >> shift;
+		check->min_nodes += hi - lo + 1;
+		if (check->counted && check->last_node[level] == lo)
+			check->min_nodes--;
+		check->last_node[level] = hi;
+	}
+	check->counted = true;
+}
+
+/*
  * A run of blocks of @order must hold no node and overlap no block of a
  * higher order; checking upwards from every run finds each overlapping
  * pair once.
@@ -111,6 +143,7 @@ static int __init kho_map_check_range(phys_addr_t start, phys_addr_t size,
 		       (u64)check->nodes[idx], (u64)start, (u64)(end - 1));
 		return -EINVAL;
 	}
+	kho_map_check_count_nodes(check, start, end, order);
 	for (higher = order + 1; higher < BITS_PER_TYPE(check->orders); higher++) {
 		if (!(check->orders & BIT_ULL(higher)) ||
 		    !kho_radix_any(check->map, start, end, higher))
@@ -164,6 +197,10 @@ int __init kho_map_check_tree(const struct kho_radix_map *map,
 	}
 	if (!err)
 		err = kho_radix_walk(map, &range_ops, &check);
+	if (!err)
+		pr_info("preserved-memory map: %lu nodes (%lu KiB); the fewest that can hold its blocks: %lu\n",
+			check.nr_nodes, check.nr_nodes * (KHO_RADIX_NODE_SIZE >> 10),
+			check.min_nodes + 1);
 	memblock_free(check.nodes, bytes);
 	return err;
 }
