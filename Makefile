@@ -11,6 +11,9 @@
 #                  mainline kernel to hand over to and from (build/obj/peer)
 #   make fuzz      fuzz the receive path for FUZZ_TIME seconds (default 600)
 #                  with libFuzzer, ASan and UBSan (tools/testing/kho-fuzz)
+#   make bench     measure preserve, restore, boot and blackout on our kernel
+#                  and on the peer, side by side (BENCH_REPS, default 5):
+#                  build/bench/results.md, results.json, restore.png, boot.png
 #   make kernel-debug  build the debug test kernel (KASAN, KFENCE, lockdep,
 #                  DEBUG_VM, DEBUG_PAGEALLOC, ...) in build/obj/debug
 #
@@ -33,7 +36,7 @@ SELFTESTS   := $(CURDIR)/tools/testing/selftests/kho
 export KHO_ROOT := $(CURDIR)
 export KHO_BUILD := $(BUILD)
 
-.PHONY: all kernel kernel-debug deps source assemble check demo peer fuzz clean distclean
+.PHONY: all kernel kernel-debug deps source assemble check demo peer fuzz bench clean distclean
 
 all: kernel
 
@@ -72,6 +75,10 @@ check:
 		echo "0 passed, 1 failed"; \
 		exit 1; \
 	fi
+
+BENCH_REPS ?= 5
+bench: kernel peer
+	@KHO_KERNEL=$(BZIMAGE) KHO_PEER_KERNEL=$(PEER_BZIMAGE) harness/bench.sh -r $(BENCH_REPS)
 
 demo: kernel
 	@KHO_KERNEL=$(BZIMAGE) harness/demo.sh

@@ -3,14 +3,16 @@
 #
 # Install the Debian packages the build and the tests need, from the
 # machine's own apt sources. Packages that are already installed are not
-# touched, so a warm run costs one dpkg query.
+# touched, so a warm run costs one dpkg query. Arguments name further
+# packages one command needs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 packages=(
 	gcc make flex bison bc libelf-dev libssl-dev libc6-dev cpio ccache patch
 	xz-utils python3 qemu-system-x86 kexec-tools busybox-static
-	device-tree-compiler clang libclang-rt-dev liburcu-dev
+	device-tree-compiler clang libclang-rt-dev liburcu-dev gnuplot-nox
+	"$@"
 )
 
 missing=()
