@@ -272,8 +272,24 @@ int kho_radix_remove_near(struct kho_radix_map *map,
 bool kho_radix_contains(const struct kho_radix_map *map, phys_addr_t pa,
 			unsigned int order)
 {
+	return kho_radix_contains_near(map, NULL, pa, order);
+}
+
+/**
+ * kho_radix_contains_near - kho_radix_contains() through a cursor
+ * @map:    the map
+ * @cursor: the leaf of an earlier lookup in @map, or NULL
+ * @pa:     physical address of the block
+ * @order:  order of the block
+ *
+ * Return: as kho_radix_contains().
+ */
+bool kho_radix_contains_near(const struct kho_radix_map *map,
+			     struct kho_radix_cursor *cursor, phys_addr_t pa,
+			     unsigned int order)
+{
 	unsigned int bit;
-	unsigned long *leaf = kho_radix_find(map, NULL, pa, order, false, &bit);
+	unsigned long *leaf = kho_radix_find(map, cursor, pa, order, false, &bit);
 
 	return !IS_ERR_OR_NULL(leaf) && test_bit(bit, leaf);
 }
@@ -345,8 +361,13 @@ static int kho_radix_claim_leaf(unsigned long *leaf, u64 leaf_key,
 			bit = word * BITS_PER_LONG + __ffs(taken);
 			/* The order marker is shifted out of the address. */
 			err = claimed((leaf_key | bit) << shift, arg);
-			if (err)
+			if (err) {
+				/* What was taken but not handed out stays marked. */
+				taken &= taken - 1;
+				if (taken)
+					atomic_long_or(taken, (atomic_long_t *)&leaf[word]);
 				return err;
+			}
 		}
 	}
 	return 0;
@@ -355,11 +376,13 @@ static int kho_radix_claim_leaf(unsigned long *leaf, u64 leaf_key,
 /**
  * kho_radix_claim_range - take every marked block of one order in a range
  * @map:     the map
- * @start:   first byte of the range
+ * @start:   first byte of the range; blocks that intersect the range are
+ *           taken, so callers align it to the block size
  * @end:     byte after the range; above @start
  * @order:   the order of the blocks to take
  * @claimed: called with the address of each block whose bit this call
- *           cleared; a non-zero return stops the walk with that value
+ *           cleared; a non-zero return stops the walk with that value,
+ *           and the blocks not handed out yet stay marked
  * @arg:     passed to @claimed
  *
  * Bits are cleared atomically, a word at a time, so a block is taken by

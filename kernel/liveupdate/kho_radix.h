@@ -87,6 +87,9 @@ int kho_radix_remove_near(struct kho_radix_map *map,
 			  unsigned int order);
 bool kho_radix_contains(const struct kho_radix_map *map, phys_addr_t pa,
 			unsigned int order);
+bool kho_radix_contains_near(const struct kho_radix_map *map,
+			     struct kho_radix_cursor *cursor, phys_addr_t pa,
+			     unsigned int order);
 bool kho_radix_any(const struct kho_radix_map *map, phys_addr_t start,
 		   phys_addr_t end, unsigned int order);
 int kho_radix_claim_range(struct kho_radix_map *map, phys_addr_t start,

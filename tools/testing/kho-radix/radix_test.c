@@ -431,6 +431,74 @@ static void test_claim_against_model(void)
 	report("kho_radix_claim_range takes exactly the blocks of a range");
 }
 
+/* Fails on the third block it is handed. */
+static int fail_third(phys_addr_t pa, void *arg)
+{
+	(void)pa;
+	return ++*(int *)arg == 3 ? -EINTR : 0;
+}
+
+static void test_claim_stops_cleanly(void)
+{
+	struct kho_radix_map map;
+	phys_addr_t pa;
+	int calls = 0, left = 0;
+
+	CHECK(kho_radix_init(&map) == 0, "init");
+	/* 100 blocks: two whole words and part of a third in one leaf. */
+	for (pa = 0; pa < 100 * PAGE_SIZE; pa += PAGE_SIZE)
+		kho_radix_insert(&map, pa, 0);
+	CHECK(kho_radix_claim_range(&map, 0, 100 * PAGE_SIZE, 0, fail_third,
+				    &calls) == -EINTR, "the callback's error is returned");
+	CHECK(calls == 3, "the walk stopped at the failing block (%d calls)", calls);
+	for (pa = 0; pa < 100 * PAGE_SIZE; pa += PAGE_SIZE)
+		left += kho_radix_contains(&map, pa, 0);
+	/* The first two were handed out; the failing one is the caller's. */
+	CHECK(left == 97, "%d blocks still marked, want 97", left);
+	CHECK(!kho_radix_contains(&map, 2 * PAGE_SIZE, 0) &&
+	      kho_radix_contains(&map, 3 * PAGE_SIZE, 0) &&
+	      kho_radix_contains(&map, 63 * PAGE_SIZE, 0),
+	      "the rest of the word the walk stopped in is marked again");
+	kho_radix_destroy(&map);
+	report("a claim that stops early leaves the blocks it did not hand out");
+}
+
+static void test_cursor(void)
+{
+	struct kho_radix_cursor cursor = { 0 };
+	struct kho_radix_map map;
+	phys_addr_t pa;
+	long nodes;
+	int err = 0;
+
+	CHECK(kho_radix_init(&map) == 0, "init");
+	/* Across a leaf boundary (32768 pages) and between orders. */
+	for (pa = 32700 * PAGE_SIZE; pa < 32900 * PAGE_SIZE; pa += PAGE_SIZE)
+		err |= kho_radix_insert_near(&map, &cursor, pa, 0);
+	err |= kho_radix_insert_near(&map, &cursor, 1ULL << 30, 9);
+	err |= kho_radix_insert_near(&map, &cursor, 32800 * PAGE_SIZE, 0) != -EEXIST;
+	CHECK(!err, "inserts through a cursor");
+	nodes = shim_pages_in_use;
+	CHECK(kho_radix_contains(&map, 32767 * PAGE_SIZE, 0) &&
+	      kho_radix_contains(&map, 32768 * PAGE_SIZE, 0) &&
+	      kho_radix_contains(&map, 1ULL << 30, 9) &&
+	      !kho_radix_contains(&map, 32900 * PAGE_SIZE, 0),
+	      "the blocks are where a plain lookup finds them");
+	memset(&cursor, 0, sizeof(cursor));
+	for (pa = 32700 * PAGE_SIZE; pa < 32900 * PAGE_SIZE; pa += PAGE_SIZE)
+		err |= kho_radix_remove_near(&map, &cursor, pa, 0);
+	err |= kho_radix_remove_near(&map, &cursor, 1ULL << 30, 9);
+	err |= kho_radix_remove_near(&map, &cursor, 1ULL << 30, 9) != -ENOENT;
+	err |= kho_radix_remove_near(&map, &cursor, 4096 + 1, 0) != -EINVAL;
+	CHECK(!err, "removes through a cursor");
+	CHECK(!kho_radix_any(&map, 0, 1ULL << 31, 0) &&
+	      !kho_radix_any(&map, 0, 1ULL << 31, 9), "the map is empty again");
+	CHECK(shim_pages_in_use == nodes, "removing allocated nothing");
+	kho_radix_destroy(&map);
+	CHECK(shim_pages_in_use == 0, "leaked %ld pages", shim_pages_in_use);
+	report("inserts and removes through a cursor match plain lookups");
+}
+
 static u64 *table_at(u64 *table, unsigned int idx)
 {
 	return phys_to_virt(table[idx]);
@@ -614,7 +682,7 @@ static void test_concurrent_inserts(void)
 
 int main(void)
 {
-	printf("TAP version 13\n1..13\n");
+	printf("TAP version 13\n1..15\n");
 	test_key_encoding();
 	test_every_order_and_boundary();
 	test_bad_arguments();
@@ -622,6 +690,8 @@ int main(void)
 	test_random_against_model();
 	test_any_against_model();
 	test_claim_against_model();
+	test_claim_stops_cleanly();
+	test_cursor();
 	test_malformed_maps();
 	test_allocation_failure();
 	test_attach();

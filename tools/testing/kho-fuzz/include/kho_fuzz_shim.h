@@ -47,10 +47,15 @@ void fuzz_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2
 void fuzz_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 extern int fuzz_errors;		/* pr_err() lines of this input */
 
-/* The map's batch claim (kho_radix.c); tools/include has no such op. */
+/* The map's batch claim (kho_radix.c); tools/include has no such ops. */
 static inline long atomic_long_fetch_andnot(long mask, atomic_long_t *v)
 {
 	return __atomic_fetch_and(&v->counter, ~mask, __ATOMIC_SEQ_CST);
+}
+
+static inline void atomic_long_or(long mask, atomic_long_t *v)
+{
+	__atomic_fetch_or(&v->counter, mask, __ATOMIC_SEQ_CST);
 }
 
 /* Pages: one struct page per page frame of the fuzzed machine. */
@@ -71,6 +76,9 @@ void __free_page(struct page *page);
 void folio_put(struct folio *folio);
 void *page_address(const struct page *page);
 #define folio_address(folio)	page_address(&(folio)->page)
+
+/* One thread: nothing else to run. */
+#define cond_resched()		do { } while (0)
 
 /* Late initcalls run by hand, in the order the harness chooses. */
 #define late_initcall(fn)	int (*fuzz_late_##fn)(void) = fn

@@ -69,6 +69,11 @@ static inline long atomic_long_fetch_andnot(long mask, atomic_long_t *v)
 	return __atomic_fetch_and(&v->counter, ~mask, __ATOMIC_SEQ_CST);
 }
 
+static inline void atomic_long_or(long mask, atomic_long_t *v)
+{
+	__atomic_fetch_or(&v->counter, mask, __ATOMIC_SEQ_CST);
+}
+
 static inline bool test_bit(unsigned int nr, const unsigned long *addr)
 {
 	return (__atomic_load_n(&addr[nr / BITS_PER_LONG], __ATOMIC_RELAXED) >>
