@@ -85,11 +85,12 @@ bool kho_is_enabled(void)
 EXPORT_SYMBOL_GPL(kho_is_enabled);
 
 /*
- * The leaf each CPU preserved into last: preserving a large area in
- * address order then skips the descent of the map for almost every block.
- * Map nodes are never freed, so a remembered leaf stays valid.
+ * The leaves each CPU preserved into last, one per order: preserving a
+ * large area in address order then skips the descent of the map for
+ * almost every block. Map nodes are never freed, so a remembered leaf
+ * stays valid.
  */
-static DEFINE_PER_CPU(struct kho_radix_cursor, kho_out_cursor);
+static DEFINE_PER_CPU(struct kho_cursors, kho_out_cursors);
 
 /*
  * Preserve one naturally aligned block. Memory in scratch, and below 1 MiB
@@ -120,11 +121,11 @@ static int kho_preserve_block(phys_addr_t pa, unsigned int order)
 	int err;
 
 	/* A copy: inserting may sleep, and another CPU may take over. */
-	cursor = *get_cpu_ptr(&kho_out_cursor);
-	put_cpu_ptr(&kho_out_cursor);
+	cursor = *kho_cursor(get_cpu_ptr(&kho_out_cursors), order);
+	put_cpu_ptr(&kho_out_cursors);
 	err = kho_preserve_block_near(&cursor, pa, order);
-	*get_cpu_ptr(&kho_out_cursor) = cursor;
-	put_cpu_ptr(&kho_out_cursor);
+	*kho_cursor(get_cpu_ptr(&kho_out_cursors), order) = cursor;
+	put_cpu_ptr(&kho_out_cursors);
 	return err;
 }
 
@@ -167,17 +168,19 @@ EXPORT_SYMBOL_GPL(kho_preserve_folio);
  * Context: Process context. May sleep: allocates memory with GFP_KERNEL.
  *
  * Return: 0, or the first error kho_preserve_folio() would have returned;
- * on failure none of the folios stays preserved.
+ * on failure the folios this call preserved are unpreserved again.
  */
 int kho_preserve_folios(struct folio **folios, unsigned long nr)
 {
-	struct kho_radix_cursor cursor = {};
+	struct kho_cursors cursors = {};
+	unsigned int order;
 	unsigned long i;
 	int err;
 
 	for (i = 0; i < nr; i++) {
-		err = kho_preserve_block_near(&cursor, PFN_PHYS(folio_pfn(folios[i])),
-					      folio_order(folios[i]));
+		order = folio_order(folios[i]);
+		err = kho_preserve_block_near(kho_cursor(&cursors, order),
+					      PFN_PHYS(folio_pfn(folios[i])), order);
 		if (err) {
 			while (i--)
 				kho_unpreserve_folio(folios[i]);

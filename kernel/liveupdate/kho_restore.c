@@ -26,6 +26,7 @@
 #include <linux/pgalloc_tag.h>
 #include <linux/percpu.h>
 #include <linux/printk.h>
+#include <linux/sched.h>
 
 #include "../../mm/internal.h"
 #include "kho_fdt.h"
@@ -120,8 +121,12 @@ static unsigned long kho_candidate_orders(phys_addr_t pa, unsigned int max_order
 	return kho_in_orders() & GENMASK_ULL(max_order, 0);
 }
 
-/* The order at which the block starting at @pa was preserved, or -1. */
-static int kho_preserved_order(phys_addr_t pa, unsigned int max_order)
+/*
+ * The order at which the block starting at @pa was preserved, or -1.
+ * @cursors may be NULL.
+ */
+static int kho_preserved_order(struct kho_cursors *cursors, phys_addr_t pa,
+			       unsigned int max_order)
 {
 	const struct kho_radix_map *map = kho_in_map();
 	unsigned long orders = kho_candidate_orders(pa, max_order);
@@ -129,17 +134,20 @@ static int kho_preserved_order(phys_addr_t pa, unsigned int max_order)
 
 	for (; map && orders; orders &= ~BIT(order)) {
 		order = __fls(orders);
-		if (kho_radix_contains(map, pa, order))
+		if (kho_radix_contains_near(map, cursors ?
+					    kho_cursor(cursors, order) : NULL,
+					    pa, order))
 			return order;
 	}
 	return -1;
 }
 
 /*
- * The leaf each CPU restored from last: an owner restoring its folios in
- * address order finds the next one without descending the map.
+ * The leaves each CPU restored from last, one per order: an owner
+ * restoring its folios in address order finds the next one without
+ * descending the map.
  */
-static DEFINE_PER_CPU(struct kho_radix_cursor, kho_in_cursor);
+static DEFINE_PER_CPU(struct kho_cursors, kho_in_cursors);
 
 /*
  * Find the block that starts at @pa and take it out of the map in the
@@ -147,7 +155,7 @@ static DEFINE_PER_CPU(struct kho_radix_cursor, kho_in_cursor);
  * lookup. Returns its order, or -1 when no block starts at @pa (or
  * another caller took it).
  */
-static int kho_claim_any_order(struct kho_radix_cursor *cursor, phys_addr_t pa)
+static int kho_claim_any_order(struct kho_cursors *cursors, phys_addr_t pa)
 {
 	struct kho_radix_map *map = kho_in_map();
 	unsigned long orders = kho_candidate_orders(pa, MAX_PAGE_ORDER);
@@ -155,7 +163,8 @@ static int kho_claim_any_order(struct kho_radix_cursor *cursor, phys_addr_t pa)
 
 	for (; map && orders; orders &= ~BIT(order)) {
 		order = __fls(orders);
-		if (!kho_radix_remove_near(map, cursor, pa, order))
+		if (!kho_radix_remove_near(map, kho_cursor(cursors, order), pa,
+					   order))
 			return order;
 	}
 	return -1;
@@ -251,8 +260,8 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 
 	if (!page || !kho_in_map())
 		return NULL;
-	order = kho_claim_any_order(get_cpu_ptr(&kho_in_cursor), phys);
-	put_cpu_ptr(&kho_in_cursor);
+	order = kho_claim_any_order(get_cpu_ptr(&kho_in_cursors), phys);
+	put_cpu_ptr(&kho_in_cursors);
 	if (order < 0)
 		return NULL;
 	adjust_managed_page_count(page, 1UL << order);
@@ -279,7 +288,7 @@ unsigned long kho_restore_folios(const phys_addr_t *phys, unsigned long nr,
 				 struct folio **folios)
 {
 	struct kho_managed_count count = {};
-	struct kho_radix_cursor cursor = {};
+	struct kho_cursors cursors = {};
 	unsigned long i, restored = 0;
 	struct page *page;
 	int order;
@@ -289,7 +298,7 @@ unsigned long kho_restore_folios(const phys_addr_t *phys, unsigned long nr,
 		page = pfn_to_online_page(PHYS_PFN(phys[i]));
 		if (!page || !kho_in_map())
 			continue;
-		order = kho_claim_any_order(&cursor, phys[i]);
+		order = kho_claim_any_order(&cursors, phys[i]);
 		if (order < 0)
 			continue;
 		kho_count_managed(&count, page, 1UL << order);
@@ -307,10 +316,11 @@ EXPORT_SYMBOL_GPL(kho_restore_folios);
  */
 static bool kho_pfns_preserved(unsigned long pfn, unsigned long end)
 {
+	struct kho_cursors cursors = {};
 	int order;
 
 	for (; pfn < end; pfn += 1UL << order) {
-		order = kho_preserved_order(PFN_PHYS(pfn),
+		order = kho_preserved_order(&cursors, PFN_PHYS(pfn),
 					    kho_block_limit(pfn, end));
 		if (order < 0 || !pfn_to_online_page(pfn))
 			return false;
@@ -343,14 +353,16 @@ static void kho_unclaim_pfns(unsigned long pfn, unsigned long end)
  */
 static bool kho_claim_pfns(unsigned long start, unsigned long end)
 {
+	struct kho_cursors cursors = {};
 	unsigned long pfn;
 	int order;
 
 	for (pfn = start; pfn < end; pfn += 1UL << order) {
-		order = kho_preserved_order(PFN_PHYS(pfn),
+		order = kho_preserved_order(&cursors, PFN_PHYS(pfn),
 					    kho_block_limit(pfn, end));
 		if (order < 0 || !pfn_to_online_page(pfn) ||
-		    kho_radix_remove(kho_in_map(), PFN_PHYS(pfn), order)) {
+		    kho_radix_remove_near(kho_in_map(), kho_cursor(&cursors, order),
+					  PFN_PHYS(pfn), order)) {
 			kho_unclaim_pfns(start, pfn);
 			return false;
 		}
@@ -386,6 +398,9 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 }
 EXPORT_SYMBOL_GPL(kho_restore_pages);
 
+/* Folios a batch restore hands out between two chances to reschedule. */
+#define KHO_RESTORE_RESCHED	1024
+
 /* A batch restore: who gets the folios, and what it restored so far. */
 struct kho_restore_batch {
 	int (*fn)(struct folio *folio, void *arg);
@@ -405,7 +420,9 @@ static int kho_restore_claimed(phys_addr_t pa, void *arg)
 		return 0;
 	}
 	kho_count_managed(&batch->count, page, 1UL << batch->order);
-	batch->restored++;
+	/* A range may hold a whole guest: let others run now and then. */
+	if (!(++batch->restored % KHO_RESTORE_RESCHED))
+		cond_resched();
 	return batch->fn(kho_init_folio(page, batch->order), batch->arg);
 }
 
@@ -414,8 +431,8 @@ static int kho_restore_claimed(phys_addr_t pa, void *arg)
  * @phys: first byte of the range
  * @size: bytes in the range
  * @fn:   called with each restored folio, which it then owns (one
- *        reference, order and contents as preserved); a non-zero return
- *        stops the restore with that value
+ *        reference, order and contents as preserved); a negative errno
+ *        stops the restore with that value. May sleep.
  * @arg:  passed to @fn
  *
  * For owners that restore many folios, a VMM taking back guest memory say:
@@ -423,12 +440,16 @@ static int kho_restore_claimed(phys_addr_t pa, void *arg)
  * at a time, and the zone's counters are updated once per zone, so the
  * cost per folio is little more than setting up its struct pages. Blocks
  * that only partly lie in the range stay preserved, and so do blocks
- * larger than a folio can be (parts of page ranges, which
- * kho_restore_pages() takes). Folios come order by order, largest first,
- * in ascending address order within an order. Safe to call in parallel
- * on any ranges; a folio is given to exactly one caller.
+ * larger than a folio can be. Everything else preserved in the range is
+ * taken, also the pieces of page ranges and vmalloc areas (which then can
+ * no longer be restored whole): the caller must own all preserved memory
+ * in the range. Folios come order by order, largest first, in ascending
+ * address order within an order. Safe to call in parallel on any ranges;
+ * a folio is given to exactly one caller.
  *
- * Return: the number of folios given to @fn, or the first non-zero value
+ * Context: Process context; may sleep.
+ *
+ * Return: the number of folios given to @fn, or the first negative errno
  * it returned.
  */
 long kho_restore_folio_range(phys_addr_t phys, u64 size,
@@ -448,7 +469,8 @@ long kho_restore_folio_range(phys_addr_t phys, u64 size,
 		block = PAGE_SIZE << batch.order;
 		start = ALIGN(phys, block);
 		end = ALIGN_DOWN(phys + size, block);
-		if (start < end)
+		/* Rounding up may wrap at the top of the address space. */
+		if (start >= phys && start < end)
 			err = kho_radix_claim_range(map, start, end, batch.order,
 						    kho_restore_claimed, &batch);
 	}
@@ -496,7 +518,7 @@ bool kho_folio_preserved(phys_addr_t phys, unsigned int order)
 	return kho_in_map() && order <= MAX_PAGE_ORDER &&
 	       IS_ALIGNED(phys, PAGE_SIZE << order) &&
 	       pfn_to_online_page(PHYS_PFN(phys)) &&
-	       kho_preserved_order(phys, MAX_PAGE_ORDER) == order;
+	       kho_preserved_order(NULL, phys, MAX_PAGE_ORDER) == order;
 }
 EXPORT_SYMBOL_GPL(kho_folio_preserved);
 
@@ -524,7 +546,7 @@ unsigned long kho_release_pages(phys_addr_t phys, unsigned long nr_pages)
 		return 0;
 	for (end = pfn + nr_pages; pfn < end; pfn += nr) {
 		limit = kho_block_limit(pfn, end);
-		order = kho_preserved_order(PFN_PHYS(pfn), limit);
+		order = kho_preserved_order(NULL, PFN_PHYS(pfn), limit);
 		page = pfn_to_online_page(pfn);
 		if (order < 0 || !page ||
 		    kho_radix_remove(kho_in_map(), PFN_PHYS(pfn), order)) {
