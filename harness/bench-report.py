@@ -36,8 +36,8 @@ ROWS = [
     ('restore_batch_2threads_ns', 'ns', 'kho_restore_folio_range, per folio (wall), 2 threads'),
     ('preserve_pages_1023_ns', 'ns', 'kho_preserve_pages, 1023 pages'),
     ('restore_pages_1023_ns', 'ns', 'kho_restore_pages, 1023 pages'),
-    ('preserve_vmalloc_ms', 'ms', 'kho_preserve_vmalloc, 256 MiB'),
-    ('restore_vmalloc_ms', 'ms', 'kho_restore_vmalloc, 256 MiB'),
+    ('preserve_vmalloc_ms', 'ms', 'kho_preserve_vmalloc of the area'),
+    ('restore_vmalloc_ms', 'ms', 'kho_restore_vmalloc of the area'),
     ('boot_memory_ms', 'ms', 'kexec -e to "Memory:" of the next kernel'),
     ('boot_init_ms', 'ms', 'kexec -e to /init of the next kernel'),
     ('extra_memory_ms', 'ms', 'next kernel: extra time to "Memory:" (vs none)'),
@@ -51,13 +51,25 @@ ROWS = [
 ]
 
 
+BANNER = re.compile(r'^\[\s*\d+\.\d+\] Linux version ', re.M)
+
+
+def banners(text):
+    """Where each kernel's console starts; a run has exactly two."""
+    starts = [m.start() for m in BANNER.finditer(text)]
+    if len(starts) != 2:
+        raise SystemExit('error: expected two kernel banners in a log, found %d'
+                         % len(starts))
+    return starts
+
+
 def second_kernel(text):
-    """The console of the kernel booted by kexec: after the last banner."""
-    return text[text.rfind('Linux version'):]
+    """The console of the kernel booted by kexec."""
+    return text[banners(text)[1]:]
 
 
 def first_kernel(text):
-    return text[:text.rfind('Linux version')]
+    return text[:banners(text)[1]]
 
 
 def stamp_of(console, needle):
