@@ -258,7 +258,8 @@ struct folio *kho_restore_folio(phys_addr_t phys)
 	struct page *page = pfn_to_online_page(PHYS_PFN(phys));
 	int order;
 
-	if (!page || !kho_in_map())
+	/* The per-CPU cursors are not safe against interrupts. */
+	if (!page || !kho_in_map() || WARN_ON_ONCE(!in_task()))
 		return NULL;
 	order = kho_claim_any_order(get_cpu_ptr(&kho_in_cursors), phys);
 	put_cpu_ptr(&kho_in_cursors);
@@ -444,8 +445,10 @@ static int kho_restore_claimed(phys_addr_t pa, void *arg)
  * taken, also the pieces of page ranges and vmalloc areas (which then can
  * no longer be restored whole): the caller must own all preserved memory
  * in the range. Folios come order by order, largest first, in ascending
- * address order within an order. Safe to call in parallel on any ranges;
- * a folio is given to exactly one caller.
+ * address order within an order. Safe to call in parallel on any ranges:
+ * a folio is given to exactly one caller (when an overlapping restore
+ * fails at the same moment, blocks it had taken and gives back may be
+ * missed by this one).
  *
  * Context: Process context; may sleep.
  *
@@ -459,16 +462,21 @@ long kho_restore_folio_range(phys_addr_t phys, u64 size,
 	struct kho_restore_batch batch = { .fn = fn, .arg = arg };
 	struct kho_radix_map *map = kho_in_map();
 	unsigned long orders = kho_in_orders() & GENMASK(MAX_PAGE_ORDER, 0);
-	phys_addr_t start, end, block;
+	phys_addr_t start, end, block, limit;
 	int err = 0;
 
 	if (!map || !size || phys + size < phys)
 		return 0;
+	/*
+	 * Nothing is preserved beyond RAM; the map is searched leaf by leaf,
+	 * so a range up to the top of the address space would take minutes.
+	 */
+	limit = min_t(phys_addr_t, phys + size, PFN_PHYS(max_pfn));
 	for (; orders && !err; orders &= ~BIT(batch.order)) {
 		batch.order = __fls(orders);
 		block = PAGE_SIZE << batch.order;
 		start = ALIGN(phys, block);
-		end = ALIGN_DOWN(phys + size, block);
+		end = ALIGN_DOWN(limit, block);
 		/* Rounding up may wrap at the top of the address space. */
 		if (start >= phys && start < end)
 			err = kho_radix_claim_range(map, start, end, batch.order,

@@ -77,8 +77,9 @@ void folio_put(struct folio *folio);
 void *page_address(const struct page *page);
 #define folio_address(folio)	page_address(&(folio)->page)
 
-/* One thread: nothing else to run. */
+/* One thread: nothing else to run, and no interrupts. */
 #define cond_resched()		do { } while (0)
+#define in_task()		1
 
 /* Late initcalls run by hand, in the order the harness chooses. */
 #define late_initcall(fn)	int (*fuzz_late_##fn)(void) = fn
