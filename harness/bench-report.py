@@ -207,7 +207,7 @@ def write_plot(out, cases, med):
                 row.append('NaN' if v is None else v)
             f.write(' '.join(str(x) for x in row) + '\n')
     with open('%s/plot.gp' % out, 'w') as f:
-        f.write('''set terminal png size 800,500
+        f.write('''set terminal png size 800,500 noenhanced
 set datafile missing "NaN"
 set key left top
 set grid
