@@ -307,16 +307,42 @@ static void test_random_against_model(void)
  * kho_radix_any() against a plain model: random blocks, then random ranges
  * (crossing leaf boundaries too) asked for every order.
  */
+/* Does block @b have @order and intersect [@start, @end)? */
+static bool block_hits(const struct block *b, phys_addr_t start,
+		       phys_addr_t end, unsigned int order)
+{
+	return b->order == order && b->pa < end &&
+	       start < b->pa + (1ULL << (12 + order));
+}
+
 static bool model_any(const struct block *blocks, size_t nr, phys_addr_t start,
 		      phys_addr_t end, unsigned int order)
 {
 	size_t i;
 
 	for (i = 0; i < nr; i++)
-		if (blocks[i].order == order && blocks[i].pa < end &&
-		    start < blocks[i].pa + (1ULL << (12 + order)))
+		if (block_hits(&blocks[i], start, end, order))
 			return true;
 	return false;
+}
+
+/*
+ * Insert @nr random blocks below 1 GiB of orders 0-11; one that fails
+ * (a duplicate) gets order 99, so that no model query matches it.
+ */
+static void insert_random_blocks(struct kho_radix_map *map,
+				 struct block *blocks, size_t nr)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		unsigned int order = rnd() % 12;
+		phys_addr_t pa = (rnd() % (1ULL << 30)) & ~((1ULL << (12 + order)) - 1);
+
+		blocks[i] = (struct block){ pa, order, kho_radix_insert(map, pa, order) == 0 };
+		if (!blocks[i].present)
+			blocks[i].order = 99;
+	}
 }
 
 static void test_any_against_model(void)
@@ -327,15 +353,7 @@ static void test_any_against_model(void)
 	size_t i, hits = 0;
 
 	CHECK(kho_radix_init(&map) == 0, "init");
-	for (i = 0; i < nr; i++) {
-		unsigned int order = rnd() % 12;
-		phys_addr_t pa = (rnd() % (1ULL << 30)) & ~((1ULL << (12 + order)) - 1);
-
-		blocks[i] = (struct block){ pa, order, kho_radix_insert(&map, pa, order) == 0 };
-	}
-	for (i = 0; i < nr; i++)
-		if (!blocks[i].present)
-			blocks[i].order = 99;
+	insert_random_blocks(&map, blocks, nr);
 	for (i = 0; i < queries && !failed; i++) {
 		phys_addr_t start = rnd() % (1ULL << 30);
 		phys_addr_t end = start + 1 + rnd() % (1ULL << (rnd() % 30));
@@ -388,24 +406,14 @@ static void test_claim_against_model(void)
 	size_t i, j, want, total = 0;
 
 	CHECK(kho_radix_init(&map) == 0, "init");
-	for (i = 0; i < nr; i++) {
-		unsigned int order = rnd() % 12;
-		phys_addr_t pa = (rnd() % (1ULL << 30)) & ~((1ULL << (12 + order)) - 1);
-
-		blocks[i] = (struct block){ pa, order, kho_radix_insert(&map, pa, order) == 0 };
-	}
-	for (i = 0; i < nr; i++)
-		if (!blocks[i].present)
-			blocks[i].order = 99;
+	insert_random_blocks(&map, blocks, nr);
 	for (i = 0; i < queries && !failed; i++) {
 		struct claims c = { .blocks = blocks, .nr = nr, .order = rnd() % 12 };
 
 		c.start = rnd() % (1ULL << 30);
 		c.end = c.start + 1 + rnd() % (1ULL << (rnd() % 30));
 		for (want = 0, j = 0; j < nr; j++)
-			if (blocks[j].order == c.order && blocks[j].pa < c.end &&
-			    c.start < blocks[j].pa + (1ULL << (12 + c.order)))
-				want++;
+			want += block_hits(&blocks[j], c.start, c.end, c.order);
 		CHECK(kho_radix_claim_range(&map, c.start, c.end, c.order,
 					    check_claim, &c) == 0, "claim");
 		CHECK(!c.wrong, "claimed a block that is not in the model");
@@ -415,8 +423,7 @@ static void test_claim_against_model(void)
 		CHECK(!kho_radix_any(&map, c.start, c.end, c.order),
 		      "claimed blocks are gone from the map");
 		for (j = 0; j < nr; j++)
-			if (blocks[j].order == c.order && blocks[j].pa < c.end &&
-			    c.start < blocks[j].pa + (1ULL << (12 + c.order)))
+			if (block_hits(&blocks[j], c.start, c.end, c.order))
 				blocks[j].order = 99;
 		total += c.claimed;
 	}
