@@ -151,15 +151,19 @@ static int kho_claim_segment(struct kexec_buf *kbuf)
 
 	/*
 	 * Moving the movable pages out of the way may have used memory
-	 * outside scratch, which the rest of the load allocates from. Below
-	 * the low watermark there, stop now, cleanly (kexec frees the pages
-	 * with the image), rather than let a later allocation of the load
-	 * wake the OOM killer.
+	 * outside scratch, which the rest of the load allocates from. When
+	 * no zone such an allocation may use is above its low watermark,
+	 * stop now, cleanly (kexec frees the pages with the image), rather
+	 * than let a later allocation of the load wake the OOM killer. The
+	 * zone the segment lies in is not the one to ask: it may be full
+	 * while another has gigabytes free.
 	 */
-	zone = page_zone(pfn_to_page(pfn));
-	if (!zone_watermark_ok(zone, 0, low_wmark_pages(zone), zone_idx(zone), 0))
-		return -ENOMEM;
-	return 0;
+	for_each_populated_zone(zone)
+		if (zone_idx(zone) <= gfp_zone(GFP_KERNEL) &&
+		    zone_watermark_ok(zone, 0, low_wmark_pages(zone),
+				      gfp_zone(GFP_KERNEL), 0))
+			return 0;
+	return -ENOMEM;
 }
 
 /*
