@@ -171,6 +171,27 @@ static int kho_claim_any_order(struct kho_cursors *cursors, phys_addr_t pa)
 }
 
 /*
+ * Claim the block that starts at @phys and make it a folio, counting its
+ * pages in @count. NULL when no block starts there (or another caller
+ * took it) or its memory is offline.
+ */
+static struct folio *kho_take_folio(struct kho_cursors *cursors,
+				    phys_addr_t phys,
+				    struct kho_managed_count *count)
+{
+	struct page *page = pfn_to_online_page(PHYS_PFN(phys));
+	int order;
+
+	if (!page)
+		return NULL;
+	order = kho_claim_any_order(cursors, phys);
+	if (order < 0)
+		return NULL;
+	kho_count_managed(count, page, 1UL << order);
+	return kho_init_folio(page, order);
+}
+
+/*
  * The largest order a block starting at @pfn can have inside [@pfn, @end):
  * kho_preserve_pages() splits a range into naturally aligned blocks.
  */
@@ -255,18 +276,16 @@ static bool kho_pfn_range_valid(unsigned long pfn, unsigned long nr_pages)
  */
 struct folio *kho_restore_folio(phys_addr_t phys)
 {
-	struct page *page = pfn_to_online_page(PHYS_PFN(phys));
-	int order;
+	struct kho_managed_count count = {};
+	struct folio *folio;
 
 	/* The per-CPU cursors are not safe against interrupts. */
-	if (!page || !kho_in_map() || WARN_ON_ONCE(!in_task()))
+	if (WARN_ON_ONCE(!in_task()))
 		return NULL;
-	order = kho_claim_any_order(get_cpu_ptr(&kho_in_cursors), phys);
+	folio = kho_take_folio(get_cpu_ptr(&kho_in_cursors), phys, &count);
 	put_cpu_ptr(&kho_in_cursors);
-	if (order < 0)
-		return NULL;
-	adjust_managed_page_count(page, 1UL << order);
-	return kho_init_folio(page, order);
+	kho_flush_managed(&count);
+	return folio;
 }
 EXPORT_SYMBOL_GPL(kho_restore_folio);
 
@@ -291,20 +310,10 @@ unsigned long kho_restore_folios(const phys_addr_t *phys, unsigned long nr,
 	struct kho_managed_count count = {};
 	struct kho_cursors cursors = {};
 	unsigned long i, restored = 0;
-	struct page *page;
-	int order;
 
 	for (i = 0; i < nr; i++) {
-		folios[i] = NULL;
-		page = pfn_to_online_page(PHYS_PFN(phys[i]));
-		if (!page || !kho_in_map())
-			continue;
-		order = kho_claim_any_order(&cursors, phys[i]);
-		if (order < 0)
-			continue;
-		kho_count_managed(&count, page, 1UL << order);
-		folios[i] = kho_init_folio(page, order);
-		restored++;
+		folios[i] = kho_take_folio(&cursors, phys[i], &count);
+		restored += !!folios[i];
 	}
 	kho_flush_managed(&count);
 	return restored;
