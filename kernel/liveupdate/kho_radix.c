@@ -342,11 +342,13 @@ bool kho_radix_any(const struct kho_radix_map *map, phys_addr_t start,
 static int kho_radix_claim_leaf(unsigned long *leaf, u64 leaf_key,
 				unsigned int first, unsigned int last,
 				unsigned int shift,
-				int (*claimed)(phys_addr_t pa, void *arg),
+				int (*claimed)(phys_addr_t base,
+					       unsigned long *taken, void *arg),
 				void *arg)
 {
-	unsigned int word, bit, lo, hi;
+	unsigned int word, lo, hi;
 	unsigned long mask, taken;
+	u64 word_key;
 	int err;
 
 	for (word = first / BITS_PER_LONG; word <= last / BITS_PER_LONG; word++) {
@@ -357,17 +359,16 @@ static int kho_radix_claim_leaf(unsigned long *leaf, u64 leaf_key,
 		if (!(READ_ONCE(leaf[word]) & mask))
 			continue;
 		taken = atomic_long_fetch_andnot(mask, (atomic_long_t *)&leaf[word]) & mask;
-		for (; taken; taken &= taken - 1) {
-			bit = word * BITS_PER_LONG + __ffs(taken);
-			/* The order marker is shifted out of the address. */
-			err = claimed((leaf_key | bit) << shift, arg);
-			if (err) {
-				/* What was taken but not handed out stays marked. */
-				taken &= taken - 1;
-				if (taken)
-					atomic_long_or(taken, (atomic_long_t *)&leaf[word]);
-				return err;
-			}
+		if (!taken)
+			continue;
+		/* The order marker is shifted out of the address. */
+		word_key = leaf_key | (word * BITS_PER_LONG);
+		err = claimed(word_key << shift, &taken, arg);
+		if (err) {
+			/* What was taken but not handed out stays marked. */
+			if (taken)
+				atomic_long_or(taken, (atomic_long_t *)&leaf[word]);
+			return err;
 		}
 	}
 	return 0;
@@ -380,22 +381,26 @@ static int kho_radix_claim_leaf(unsigned long *leaf, u64 leaf_key,
  *           taken, so callers align it to the block size
  * @end:     byte after the range; above @start
  * @order:   the order of the blocks to take
- * @claimed: called with the address of each block whose bit this call
- *           cleared; a non-zero return stops the walk with that value,
- *           and the blocks not handed out yet stay marked
+ * @claimed: called once per word of the map in which this call cleared
+ *           bits: with the address of the block of the word's bit 0, and
+ *           the cleared bits (bit n is the block n blocks further on). It
+ *           owns those blocks; a non-zero return stops the walk with that
+ *           value, and the bits it left set in its mask are marked again.
  * @arg:     passed to @claimed
  *
  * Bits are cleared atomically, a word at a time, so a block is taken by
  * exactly one caller even when several claim overlapping ranges at once.
  * Every leaf the range spans is looked up once and read word by word: the
  * cost follows the number of leaves and of marked blocks, not of pages,
- * with one atomic operation per 64 blocks.
+ * with one atomic operation and one call per 64 blocks.
  *
  * Return: 0, or what @claimed returned.
  */
 int kho_radix_claim_range(struct kho_radix_map *map, phys_addr_t start,
 			  phys_addr_t end, unsigned int order,
-			  int (*claimed)(phys_addr_t pa, void *arg), void *arg)
+			  int (*claimed)(phys_addr_t base, unsigned long *taken,
+					 void *arg),
+			  void *arg)
 {
 	unsigned int last_bit, shift = KHO_RADIX_PAGE_SHIFT + order;
 	u64 key, last, leaf_key;

@@ -94,7 +94,9 @@ bool kho_radix_any(const struct kho_radix_map *map, phys_addr_t start,
 		   phys_addr_t end, unsigned int order);
 int kho_radix_claim_range(struct kho_radix_map *map, phys_addr_t start,
 			  phys_addr_t end, unsigned int order,
-			  int (*claimed)(phys_addr_t pa, void *arg), void *arg);
+			  int (*claimed)(phys_addr_t base, unsigned long *taken,
+					 void *arg),
+			  void *arg);
 int kho_radix_walk(const struct kho_radix_map *map,
 		   const struct kho_radix_walk_ops *ops, void *arg);
 void kho_radix_destroy(struct kho_radix_map *map);

@@ -50,10 +50,12 @@ static void kho_flush_managed(struct kho_managed_count *count)
 	count->nr_pages = 0;
 }
 
+/* Zone ids compare without looking up the zones: one load per page. */
 static void kho_count_managed(struct kho_managed_count *count,
 			      struct page *page, unsigned long nr_pages)
 {
-	if (count->nr_pages && page_zone(page) != page_zone(count->zone_page))
+	if (count->nr_pages &&
+	    page_zone_id(page) != page_zone_id(count->zone_page))
 		kho_flush_managed(count);
 	if (!count->nr_pages)
 		count->zone_page = page;
@@ -69,26 +71,43 @@ static void kho_unclaim_block(phys_addr_t pa, unsigned int order)
 
 /*
  * Pages kept from the buddy at boot become a folio of their owner.
- * Claimed blocks only. The caller counts them as managed pages, so that
- * a batch restore updates the zone's counters once, not per folio.
+ * Claimed blocks only. Boot initialised their struct pages like any
+ * others, with one reference and no flags, and reserved them NOINIT, so
+ * nothing marked them PG_reserved: only what makes them a folio is written,
+ * in one pass over the tail pages (prep_compound_page() after a loop that
+ * sets the reference counts would take two). The caller counts them as
+ * managed pages, so that a batch restore updates the zone's counters once,
+ * not per folio.
  */
 static struct folio *kho_init_folio(struct page *page, unsigned int order)
 {
 	unsigned long nr = 1UL << order, i;
 
-	for (i = 0; i < nr; i++) {
-		__ClearPageReserved(page + i);
-		set_page_count(page + i, i ? 0 : 1);
-	}
-	if (order)
-		prep_compound_page(page, order);
+	VM_WARN_ON_ONCE_PAGE(PageReserved(page), page);
+	set_page_count(page, 1);
 	clear_page_tag_ref(page);
-	return page_folio(page);
+	/* A block's first page is its folio: no tail to look through. */
+	if (!order)
+		return (struct folio *)page;
+	__SetPageHead(page);
+	/*
+	 * prep_compound_tail() less its clearing of page->private, which
+	 * boot left zero: the tail pages are most of the cost of a large
+	 * folio, and this writes each of them three times instead of four.
+	 */
+	for (i = 1; i < nr; i++) {
+		set_page_count(page + i, 0);
+		page[i].mapping = TAIL_MAPPING;
+		set_compound_head(page + i, page);
+	}
+	prep_compound_head(page, order);
+	return (struct folio *)page;
 }
 
 /*
- * As single pages, each with one reference, like free_reserved_page().
- * Clears the orders kho_claim_pfns() kept in page->private.
+ * As single pages, each with one reference, like the pages of
+ * kho_init_folio(). Clears the orders kho_claim_pfns() kept in the
+ * page->private of each block's first page.
  */
 static void kho_restore_single_pages(unsigned long pfn, unsigned long end)
 {
@@ -97,7 +116,7 @@ static void kho_restore_single_pages(unsigned long pfn, unsigned long end)
 
 	for (; pfn < end; pfn++) {
 		page = pfn_to_page(pfn);
-		__ClearPageReserved(page);
+		VM_WARN_ON_ONCE_PAGE(PageReserved(page), page);
 		set_page_private(page, 0);
 		set_page_count(page, 1);
 		clear_page_tag_ref(page);
@@ -420,20 +439,60 @@ struct kho_restore_batch {
 	struct kho_managed_count count;
 };
 
-static int kho_restore_claimed(phys_addr_t pa, void *arg)
+/*
+ * Pages per span of memory that is online or offline as a whole: blocks
+ * that share one need one check.
+ */
+#ifdef CONFIG_SPARSEMEM
+#define KHO_ONLINE_SPAN		PAGES_PER_SUBSECTION
+#else
+#define KHO_ONLINE_SPAN		ULONG_MAX
+#endif
+
+/* The address of block @bit of a claimed word of @order blocks. */
+static phys_addr_t kho_claimed_pa(phys_addr_t base, unsigned int bit,
+				  unsigned int order)
+{
+	return base + ((phys_addr_t)bit << (PAGE_SHIFT + order));
+}
+
+/*
+ * Hands out the blocks of one word kho_radix_claim_range() cleared. When
+ * all of the word's blocks share a subsection, one lookup of the memory
+ * map serves them all: for order-0 blocks, one per 64 folios.
+ */
+static int kho_restore_claimed(phys_addr_t base, unsigned long *taken,
+			       void *arg)
 {
 	struct kho_restore_batch *batch = arg;
-	struct page *page = pfn_to_online_page(PHYS_PFN(pa));
+	unsigned int order = batch->order, bit;
+	bool shared = (BITS_PER_LONG << order) <= KHO_ONLINE_SPAN;
+	struct page *first = NULL, *page;
+	int err;
 
-	if (!page) {
-		kho_unclaim_block(pa, batch->order);
-		return 0;
+	if (shared)
+		first = pfn_to_online_page(PHYS_PFN(base));
+	while (*taken) {
+		bit = __ffs(*taken);
+		/* The block is the callback's from here on, also on error. */
+		*taken &= *taken - 1;
+		if (shared)
+			page = first ? first + ((unsigned long)bit << order) : NULL;
+		else
+			page = pfn_to_online_page(PHYS_PFN(kho_claimed_pa(base, bit, order)));
+		if (!page) {
+			kho_unclaim_block(kho_claimed_pa(base, bit, order), order);
+			continue;
+		}
+		kho_count_managed(&batch->count, page, 1UL << order);
+		/* A range may hold a whole guest: let others run now and then. */
+		if (!(++batch->restored % KHO_RESTORE_RESCHED))
+			cond_resched();
+		err = batch->fn(kho_init_folio(page, order), batch->arg);
+		if (err)
+			return err;
 	}
-	kho_count_managed(&batch->count, page, 1UL << batch->order);
-	/* A range may hold a whole guest: let others run now and then. */
-	if (!(++batch->restored % KHO_RESTORE_RESCHED))
-		cond_resched();
-	return batch->fn(kho_init_folio(page, batch->order), batch->arg);
+	return 0;
 }
 
 /**

@@ -101,7 +101,12 @@ void *page_address(const struct page *page)
 	return (void *)(fuzz_page_pfn(page) << PAGE_SHIFT);
 }
 
-void __ClearPageReserved(struct page *page)
+/*
+ * The restore path sets the reference count of every page it hands out,
+ * exactly once: that is where a page must still be reserved, so that a
+ * block handed out twice is caught.
+ */
+void set_page_count(struct page *page, int count)
 {
 	unsigned long pfn = fuzz_page_pfn(page);
 
@@ -110,18 +115,18 @@ void __ClearPageReserved(struct page *page)
 			 page->state == FUZZ_PAGE_OWNED ? "owned already" :
 			 page->state == FUZZ_PAGE_FREE ? "free" : "not RAM");
 	page->state = FUZZ_PAGE_OWNED;
-}
-
-void set_page_count(struct page *page, int count)
-{
-	fuzz_page_pfn(page);
 	page->refcount = count;
 }
 
-void prep_compound_page(struct page *page, unsigned int order)
+void set_compound_head(struct page *page, struct page *head)
 {
 	fuzz_page_pfn(page);
-	fuzz_page_pfn(page + (1UL << order) - 1);
+	page->compound_head = (unsigned long)head + 1;
+}
+
+void prep_compound_head(struct page *page, unsigned int order)
+{
+	fuzz_page_pfn(page);
 	page->compound_order = order;
 }
 

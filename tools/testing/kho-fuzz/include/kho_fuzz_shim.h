@@ -35,6 +35,8 @@ struct page {
 	unsigned char compound_order;	/* head of a restored folio */
 	int refcount;
 	unsigned long private;
+	void *mapping;
+	unsigned long compound_head;	/* head + 1 in a tail page */
 };
 
 struct folio {
@@ -66,7 +68,12 @@ struct page *fuzz_pfn_to_page(unsigned long pfn);
 #define page_to_pfn(page)	((unsigned long)((page) - fuzz_pages))
 #define page_folio(page)	((struct folio *)(page))
 struct page *pfn_to_online_page(unsigned long pfn);
-void __ClearPageReserved(struct page *page);
+/* The fuzzed machine's pages carry no flags but their state below. */
+#define PageReserved(page)	false
+#define TAIL_MAPPING		((void *)0x400)
+void set_compound_head(struct page *page, struct page *head);
+#define __SetPageHead(page)	do { } while (0)
+#define VM_WARN_ON_ONCE_PAGE(cond, page)	do { } while (0)
 #define page_private(page)		((page)->private)
 #define set_page_private(page, v)	((page)->private = (v))
 void set_page_count(struct page *page, int count);
@@ -115,6 +122,7 @@ struct fuzz_zone {
 };
 struct fuzz_zone *fuzz_page_zone(const struct page *page);
 #define page_zone(page)		fuzz_page_zone(page)
+#define page_zone_id(page)	(fuzz_page_zone(page), 0)
 int kstrtouint(const char *s, unsigned int base, unsigned int *res);
 
 /* Who this kernel is, for kho_metadata.c. */
