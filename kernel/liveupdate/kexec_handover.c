@@ -93,26 +93,40 @@ EXPORT_SYMBOL_GPL(kho_is_enabled);
 static DEFINE_PER_CPU(struct kho_cursors, kho_out_cursors);
 
 /*
- * Preserve one naturally aligned block. Memory in scratch, and below 1 MiB
- * (which the next kernel treats as scratch), cannot be preserved: the next
- * kernel allocates there before it reads the map. Marking the block may
- * allocate map nodes with GFP_KERNEL, so callers must be able to sleep,
- * even when a node happens to exist already.
+ * Memory in scratch, and below 1 MiB (which the next kernel treats as
+ * scratch), cannot be preserved: the next kernel allocates there before it
+ * reads the map.
  */
-static int kho_preserve_block_near(struct kho_radix_cursor *cursor,
-				   phys_addr_t pa, unsigned int order)
+static bool kho_preservable(phys_addr_t pa, unsigned int order)
+{
+	return pa >= SZ_1M && !kho_scratch_overlap(pa, PAGE_SIZE << order);
+}
+
+/*
+ * May a naturally aligned block be preserved? Marking it may allocate map
+ * nodes with GFP_KERNEL, so callers must be able to sleep, even when a
+ * node happens to exist already.
+ */
+static int kho_preserve_check(phys_addr_t pa, unsigned int order)
 {
 	phys_addr_t size = PAGE_SIZE << order;
 
 	might_sleep();
 	if (!kho_out.map.root)
 		return -EINVAL;
-	if (pa < SZ_1M || kho_scratch_overlap(pa, size)) {
+	if (!kho_preservable(pa, order)) {
 		pr_warn_ratelimited("cannot preserve [mem %#018llx-%#018llx]: next kernel's scratch memory\n",
 				    (u64)pa, (u64)(pa + size - 1));
 		return -EINVAL;
 	}
-	return kho_radix_insert_near(&kho_out.map, cursor, pa, order);
+	return 0;
+}
+
+static int kho_preserve_block_near(struct kho_radix_cursor *cursor,
+				   phys_addr_t pa, unsigned int order)
+{
+	return kho_preserve_check(pa, order) ?:
+	       kho_radix_insert_near(&kho_out.map, cursor, pa, order);
 }
 
 static int kho_preserve_block(phys_addr_t pa, unsigned int order)
@@ -155,6 +169,44 @@ int kho_preserve_folio(struct folio *folio)
 }
 EXPORT_SYMBOL_GPL(kho_preserve_folio);
 
+/* The first block of the map word that holds the block at @pa. */
+static phys_addr_t kho_word_base(phys_addr_t pa, unsigned int order)
+{
+	return ALIGN_DOWN(pa, (phys_addr_t)BITS_PER_LONG * (PAGE_SIZE << order));
+}
+
+static unsigned int kho_word_bit(phys_addr_t pa, unsigned int order)
+{
+	return (pa >> (PAGE_SHIFT + order)) % BITS_PER_LONG;
+}
+
+/*
+ * How many folios from @folios[0] on go into one word of the map: same
+ * order, same word, each checked, none twice. Sets @mask to their bits.
+ * Stops before a folio that cannot join, which the next group then starts
+ * and reports.
+ */
+static unsigned long kho_preserve_group(struct folio **folios,
+					unsigned long nr, unsigned long *mask)
+{
+	unsigned int order = folio_order(folios[0]);
+	phys_addr_t pa = PFN_PHYS(folio_pfn(folios[0]));
+	phys_addr_t base = kho_word_base(pa, order);
+	unsigned long i, bit;
+
+	*mask = BIT(kho_word_bit(pa, order));
+	for (i = 1; i < nr; i++) {
+		pa = PFN_PHYS(folio_pfn(folios[i]));
+		bit = BIT(kho_word_bit(pa, order));
+		if (folio_order(folios[i]) != order ||
+		    kho_word_base(pa, order) != base || (*mask & bit) ||
+		    !kho_preservable(pa, order))
+			break;
+		*mask |= bit;
+	}
+	return i;
+}
+
 /**
  * kho_preserve_folios - hand many folios to the next kernel
  * @folios: the folios
@@ -163,7 +215,9 @@ EXPORT_SYMBOL_GPL(kho_preserve_folio);
  * Does what kho_preserve_folio() does for each folio, for owners that
  * preserve long lists (a tmpfs at its freeze, a VMM): the map is written
  * through one cursor, so folios that lie close together cost no descent
- * of the map.
+ * of the map, and folios of one order that share a word of the map (64
+ * blocks) are marked with one atomic operation. A list in address order
+ * gets the most out of both.
  *
  * Context: Process context. May sleep: allocates memory with GFP_KERNEL.
  *
@@ -173,21 +227,30 @@ EXPORT_SYMBOL_GPL(kho_preserve_folio);
 int kho_preserve_folios(struct folio **folios, unsigned long nr)
 {
 	struct kho_cursors cursors = {};
+	unsigned long i, n, mask;
 	unsigned int order;
-	unsigned long i;
+	phys_addr_t pa;
 	int err;
 
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr; i += n) {
 		order = folio_order(folios[i]);
-		err = kho_preserve_block_near(kho_cursor(&cursors, order),
-					      PFN_PHYS(folio_pfn(folios[i])), order);
-		if (err) {
-			while (i--)
-				kho_unpreserve_folio(folios[i]);
-			return err;
-		}
+		pa = PFN_PHYS(folio_pfn(folios[i]));
+		err = kho_preserve_check(pa, order);
+		if (err)
+			goto undo;
+		n = kho_preserve_group(folios + i, nr - i, &mask);
+		err = kho_radix_insert_word_near(&kho_out.map,
+						 kho_cursor(&cursors, order),
+						 kho_word_base(pa, order),
+						 order, mask);
+		if (err)
+			goto undo;
 	}
 	return 0;
+undo:
+	while (i--)
+		kho_unpreserve_folio(folios[i]);
+	return err;
 }
 EXPORT_SYMBOL_GPL(kho_preserve_folios);
 

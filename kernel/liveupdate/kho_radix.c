@@ -221,6 +221,44 @@ int kho_radix_insert_near(struct kho_radix_map *map,
 }
 
 /**
+ * kho_radix_insert_word_near - mark several blocks of one map word at once
+ * @map:    the map
+ * @cursor: the leaf of an earlier lookup in @map, or NULL
+ * @pa:     physical address of the block of the word's bit 0: aligned to
+ *          BITS_PER_LONG blocks of @order
+ * @order:  the blocks' order
+ * @mask:   which blocks to mark: bit n is the block n blocks after @pa
+ *
+ * For callers that mark many blocks that lie close together: one atomic
+ * operation marks up to BITS_PER_LONG of them. All of @mask is marked, or
+ * nothing is.
+ *
+ * Return: 0; -EEXIST if a block of @mask is marked already; -EINVAL,
+ * -ERANGE or -ENOMEM as for kho_radix_insert().
+ */
+int kho_radix_insert_word_near(struct kho_radix_map *map,
+			       struct kho_radix_cursor *cursor, phys_addr_t pa,
+			       unsigned int order, unsigned long mask)
+{
+	unsigned int bit;
+	unsigned long *leaf = kho_radix_find(map, cursor, pa, order, true, &bit);
+	atomic_long_t *word;
+	long old;
+
+	if (IS_ERR(leaf))
+		return PTR_ERR(leaf);
+	if (bit % BITS_PER_LONG)
+		return -EINVAL;
+	word = (atomic_long_t *)&leaf[bit / BITS_PER_LONG];
+	old = atomic_long_read(word);
+	do {
+		if (old & mask)
+			return -EEXIST;
+	} while (!atomic_long_try_cmpxchg(word, &old, old | mask));
+	return 0;
+}
+
+/**
  * kho_radix_remove - unmark a block
  * @map:   the map
  * @pa:    physical address of the block, as given to kho_radix_insert()

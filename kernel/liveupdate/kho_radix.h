@@ -82,6 +82,9 @@ int kho_radix_remove(struct kho_radix_map *map, phys_addr_t pa,
 int kho_radix_insert_near(struct kho_radix_map *map,
 			  struct kho_radix_cursor *cursor, phys_addr_t pa,
 			  unsigned int order);
+int kho_radix_insert_word_near(struct kho_radix_map *map,
+			       struct kho_radix_cursor *cursor, phys_addr_t pa,
+			       unsigned int order, unsigned long mask);
 int kho_radix_remove_near(struct kho_radix_map *map,
 			  struct kho_radix_cursor *cursor, phys_addr_t pa,
 			  unsigned int order);

@@ -544,6 +544,37 @@ static void test_cursor(void)
 	report("inserts and removes through a cursor match plain lookups");
 }
 
+/* Blocks marked a word at a time are the ones a plain lookup finds. */
+static void test_insert_word(void)
+{
+	struct kho_radix_cursor cursor = { 0 };
+	unsigned long mask = 0x8000000000000f05UL;
+	struct kho_radix_map map;
+	phys_addr_t word = 64 * 9 * (PAGE_SIZE << 3), pa;
+	unsigned int bit;
+	bool same = true;
+
+	CHECK(kho_radix_init(&map) == 0, "init");
+	CHECK(kho_radix_insert_word_near(&map, &cursor, word, 3, mask) == 0,
+	      "a word of order-3 blocks is marked");
+	for (bit = 0; bit < 64; bit++) {
+		pa = word + ((phys_addr_t)bit << (KHO_RADIX_PAGE_SHIFT + 3));
+		same &= kho_radix_contains(&map, pa, 3) == !!(mask & (1UL << bit));
+	}
+	CHECK(same, "exactly the blocks of the mask are marked");
+	CHECK(kho_radix_insert_word_near(&map, &cursor, word, 3, 0x3800) == -EEXIST,
+	      "a mask with a marked block is refused");
+	CHECK(!kho_radix_contains(&map, word + (13UL << (KHO_RADIX_PAGE_SHIFT + 3)), 3),
+	      "a refused mask marks nothing");
+	CHECK(kho_radix_insert_word_near(&map, NULL, word + (PAGE_SIZE << 3), 3, 1) == -EINVAL,
+	      "an address that is not a word's first block is refused");
+	CHECK(kho_radix_insert_word_near(&map, NULL, word + PAGE_SIZE, 3, 1) == -EINVAL,
+	      "a misaligned address is refused");
+	kho_radix_destroy(&map);
+	CHECK(shim_pages_in_use == 0, "leaked %ld pages", shim_pages_in_use);
+	report("a word of blocks is marked whole or not at all");
+}
+
 static u64 *table_at(u64 *table, unsigned int idx)
 {
 	return phys_to_virt(table[idx]);
@@ -727,7 +758,7 @@ static void test_concurrent_inserts(void)
 
 int main(void)
 {
-	printf("TAP version 13\n1..15\n");
+	printf("TAP version 13\n1..16\n");
 	test_key_encoding();
 	test_every_order_and_boundary();
 	test_bad_arguments();
@@ -737,6 +768,7 @@ int main(void)
 	test_claim_against_model();
 	test_claim_stops_cleanly();
 	test_cursor();
+	test_insert_word();
 	test_malformed_maps();
 	test_allocation_failure();
 	test_attach();

@@ -74,6 +74,18 @@ static inline void atomic_long_or(long mask, atomic_long_t *v)
 	__atomic_fetch_or(&v->counter, mask, __ATOMIC_SEQ_CST);
 }
 
+static inline long atomic_long_read(const atomic_long_t *v)
+{
+	return __atomic_load_n(&v->counter, __ATOMIC_RELAXED);
+}
+
+static inline bool atomic_long_try_cmpxchg(atomic_long_t *v, long *old,
+					   long new)
+{
+	return __atomic_compare_exchange_n(&v->counter, old, new, false,
+					   __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
+}
+
 static inline bool test_bit(unsigned int nr, const unsigned long *addr)
 {
 	return (__atomic_load_n(&addr[nr / BITS_PER_LONG], __ATOMIC_RELAXED) >>
