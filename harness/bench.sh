@@ -41,6 +41,12 @@ selftests=$KHO_ROOT/tools/testing/selftests/kho
 # Both kernels boot with kunit.enable=0: our test kernel has KUnit suites
 # built in, which would otherwise run at every boot.
 #
+# QEMU allocates all guest memory before the guest starts: otherwise the
+# host faults it in, huge page by huge page, while the guest boots, and
+# boot times swing by hundreds of milliseconds with where each kernel
+# happens to put its memory map.
+export KHO_QEMU_PREALLOC=1
+#
 # Cases: name, guest MiB, kt.bench= parameters of the first kernel (for
 # the tmpfs cases, which run on our kernel only: the file's MiB).
 if [ $smoke = 1 ]; then

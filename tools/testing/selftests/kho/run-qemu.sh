@@ -124,8 +124,13 @@ mkdir -p "$(dirname "$log")"
 	echo "# cmdline: $cmdline"
 } > "$log"
 
+# KHO_QEMU_PREALLOC=1 (make bench) touches all guest memory before the
+# guest starts, so that no boot pays for the host faulting it in.
+prealloc=()
+[ "${KHO_QEMU_PREALLOC:-0}" = 1 ] && prealloc=(-mem-prealloc)
+
 # The serial port sends CRLF; the log keeps plain lines for grep.
-qemu_cmd=(timeout --foreground -k 5 "$timeout" "$qemu" "${accel_args[@]}" -M pc -m "$mem"
+qemu_cmd=(timeout --foreground -k 5 "$timeout" "$qemu" "${accel_args[@]}" -M pc -m "$mem" "${prealloc[@]}"
 	-smp "$cpus,sockets=$cpus" "${numa_args[@]}" -nodefaults -display none -monitor none
 	-no-reboot -serial stdio -kernel "$kernel" -initrd "$initrd"
 	-append "$cmdline")
