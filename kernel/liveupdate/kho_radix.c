@@ -240,15 +240,23 @@ int kho_radix_insert_word_near(struct kho_radix_map *map,
 			       struct kho_radix_cursor *cursor, phys_addr_t pa,
 			       unsigned int order, unsigned long mask)
 {
-	unsigned int bit;
-	unsigned long *leaf = kho_radix_find(map, cursor, pa, order, true, &bit);
+	unsigned long *leaf;
 	atomic_long_t *word;
+	unsigned int bit;
 	long old;
+	int err;
 
+	err = kho_radix_check_block(pa, order);
+	if (err)
+		return err;
+	/* Checked before the lookup, which may allocate nodes. */
+	if (kho_radix_key(pa, order) % BITS_PER_LONG)
+		return -EINVAL;
+	if (!mask)
+		return 0;
+	leaf = kho_radix_find(map, cursor, pa, order, true, &bit);
 	if (IS_ERR(leaf))
 		return PTR_ERR(leaf);
-	if (bit % BITS_PER_LONG)
-		return -EINVAL;
 	word = (atomic_long_t *)&leaf[bit / BITS_PER_LONG];
 	old = atomic_long_read(word);
 	do {
@@ -402,12 +410,11 @@ static int kho_radix_claim_leaf(unsigned long *leaf, u64 leaf_key,
 		/* The order marker is shifted out of the address. */
 		word_key = leaf_key | (word * BITS_PER_LONG);
 		err = claimed(word_key << shift, &taken, arg);
-		if (err) {
-			/* What was taken but not handed out stays marked. */
-			if (taken)
-				atomic_long_or(taken, (atomic_long_t *)&leaf[word]);
+		/* What was taken but not handed out is marked again. */
+		if (taken)
+			atomic_long_or(taken, (atomic_long_t *)&leaf[word]);
+		if (err)
 			return err;
-		}
 	}
 	return 0;
 }
@@ -422,8 +429,9 @@ static int kho_radix_claim_leaf(unsigned long *leaf, u64 leaf_key,
  * @claimed: called once per word of the map in which this call cleared
  *           bits: with the address of the block of the word's bit 0, and
  *           the cleared bits (bit n is the block n blocks further on). It
- *           owns those blocks; a non-zero return stops the walk with that
- *           value, and the bits it left set in its mask are marked again.
+ *           owns the blocks whose bits it clears from the mask; those it
+ *           leaves set are marked again. A non-zero return stops the walk
+ *           with that value.
  * @arg:     passed to @claimed
  *
  * Bits are cleared atomically, a word at a time, so a block is taken by

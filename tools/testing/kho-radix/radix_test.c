@@ -508,6 +508,34 @@ static void test_claim_stops_cleanly(void)
 	report("a claim that stops early leaves the blocks it did not hand out");
 }
 
+/* Takes only the blocks of even bits, as a restore leaves offline ones. */
+static int take_even(phys_addr_t base, unsigned long *taken, void *arg)
+{
+	(*(int *)arg) += __builtin_popcountl(*taken & 0x5555555555555555UL);
+	*taken &= ~0x5555555555555555UL;
+	return 0;
+}
+
+static void test_claim_leaves_untaken(void)
+{
+	struct kho_radix_map map;
+	int taken = 0, left = 0;
+	phys_addr_t pa;
+
+	CHECK(kho_radix_init(&map) == 0, "init");
+	for (pa = 0; pa < 128 * PAGE_SIZE; pa += PAGE_SIZE)
+		kho_radix_insert(&map, pa, 0);
+	CHECK(kho_radix_claim_range(&map, 0, 128 * PAGE_SIZE, 0, take_even,
+				    &taken) == 0, "the claim succeeds");
+	for (pa = 0; pa < 128 * PAGE_SIZE; pa += PAGE_SIZE)
+		left += kho_radix_contains(&map, pa, 0) != (pa / PAGE_SIZE) % 2;
+	CHECK(taken == 64 && left == 0,
+	      "the callback took %d blocks; %d blocks are (un)marked wrongly",
+	      taken, left);
+	kho_radix_destroy(&map);
+	report("blocks a claim callback leaves in its mask stay marked");
+}
+
 static void test_cursor(void)
 {
 	struct kho_radix_cursor cursor = { 0 };
@@ -758,7 +786,7 @@ static void test_concurrent_inserts(void)
 
 int main(void)
 {
-	printf("TAP version 13\n1..16\n");
+	printf("TAP version 13\n1..17\n");
 	test_key_encoding();
 	test_every_order_and_boundary();
 	test_bad_arguments();
@@ -767,6 +795,7 @@ int main(void)
 	test_any_against_model();
 	test_claim_against_model();
 	test_claim_stops_cleanly();
+	test_claim_leaves_untaken();
 	test_cursor();
 	test_insert_word();
 	test_malformed_maps();
