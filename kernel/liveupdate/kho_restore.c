@@ -96,6 +96,7 @@ static struct folio *kho_init_folio(struct page *page, unsigned int order)
 	 * folio, and this writes each of them three times instead of four.
 	 */
 	for (i = 1; i < nr; i++) {
+		VM_WARN_ON_ONCE_PAGE(PageReserved(page + i), page + i);
 		set_page_count(page + i, 0);
 		page[i].mapping = TAIL_MAPPING;
 		set_compound_head(page + i, page);
@@ -105,24 +106,26 @@ static struct folio *kho_init_folio(struct page *page, unsigned int order)
 }
 
 /*
- * As single pages, each with one reference, like the pages of
- * kho_init_folio(). Clears the orders kho_claim_pfns() kept in the
- * page->private of each block's first page.
+ * A claimed block as single pages, each with one reference, as page ranges
+ * come back. Clears the order kho_claim_pfns() kept in the block's first
+ * page->private. Each page is counted in its own zone: a large block may
+ * straddle the start of ZONE_MOVABLE, which is only aligned to
+ * MAX_ORDER_NR_PAGES.
  */
-static void kho_restore_single_pages(unsigned long pfn, unsigned long end)
+static void kho_init_pages(struct page *page, unsigned int order,
+			   struct kho_managed_count *count)
 {
-	struct kho_managed_count count = {};
-	struct page *page;
+	unsigned long nr = 1UL << order, i;
+	struct page *p;
 
-	for (; pfn < end; pfn++) {
-		page = pfn_to_page(pfn);
-		VM_WARN_ON_ONCE_PAGE(PageReserved(page), page);
-		set_page_private(page, 0);
-		set_page_count(page, 1);
-		clear_page_tag_ref(page);
-		kho_count_managed(&count, page, 1);
+	set_page_private(page, 0);
+	for (i = 0; i < nr; i++) {
+		p = nth_page(page, i);
+		VM_WARN_ON_ONCE_PAGE(PageReserved(p), p);
+		set_page_count(p, 1);
+		clear_page_tag_ref(p);
+		kho_count_managed(count, p, 1);
 	}
-	kho_flush_managed(&count);
 }
 
 /*
@@ -360,7 +363,8 @@ static bool kho_pfns_preserved(unsigned long pfn, unsigned long end)
 /*
  * Give back the blocks kho_claim_pfns() took in [@pfn, @end). Their orders
  * are gone from the map, so each block's first page kept its order in
- * page->private, which a reserved page does not otherwise use.
+ * page->private, which a page kept from the buddy at boot does not
+ * otherwise use.
  */
 static void kho_unclaim_pfns(unsigned long pfn, unsigned long end)
 {
@@ -414,7 +418,10 @@ static bool kho_claim_pfns(unsigned long start, unsigned long end)
  */
 struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 {
-	unsigned long pfn = PHYS_PFN(phys);
+	struct kho_managed_count count = {};
+	unsigned long pfn = PHYS_PFN(phys), end;
+	struct page *page;
+	unsigned int order;
 
 	/* Checking first keeps a refused range from being claimed and given back. */
 	if (!kho_in_map() || !PAGE_ALIGNED(phys) ||
@@ -422,12 +429,17 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 	    !kho_pfns_preserved(pfn, pfn + nr_pages) ||
 	    !kho_claim_pfns(pfn, pfn + nr_pages))
 		return NULL;
-	kho_restore_single_pages(pfn, pfn + nr_pages);
-	return pfn_to_page(pfn);
+	for (end = pfn + nr_pages; pfn < end; pfn += 1UL << order) {
+		page = pfn_to_page(pfn);
+		order = page_private(page);
+		kho_init_pages(page, order, &count);
+	}
+	kho_flush_managed(&count);
+	return pfn_to_page(PHYS_PFN(phys));
 }
 EXPORT_SYMBOL_GPL(kho_restore_pages);
 
-/* Folios a batch restore hands out between two chances to reschedule. */
+/* Pages a batch restore hands out between two chances to reschedule. */
 #define KHO_RESTORE_RESCHED	1024
 
 /* A batch restore: who gets the folios, and what it restored so far. */
@@ -436,6 +448,7 @@ struct kho_restore_batch {
 	void *arg;
 	unsigned int order;
 	long restored;
+	unsigned long unscheduled;	/* pages since the last cond_resched() */
 	struct kho_managed_count count;
 };
 
@@ -443,17 +456,17 @@ struct kho_restore_batch {
  * Pages per span of memory that is online or offline as a whole: blocks
  * that share one need one check.
  */
-#ifdef CONFIG_SPARSEMEM
+#if defined(CONFIG_SPARSEMEM) && !defined(CONFIG_HAVE_ARCH_PFN_VALID)
 #define KHO_ONLINE_SPAN		PAGES_PER_SUBSECTION
 #else
-#define KHO_ONLINE_SPAN		ULONG_MAX
+#define KHO_ONLINE_SPAN		1UL	/* pfn_valid() may differ per page */
 #endif
 
 /* The address of block @bit of a claimed word of @order blocks. */
 static phys_addr_t kho_claimed_pa(phys_addr_t base, unsigned int bit,
 				  unsigned int order)
 {
-	return base + ((phys_addr_t)bit << (PAGE_SHIFT + order));
+	return base + ((phys_addr_t)bit << (KHO_RADIX_PAGE_SHIFT + order));
 }
 
 /*
@@ -467,32 +480,36 @@ static int kho_restore_claimed(phys_addr_t base, unsigned long *taken,
 	struct kho_restore_batch *batch = arg;
 	unsigned int order = batch->order, bit;
 	bool shared = (BITS_PER_LONG << order) <= KHO_ONLINE_SPAN;
+	unsigned long offline = 0, left = *taken;
 	struct page *first = NULL, *page;
-	int err;
+	int err = 0;
 
 	if (shared)
 		first = pfn_to_online_page(PHYS_PFN(base));
-	while (*taken) {
-		bit = __ffs(*taken);
-		/* The block is the callback's from here on, also on error. */
-		*taken &= *taken - 1;
+	for (; left && !err; left &= left - 1) {
+		bit = __ffs(left);
 		if (shared)
 			page = first ? first + ((unsigned long)bit << order) : NULL;
 		else
 			page = pfn_to_online_page(PHYS_PFN(kho_claimed_pa(base, bit, order)));
+		/* Offline memory stays preserved: its bit goes back. */
 		if (!page) {
-			kho_unclaim_block(kho_claimed_pa(base, bit, order), order);
+			offline |= BIT(bit);
 			continue;
 		}
 		kho_count_managed(&batch->count, page, 1UL << order);
 		/* A range may hold a whole guest: let others run now and then. */
-		if (!(++batch->restored % KHO_RESTORE_RESCHED))
+		batch->unscheduled += 1UL << order;
+		if (batch->unscheduled >= KHO_RESTORE_RESCHED) {
+			batch->unscheduled = 0;
 			cond_resched();
+		}
+		batch->restored++;
 		err = batch->fn(kho_init_folio(page, order), batch->arg);
-		if (err)
-			return err;
 	}
-	return 0;
+	/* Offline blocks, and those after a failed one, go back to the map. */
+	*taken = offline | left;
+	return err;
 }
 
 /**
@@ -612,6 +629,7 @@ EXPORT_SYMBOL_GPL(kho_folio_preserved);
  */
 unsigned long kho_release_pages(phys_addr_t phys, unsigned long nr_pages)
 {
+	struct kho_managed_count count = {};
 	unsigned long pfn = PHYS_PFN(phys), end, freed = 0, i, nr;
 	struct page *page;
 	unsigned int limit;
@@ -630,9 +648,10 @@ unsigned long kho_release_pages(phys_addr_t phys, unsigned long nr_pages)
 			continue;
 		}
 		nr = 1UL << order;
-		kho_restore_single_pages(pfn, pfn + nr);
+		kho_init_pages(page, order, &count);
+		kho_flush_managed(&count);
 		for (i = 0; i < nr; i++)
-			__free_page(page + i);
+			__free_page(nth_page(page, i));
 		freed += nr;
 	}
 	return freed;

@@ -79,6 +79,7 @@ struct page *fuzz_pfn_to_page(unsigned long pfn);
 #define pfn_to_page(pfn)	fuzz_pfn_to_page(pfn)
 #define page_to_pfn(page)	((unsigned long)((page) - fuzz_pages))
 #define page_folio(page)	((struct folio *)(page))
+#define nth_page(page, n)	((page) + (n))
 struct page *pfn_to_online_page(unsigned long pfn);
 /* The fuzzed machine's pages carry no flags but their state below. */
 #define PageReserved(page)	false
