@@ -172,12 +172,13 @@ EXPORT_SYMBOL_GPL(kho_preserve_folio);
 /* The first block of the map word that holds the block at @pa. */
 static phys_addr_t kho_word_base(phys_addr_t pa, unsigned int order)
 {
-	return ALIGN_DOWN(pa, (phys_addr_t)BITS_PER_LONG * (PAGE_SIZE << order));
+	return ALIGN_DOWN(pa, (phys_addr_t)BITS_PER_LONG <<
+			      (KHO_RADIX_PAGE_SHIFT + order));
 }
 
 static unsigned int kho_word_bit(phys_addr_t pa, unsigned int order)
 {
-	return (pa >> (PAGE_SHIFT + order)) % BITS_PER_LONG;
+	return (pa >> (KHO_RADIX_PAGE_SHIFT + order)) % BITS_PER_LONG;
 }
 
 /*
