@@ -171,6 +171,17 @@ static void fuzz_poison_freed(unsigned long pfn, unsigned long nr)
 			ASAN_POISON_MEMORY_REGION((void *)(pfn << PAGE_SHIFT), PAGE_SIZE);
 }
 
+/* A VMM's callback: it takes each folio, here to free it at once. */
+static int fuzz_put_restored(struct folio *folio, void *arg)
+{
+	unsigned long pfn = page_to_pfn(&folio->page);
+	unsigned long nr = 1UL << folio->page.compound_order;
+
+	folio_put(folio);
+	fuzz_poison_freed(pfn, nr);
+	return 0;
+}
+
 /* What a client of the restore API does after boot. */
 static void fuzz_client_op(const struct fuzz_op *op)
 {
@@ -213,6 +224,12 @@ static void fuzz_client_op(const struct fuzz_op *op)
 
 			kho_retrieve_subtree(kho_subtree_name(i), &phys, &size);
 		}
+		break;
+	case FUZZ_OP_RESTORE_RANGE:
+		/* A VMM takes back its guest's memory: at most all of RAM. */
+		if (nr <= FUZZ_NR_PAGES)
+			kho_restore_folio_range(op->phys, nr << PAGE_SHIFT,
+						fuzz_put_restored, NULL);
 		break;
 	case FUZZ_OP_RESTORE_FREE:
 		/* Clients pass what phys_to_virt() gave them: a RAM address. */

@@ -116,6 +116,8 @@ static void seed_build(struct seed *s)
 	strcpy(s->hdr.cmdline[0], "1M:4096:pstore");
 	seed_op(s, 0, FUZZ_OP_RESTORE_FOLIO, SEED_FOLIO, 0);
 	seed_op(s, 1, FUZZ_OP_SUBTREES, 0, 0);
+	/* Then everything else, as a VMM takes back its whole guest. */
+	seed_op(s, 2, FUZZ_OP_RESTORE_RANGE, SEED_FDT, 0x400);
 }
 
 static void seed_init(struct seed *s)
