@@ -506,6 +506,9 @@ static int kho_restore_claimed(phys_addr_t base, unsigned long *taken,
 		}
 		batch->restored++;
 		err = batch->fn(kho_init_folio(page, order), batch->arg);
+		/* Only a negative errno stops the restore. */
+		if (err > 0)
+			err = 0;
 	}
 	/* Offline blocks, and those after a failed one, go back to the map. */
 	*taken = offline | left;
