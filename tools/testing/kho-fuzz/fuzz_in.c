@@ -59,6 +59,8 @@ void fuzz_reset_node_pages(unsigned long top);
 extern int (*fuzz_late_reserve_mem_kho_init)(void);
 extern int (*fuzz_late_sync_kho_in_report_unrestored)(void);
 extern int fuzz_early_mapped;
+extern unsigned int fuzz_offline_subsection;
+void fuzz_percpu_reset(void);
 
 static const struct fuzz_range fuzz_ram[] = {
 	{ 0x80000, 0xa0000 },
@@ -116,11 +118,15 @@ void fuzz_machine_reset(void)
 	fuzz_memblock_kho_reset();
 	fuzz_early_mapped = 0;
 	fuzz_errors = 0;
+	fuzz_offline_subsection = 0;
+	fuzz_percpu_reset();
 	for (i = 0; i < ARRAY_SIZE(fuzz_ram); i++)
 		memblock_add(fuzz_ram[i].start, fuzz_ram[i].end - fuzz_ram[i].start);
 	for (i = 0; i < ARRAY_SIZE(fuzz_boot_reserved); i++)
 		memblock_reserve(fuzz_boot_reserved[i].start,
 				 fuzz_boot_reserved[i].end - fuzz_boot_reserved[i].start);
+	/* As x86's setup_arch() does: the restore calls stop at the end of RAM. */
+	max_pfn = PHYS_PFN(memblock_end_of_DRAM());
 }
 
 /* Copy the records of the input into RAM; records outside RAM are dropped. */
@@ -171,15 +177,108 @@ static void fuzz_poison_freed(unsigned long pfn, unsigned long nr)
 			ASAN_POISON_MEMORY_REGION((void *)(pfn << PAGE_SHIFT), PAGE_SIZE);
 }
 
+/*
+ * The range restore is checked against the map: every block it hands out
+ * was in the map before, inside the range, at most a folio's order, and
+ * is gone from the map after; unless the callback failed, no block that
+ * could have been handed out stays behind. The callback fails on its Nth
+ * call when the input asks for it.
+ */
+/* A block of a larger order than these would reach beyond the RAM. */
+#define FUZZ_MAP_ORDERS		(ilog2(FUZZ_NR_PAGES) + 1)
+static unsigned char fuzz_map_before[FUZZ_MAP_ORDERS][FUZZ_NR_PAGES];
+static unsigned char fuzz_map_after[FUZZ_MAP_ORDERS][FUZZ_NR_PAGES];
+static unsigned char fuzz_handed_out[FUZZ_MAP_ORDERS][FUZZ_NR_PAGES];
+static unsigned long fuzz_range_calls, fuzz_range_fail_at;
+
+static int fuzz_note_blocks(phys_addr_t start, phys_addr_t size,
+			    unsigned int order, void *arg)
+{
+	unsigned char (*map)[FUZZ_NR_PAGES] = arg;
+	phys_addr_t pa;
+
+	for (pa = start; pa < start + size; pa += PAGE_SIZE << order) {
+		if (order >= FUZZ_MAP_ORDERS || PHYS_PFN(pa) >= FUZZ_NR_PAGES)
+			fuzz_die("the map holds a block at %#llx, beyond RAM",
+				 (unsigned long long)pa);
+		map[order][PHYS_PFN(pa)] = 1;
+	}
+	return 0;
+}
+
+static void fuzz_snapshot_map(unsigned char (*map)[FUZZ_NR_PAGES])
+{
+	const struct kho_radix_walk_ops ops = { .range = fuzz_note_blocks };
+
+	memset(map, 0, sizeof(fuzz_map_before));
+	if (kho_in_map() && kho_radix_walk(kho_in_map(), &ops, map))
+		fuzz_die("the incoming map cannot be walked");
+}
+
 /* A VMM's callback: it takes each folio, here to free it at once. */
 static int fuzz_put_restored(struct folio *folio, void *arg)
 {
 	unsigned long pfn = page_to_pfn(&folio->page);
-	unsigned long nr = 1UL << folio->page.compound_order;
+	unsigned int order = folio->page.compound_order;
 
+	if (fuzz_handed_out[order][pfn]++)
+		fuzz_die("folio at pfn %#lx, order %u, handed out twice", pfn, order);
 	folio_put(folio);
-	fuzz_poison_freed(pfn, nr);
+	fuzz_poison_freed(pfn, 1UL << order);
+	if (fuzz_range_fail_at && ++fuzz_range_calls == fuzz_range_fail_at)
+		return -EIO;
 	return 0;
+}
+
+/* Could the range restore of [@phys, @phys + @size) have handed it out? */
+static bool fuzz_block_restorable(unsigned long pfn, unsigned int order,
+				  u64 phys, u64 size)
+{
+	u64 start = PFN_PHYS(pfn), end = start + (PAGE_SIZE << order);
+
+	return order <= MAX_PAGE_ORDER && phys + size >= phys &&
+	       start >= phys && end <= phys + size &&
+	       end <= PFN_PHYS(max_pfn) && pfn_to_online_page(pfn);
+}
+
+static void fuzz_restore_range(u64 phys, u64 size, unsigned long fail_at)
+{
+	unsigned long pfn, handed = 0;
+	bool failed;
+	unsigned int order;
+	long ret;
+
+	fuzz_snapshot_map(fuzz_map_before);
+	memset(fuzz_handed_out, 0, sizeof(fuzz_handed_out));
+	fuzz_range_calls = 0;
+	fuzz_range_fail_at = fail_at;
+	ret = kho_restore_folio_range(phys, size, fuzz_put_restored, NULL);
+	failed = fail_at && fuzz_range_calls >= fail_at;
+	fuzz_snapshot_map(fuzz_map_after);
+	for (order = 0; order < FUZZ_MAP_ORDERS; order++) {
+		for (pfn = 0; pfn < FUZZ_NR_PAGES; pfn += 1UL << order) {
+			bool before = fuzz_map_before[order][pfn];
+			bool after = fuzz_map_after[order][pfn];
+			bool out = fuzz_handed_out[order][pfn];
+
+			handed += out;
+			if (before != (after || out) || (after && out))
+				fuzz_die("block at pfn %#lx, order %u: in the map before %d, after %d, handed out %d",
+					 pfn, order, before, after, out);
+			if (out && !fuzz_block_restorable(pfn, order, phys, size))
+				fuzz_die("block at pfn %#lx, order %u, handed out from outside [%#llx, +%#llx)",
+					 pfn, order, (unsigned long long)phys,
+					 (unsigned long long)size);
+			if (!failed && after &&
+			    fuzz_block_restorable(pfn, order, phys, size))
+				fuzz_die("block at pfn %#lx, order %u, left in the map by a restore of [%#llx, +%#llx)",
+					 pfn, order, (unsigned long long)phys,
+					 (unsigned long long)size);
+		}
+	}
+	if (failed ? ret != -EIO : ret != (long)handed)
+		fuzz_die("the range restore returned %ld after handing out %lu folios%s",
+			 ret, handed, failed ? " and a failed callback" : "");
 }
 
 /* What a client of the restore API does after boot. */
@@ -228,8 +327,8 @@ static void fuzz_client_op(const struct fuzz_op *op)
 	case FUZZ_OP_RESTORE_RANGE:
 		/* A VMM takes back its guest's memory: at most all of RAM. */
 		if (nr <= FUZZ_NR_PAGES)
-			kho_restore_folio_range(op->phys, nr << PAGE_SHIFT,
-						fuzz_put_restored, NULL);
+			fuzz_restore_range(op->phys, nr << PAGE_SHIFT,
+					   op->pad & 0xffff);
 		break;
 	case FUZZ_OP_RESTORE_FREE:
 		/* Clients pass what phys_to_virt() gave them: a RAM address. */
@@ -298,6 +397,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 		return -1;
 	memcpy(&hdr, data, sizeof(hdr));
 	fuzz_machine_reset();
+	/* Bits 16-21 of the first op's pad: a subsection to take offline. */
+	fuzz_offline_subsection = (hdr.ops[0].pad >> 16) & 0x3f;
 	fuzz_load_records(data + sizeof(hdr), size - sizeof(hdr));
 	fuzz_boot(&hdr);
 	return 0;

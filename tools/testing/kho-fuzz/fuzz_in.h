@@ -20,7 +20,9 @@ enum fuzz_op_kind {
 	FUZZ_OP_RELEASE_PAGES,		/* kho_release_pages(phys, nr) */
 	FUZZ_OP_RESTORE_FREE,		/* kho_restore_free(phys_to_virt(phys)) */
 	FUZZ_OP_SUBTREES,		/* look up every subtree by name */
-	FUZZ_OP_RESTORE_RANGE,		/* kho_restore_folio_range(phys, nr pages) */
+	FUZZ_OP_RESTORE_RANGE,		/* kho_restore_folio_range(phys, nr pages);
+					 * a nonzero pad & 0xffff fails the
+					 * callback's call of that number */
 	FUZZ_OP_COUNT,
 };
 

@@ -187,6 +187,59 @@ static u64 *seed_first_slot(struct seed *s, unsigned int level)
 	}
 }
 
+/*
+ * A dense map of mixed orders, for kho_restore_folio_range(): small
+ * orders packed into whole words, blocks of orders 9 and 10, and one of
+ * order 11, which no folio can have. @pad is the first op's pad: the
+ * callback call to fail on, and a subsection to take offline.
+ */
+static int seed_dense(const char *dir, const char *name, u64 phys, u64 nr,
+		      u32 pad)
+{
+	struct seed s;
+	u64 pa;
+
+	seed_init(&s);
+	seed_build(&s);
+	seed_preserve(&s, 0x1800000, 11);
+	seed_preserve(&s, 0x2400000, 9);
+	seed_preserve(&s, 0x3800000, 10);
+	for (pa = 0x2300000; pa < 0x2400000; pa += 0x80000)
+		seed_preserve(&s, pa, 7);
+	for (pa = 0x2a00000; pa < 0x2b00000; pa += 2 * PAGE_SIZE)
+		seed_preserve(&s, pa, 0);
+	for (pa = 0x2b00000; pa < 0x2c00000; pa += 0x4000)
+		seed_preserve(&s, pa + 0x2000, 1);
+	for (pa = 0x2c00000; pa < 0x2e00000; pa += 0x10000)
+		seed_preserve(&s, pa, (pa >> 16) % 5);
+	for (pa = 0x2e00000; pa < 0x2f00000; pa += PAGE_SIZE)
+		seed_preserve(&s, pa, 0);
+	for (pa = 0x2f00000; pa < 0x3000000; pa += 0x40000)
+		seed_preserve(&s, pa, 6);
+	seed_op(&s, 0, FUZZ_OP_RESTORE_RANGE, phys, nr);
+	s.hdr.ops[0].pad = pad;
+	seed_op(&s, 1, FUZZ_OP_RESTORE_RANGE, 0x1800000, 0x2800);
+	seed_op(&s, 2, FUZZ_OP_RESTORE_PAGES, 0x2e00000, 0x100);
+	seed_op(&s, 3, FUZZ_OP_RELEASE_PAGES, 0x2a00000, 0x600);
+	return seed_write(&s, dir, name);
+}
+
+static int seed_range_restores(const char *dir)
+{
+	int err = 0;
+
+	err |= seed_dense(dir, "range-dense-all", 0x1800000, 0x1000, 0);
+	err |= seed_dense(dir, "range-dense-unaligned", 0x1801000, 0x17ff, 0);
+	err |= seed_dense(dir, "range-callback-fails", 0x2a00000, 0x1000, 5);
+	err |= seed_dense(dir, "range-offline-subsection", 0x1800000, 0x2800,
+			  0x16 << 16);
+	err |= seed_dense(dir, "range-offline-and-fails", 0x2a00000, 0x1600,
+			  (0x16 << 16) | 70);
+	err |= seed_dense(dir, "range-top-of-memory", 0xfffffffffffff000ULL,
+			  0x10, 0);
+	return err;
+}
+
 int fuzz_in_make_seeds(const char *dir)
 {
 	struct seed s;
@@ -313,5 +366,6 @@ int fuzz_in_make_seeds(const char *dir)
 	}
 	err |= seed_write(&s, dir, "defect8-map-fan-out");
 
+	err |= seed_range_restores(dir);
 	return err;
 }

@@ -80,11 +80,18 @@ struct page *fuzz_pfn_to_page(unsigned long pfn)
 
 /*
  * The memory map exists from setup_arch() on, before it is initialised:
- * like a sparsemem section, it covers the holes between RAM too.
+ * like a sparsemem section, it covers the holes between RAM too. Memory
+ * is online or offline a subsection at a time, as with SPARSEMEM; the
+ * input may take one subsection offline (fuzz_offline_subsection - 1).
  */
+unsigned int fuzz_offline_subsection;
+
 struct page *pfn_to_online_page(unsigned long pfn)
 {
-	if (pfn < PHYS_PFN(FUZZ_RAM_START) || pfn >= FUZZ_NR_PAGES)
+	if (pfn >= FUZZ_NR_PAGES)
+		return NULL;
+	if (fuzz_offline_subsection &&
+	    pfn / PAGES_PER_SUBSECTION == fuzz_offline_subsection - 1)
 		return NULL;
 	return &fuzz_pages[pfn];
 }
@@ -277,3 +284,32 @@ FUZZ_NOT_REACHED(void kho_unpreserve_free(void *mem))
 FUZZ_NOT_REACHED(int kho_add_subtree(const char *name, void *blob, size_t size))
 FUZZ_NOT_REACHED(int kho_preserve_pages(struct page *page, unsigned long nr_pages))
 FUZZ_NOT_REACHED(void kho_unpreserve_pages(struct page *page, unsigned long nr_pages))
+
+/* The per-CPU variables of the code under test, zeroed at every input. */
+static struct {
+	void *var;
+	unsigned long size;
+} fuzz_percpu[16];
+static unsigned int fuzz_nr_percpu;
+
+void *fuzz_percpu_note(void *var, unsigned long size)
+{
+	unsigned int i;
+
+	for (i = 0; i < fuzz_nr_percpu; i++)
+		if (fuzz_percpu[i].var == var)
+			return var;
+	if (fuzz_nr_percpu == ARRAY_SIZE(fuzz_percpu))
+		fuzz_die("more than %zu per-CPU variables", ARRAY_SIZE(fuzz_percpu));
+	fuzz_percpu[fuzz_nr_percpu].var = var;
+	fuzz_percpu[fuzz_nr_percpu++].size = size;
+	return var;
+}
+
+void fuzz_percpu_reset(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < fuzz_nr_percpu; i++)
+		memset(fuzz_percpu[i].var, 0, fuzz_percpu[i].size);
+}

@@ -9,6 +9,9 @@
 
 #define CONFIG_DEFERRED_STRUCT_PAGE_INIT 1
 #define CONFIG_TRANSPARENT_HUGEPAGE 1
+/* Memory is online a subsection at a time, as on x86 (see shim.c). */
+#define CONFIG_SPARSEMEM 1
+#define PAGES_PER_SUBSECTION	512UL
 
 #include <linux/kernel.h>
 #include <linux/kconfig.h>

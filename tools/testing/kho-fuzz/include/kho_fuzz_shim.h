@@ -72,6 +72,21 @@ static inline bool atomic_long_try_cmpxchg(atomic_long_t *v, long *old,
 					   __ATOMIC_SEQ_CST, __ATOMIC_RELAXED);
 }
 
+/*
+ * tools/arch/x86/include/asm/atomic.h builds test_and_clear_bit() on
+ * "lock btc", which sets a clear bit instead of leaving it: removing an
+ * absent block from the map would mark it. Use a real test-and-clear.
+ */
+static inline int fuzz_test_and_clear_bit(long nr, unsigned long *addr)
+{
+	unsigned long mask = 1UL << (nr % BITS_PER_LONG);
+
+	return !!(__atomic_fetch_and(&addr[nr / BITS_PER_LONG], ~mask,
+				     __ATOMIC_SEQ_CST) & mask);
+}
+#undef test_and_clear_bit
+#define test_and_clear_bit fuzz_test_and_clear_bit
+
 /* Pages: one struct page per page frame of the fuzzed machine. */
 #define MAX_PAGE_ORDER		10
 struct page *fuzz_pfn_to_page(unsigned long pfn);

@@ -3,8 +3,17 @@
 #ifndef _KHO_FUZZ_PERCPU_H
 #define _KHO_FUZZ_PERCPU_H
 
+/*
+ * Each per-CPU variable registers itself on first use, so that every
+ * input starts with them zeroed, as a boot does: a cursor left over from
+ * the previous input would point into a map that is gone.
+ */
+void *fuzz_percpu_note(void *var, unsigned long size);
+void fuzz_percpu_reset(void);
+
 #define DEFINE_PER_CPU(type, name)	type name
-#define get_cpu_ptr(var)		(var)
+#define get_cpu_ptr(var)		\
+	((__typeof__(var))fuzz_percpu_note((var), sizeof(*(var))))
 #define put_cpu_ptr(var)		((void)(var))
 
 #endif
