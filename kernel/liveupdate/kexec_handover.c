@@ -182,16 +182,15 @@ static unsigned int kho_word_bit(phys_addr_t pa, unsigned int order)
 }
 
 /*
- * How many folios from @folios[0] on go into one word of the map: same
- * order, same word, each checked, none twice. Sets @mask to their bits.
- * Stops before a folio that cannot join, which the next group then starts
- * and reports.
+ * How many folios from @folios[0] (at @pa, of @order, checked by the
+ * caller) on go into one word of the map: same order, same word, each
+ * checked, none twice. Sets @mask to their bits. Stops before a folio
+ * that cannot join, which the next group then starts and reports.
  */
 static unsigned long kho_preserve_group(struct folio **folios,
-					unsigned long nr, unsigned long *mask)
+					unsigned long nr, phys_addr_t pa,
+					unsigned int order, unsigned long *mask)
 {
-	unsigned int order = folio_order(folios[0]);
-	phys_addr_t pa = PFN_PHYS(folio_pfn(folios[0]));
 	phys_addr_t base = kho_word_base(pa, order);
 	unsigned long i, bit;
 
@@ -239,7 +238,7 @@ int kho_preserve_folios(struct folio **folios, unsigned long nr)
 		err = kho_preserve_check(pa, order);
 		if (err)
 			goto undo;
-		n = kho_preserve_group(folios + i, nr - i, &mask);
+		n = kho_preserve_group(folios + i, nr - i, pa, order, &mask);
 		err = kho_radix_insert_word_near(&kho_out.map,
 						 kho_cursor(&cursors, order),
 						 kho_word_base(pa, order),
