@@ -129,16 +129,19 @@ mkdir -p "$(dirname "$log")"
 prealloc=()
 [ "${KHO_QEMU_PREALLOC:-0}" = 1 ] && prealloc=(-mem-prealloc)
 
-# The serial port sends CRLF; the log keeps plain lines for grep.
+# The serial port sends CRLF; the log keeps plain lines for grep. Guest
+# scenarios print their "KT: " lines through printk (guest-lib.sh): the
+# timestamp in front of them goes, so they start the line as tests expect.
 qemu_cmd=(timeout --foreground -k 5 "$timeout" "$qemu" "${accel_args[@]}" -M pc -m "$mem" "${prealloc[@]}"
 	-smp "$cpus,sockets=$cpus" "${numa_args[@]}" -nodefaults -display none -monitor none
 	-no-reboot -serial stdio -kernel "$kernel" -initrd "$initrd"
 	-append "$cmdline")
+kt_unstamp='s/^\[[ 0-9.]*\]\(\[ *[TC][0-9]*\]\)\{0,1\} KT: /KT: /'
 set +e
 if [ "$echo_console" = 1 ]; then
-	"${qemu_cmd[@]}" < /dev/null 2>&1 | tr -d '\r' | tee -a "$log"
+	"${qemu_cmd[@]}" < /dev/null 2>&1 | tr -d '\r' | sed -u "$kt_unstamp" | tee -a "$log"
 else
-	"${qemu_cmd[@]}" < /dev/null 2>&1 | tr -d '\r' >> "$log"
+	"${qemu_cmd[@]}" < /dev/null 2>&1 | tr -d '\r' | sed "$kt_unstamp" >> "$log"
 fi
 rc=${PIPESTATUS[0]}
 set -e

@@ -29,26 +29,26 @@ case $(kt_stage) in
 1)
 	kt_section "Old kernel: $(uname -r), booted with kho=on"
 	kt_log "Scratch memory reserved at boot (the next kernel boots from it):"
-	dmesg | grep 'KHO: scratch' | sed 's/^\[[^]]*\] KHO: //' | kt_show
+	kt_dmesg | grep 'KHO: scratch' | sed 's/^\[[^]]*\] KHO: //' | kt_show
 	kt_log "debugfs out/scratch_phys: $(tr '\n' ' ' < "$d/out/scratch_phys")"
 	kt_log "debugfs out/scratch_len:  $(tr '\n' ' ' < "$d/out/scratch_len")"
 
 	kt_section "Data preserved for the next kernel"
-	dmesg | grep 'test_kho: preserved' | sed 's/^\[[^]]*\] //' | kt_show
+	kt_dmesg | grep 'test_kho: preserved' | sed 's/^\[[^]]*\] //' | kt_show
 	kt_log "Subtrees registered: $(ls "$d/out/sub_fdts" | tr '\n' ' ')"
 
 	kt_section "A pstore message, kept in reserve_mem region 'oops'"
 	mount -t pstore pstore /sys/fs/pstore
 	msg="pstore message from generation 1, written at $(date -u +%T)"
 	echo "$msg" > /dev/pmsg0 && kt_log "wrote to /dev/pmsg0: $msg"
-	dmesg | grep 'ramoops: using' | sed 's/^\[[^]]*\] //' | kt_show
+	kt_dmesg | grep 'ramoops: using' | sed 's/^\[[^]]*\] //' | kt_show
 	kt_log "The region is handed over in subtree 'memblock':"
 	dtc -q -I dtb -O dts "$d/out/sub_fdts/memblock" | kt_show
 
 	kt_section "A persistent tmpfs: mount -t tmpfs -o kho=demo"
 	mkdir -p /demo
 	mount -t tmpfs -o kho=demo,size=16m none /demo
-	dmesg | grep 'tmpfs: kho=demo' | sed 's/^\[[^]]*\] //' | kt_show
+	kt_dmesg | grep 'tmpfs: kho=demo' | sed 's/^\[[^]]*\] //' | kt_show
 	echo "written by generation 1 at $(date -u +%T)" > /demo/hello.txt
 	mkdir /demo/sub
 	seq 1 1000 > /demo/sub/numbers
@@ -58,7 +58,7 @@ case $(kt_stage) in
 
 	kt_section "Finalize: kho mounts are frozen and recorded (echo 1 > $d/out/finalize)"
 	echo 1 > "$d/out/finalize"
-	dmesg | grep -E 'tmpfs: kho=demo: frozen|handover finalized' |
+	kt_dmesg | grep -E 'tmpfs: kho=demo: frozen|handover finalized' |
 		sed 's/^\[[^]]*\] //' | kt_show
 	kt_log "Subtrees registered: $(ls "$d/out/sub_fdts" | tr '\n' ' ')"
 
@@ -73,23 +73,23 @@ case $(kt_stage) in
 *)
 	kt_section "New kernel: $(uname -r), generation $(kt_param generation)"
 	kt_log "The handover as this kernel found and checked it:"
-	dmesg | grep -E 'KHO: (found|reserved|exec from)' | sed 's/^\[\([^]]*\)\] KHO: /at \1 s: /' | kt_show
+	kt_dmesg | grep -E 'KHO: (found|reserved|exec from)' | sed 's/^\[\([^]]*\)\] KHO: /at \1 s: /' | kt_show
 	kt_log "in/fdt sha256:  $(sha256sum < "$d/in/fdt" | cut -d' ' -f1)"
 
 	kt_section "The handover FDT this kernel received (dtc -I dtb -O dts $d/in/fdt)"
 	dtc -q -I dtb -O dts "$d/in/fdt" | kt_show
 
 	kt_section "Preserved data, restored and checked byte for byte"
-	dmesg | grep 'test_kho: restore' | sed 's/^\[\([^]]*\)\] /at \1 s: /' | kt_show
+	kt_dmesg | grep 'test_kho: restore' | sed 's/^\[\([^]]*\)\] /at \1 s: /' | kt_show
 
 	kt_section "The persistent tmpfs, mounted again: mount -t tmpfs -o kho=demo"
 	mkdir -p /demo
 	mount -t tmpfs -o kho=demo none /demo
-	dmesg | grep 'tmpfs: kho=demo' | sed 's/^\[[^]]*\] //' | kt_show
+	kt_dmesg | grep 'tmpfs: kho=demo' | sed 's/^\[[^]]*\] //' | kt_show
 	kt_tmpfs_show
 
 	kt_section "The pstore message, read back after the live update"
-	dmesg | grep -E "reserve_mem: 'oops'|ramoops: using" | sed 's/^\[[^]]*\] //' | kt_show
+	kt_dmesg | grep -E "reserve_mem: 'oops'|ramoops: using" | sed 's/^\[[^]]*\] //' | kt_show
 	mount -t pstore pstore /sys/fs/pstore
 	kt_log "/sys/fs/pstore/pmsg-ramoops-0: $(tr -d '\0' < /sys/fs/pstore/pmsg-ramoops-0 2>/dev/null)"
 	;;

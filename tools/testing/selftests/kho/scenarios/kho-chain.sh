@@ -48,7 +48,7 @@ if [ "$(kt_stage)" = 1 ] && what=$(kt_param corrupt); then
 	esac
 fi
 if [ "$(kt_stage)" = 1 ] && [ "$(kt_param steal)" = fdt ]; then
-	extra="test_kho.steal=$(dmesg | sed -n 's/.*KHO: ready: handover FDT at \(0x[0-9a-f]*\),.*/\1/p')"
+	extra="test_kho.steal=$(kt_dmesg | sed -n 's/.*KHO: ready: handover FDT at \(0x[0-9a-f]*\),.*/\1/p')"
 fi
 if [ "$(kt_stage)" -lt "$(kt_param stages || echo 2)" ]; then
 	kt_kexec "$extra" "kt.corrupt= kt.steal= test_kho.steal="

@@ -107,7 +107,7 @@ pressure_stage() {
 	[ -n "$out" ] && kt_log "kexec says: $(echo "$out" | tr "\n" " ")"
 	rm -rf /fill/* /tmp/next-initrd.cpio
 	kt_meminfo "after the refused load"
-	dmesg | grep -E 'KHO|kexec' | while IFS= read -r line; do
+	kt_dmesg | grep -E 'KHO|kexec' | while IFS= read -r line; do
 		kt_log "dmesg: $line"
 	done
 }
