@@ -93,6 +93,10 @@ done
 		[ -f "$new" ] || { new=/dev/null; lb=/dev/null; }
 		cmp -s "$old" "$new" && continue
 		echo "diff --git a/$f b/$f"
+		# git apply (and so git am) needs the mode of a file created or
+		# deleted.
+		[ "$old" = /dev/null ] && echo "new file mode 100644"
+		[ "$new" = /dev/null ] && echo "deleted file mode 100644"
 		diff -u --label "$la" --label "$lb" "$old" "$new" || true
 	done
 } > "$tmp/new.patch"
