@@ -7,8 +7,10 @@
  *   out/sub_fdts/NAME  each subtree's blob
  *   out/scratch_phys   start of each scratch area, one 0x... per line
  *   out/scratch_len    size of each scratch area, one 0x... per line
- *   out/finalize       1 freezes the subtrees for inspection, 0 thaws;
- *                      kexec works either way
+ *   out/finalize       1 has the clients record their state (kho tmpfs
+ *                      mounts are frozen and recorded) and freezes the
+ *                      subtrees; 0 aborts and thaws. Without it, clients
+ *                      record their state at kexec -e
  *   out/corrupt        (fault injection only) damages the handover
  *   in/fdt             the root FDT this kernel was handed (after a kexec
  *                      handover only)
