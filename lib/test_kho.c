@@ -190,14 +190,7 @@ static int test_kho_preserve(struct test_kho_set *set)
 static int test_kho_get(const void *fdt, const char *name, void *val,
 			size_t size)
 {
-	const void *p;
-	int len;
-
-	p = fdt_getprop(fdt, 0, name, &len);
-	if (!p || len != size)
-		return -EINVAL;
-	memcpy(val, p, size);
-	return 0;
+	return kho_fdt_get_prop(fdt, 0, name, val, size);
 }
 
 /* Restore the set the previous kernel preserved and check every byte. */

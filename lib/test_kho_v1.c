@@ -58,20 +58,6 @@ struct test_kho_v1_set {
 	__wsum csum;
 };
 
-/* Read property @prop of @node, which must be exactly @len bytes. */
-static int __init test_kho_v1_prop(const void *fdt, int node, const char *prop,
-				   void *val, int len)
-{
-	const void *p;
-	int plen;
-
-	p = fdt_getprop(fdt, node, prop, &plen);
-	if (!p || plen != len)
-		return -EINVAL;
-	memcpy(val, p, len);
-	return 0;
-}
-
 /* Read the handed-over description in @fdt into @set. */
 static const char *__init test_kho_v1_parse(const void *fdt, size_t size,
 					    struct test_kho_v1_set *set)
@@ -84,15 +70,15 @@ static const char *__init test_kho_v1_parse(const void *fdt, size_t size,
 		return "the subtree is not an FDT";
 	if (fdt_node_check_compatible(fdt, 0, TEST_KHO_V1_COMPATIBLE))
 		return "the subtree is not " TEST_KHO_V1_COMPATIBLE;
-	if (test_kho_v1_prop(fdt, 0, "magic", &magic, sizeof(magic)) ||
+	if (kho_fdt_get_prop(fdt, 0, "magic", &magic, sizeof(magic)) ||
 	    magic != TEST_KHO_V1_MAGIC)
 		return "wrong magic";
 	node = fdt_subnode_offset(fdt, 0, TEST_KHO_V1_DATA_NODE);
 	if (node < 0 ||
-	    test_kho_v1_prop(fdt, node, "nr_folios", &set->nr, sizeof(set->nr)) ||
-	    test_kho_v1_prop(fdt, node, "folios_info", &set->list_kv,
+	    kho_fdt_get_prop(fdt, node, "nr_folios", &set->nr, sizeof(set->nr)) ||
+	    kho_fdt_get_prop(fdt, node, "folios_info", &set->list_kv,
 			     sizeof(set->list_kv)) ||
-	    test_kho_v1_prop(fdt, node, "csum", &set->csum, sizeof(set->csum)))
+	    kho_fdt_get_prop(fdt, node, "csum", &set->csum, sizeof(set->csum)))
 		return "the data node is malformed";
 	return NULL;
 }

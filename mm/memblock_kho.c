@@ -45,20 +45,6 @@ static unsigned long __init reserve_mem_nr_pages(phys_addr_t start,
 	return PFN_UP(start + size) - PFN_DOWN(start);
 }
 
-/* Read a property of @node that must be a u64. */
-static int __init reserve_mem_fdt_u64(const void *fdt, int node,
-				      const char *prop, u64 *val)
-{
-	const void *p;
-	int len;
-
-	p = fdt_getprop(fdt, node, prop, &len);
-	if (!p || len != sizeof(*val))
-		return -EINVAL;
-	memcpy(val, p, sizeof(*val));
-	return 0;
-}
-
 /*
  * Start and size of the handed-over region at @node, checked to be a
  * reserve-mem-v1 node with a range whose pages do not wrap around the end
@@ -70,8 +56,10 @@ static int __init reserve_mem_kho_node(const void *fdt, int node, u64 *start,
 	u64 end;
 
 	if (fdt_node_check_compatible(fdt, node, RESERVE_MEM_KHO_COMPATIBLE) ||
-	    reserve_mem_fdt_u64(fdt, node, RESERVE_MEM_KHO_START_PROP, start) ||
-	    reserve_mem_fdt_u64(fdt, node, RESERVE_MEM_KHO_SIZE_PROP, size))
+	    kho_fdt_get_prop(fdt, node, RESERVE_MEM_KHO_START_PROP, start,
+			     sizeof(*start)) ||
+	    kho_fdt_get_prop(fdt, node, RESERVE_MEM_KHO_SIZE_PROP, size,
+			     sizeof(*size)))
 		return -EINVAL;
 	end = *start + *size;
 	if (!*size || end < *start || end > (u64)PHYS_ADDR_MAX - PAGE_SIZE + 1)

@@ -63,6 +63,8 @@ int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size);
 const char *kho_subtree_name(unsigned int index);
 int kho_retrieve_subtree_early(const char *name, phys_addr_t *phys,
 			       size_t *size);
+int kho_fdt_get_prop(const void *fdt, int node, const char *name, void *val,
+		     int len);
 bool kho_pages_preserved(phys_addr_t phys, unsigned long nr_pages);
 bool kho_folio_preserved(phys_addr_t phys, unsigned int order);
 unsigned long kho_release_pages(phys_addr_t phys, unsigned long nr_pages);
@@ -197,6 +199,12 @@ static inline const char *kho_subtree_name(unsigned int index)
 
 static inline int kho_retrieve_subtree_early(const char *name,
 					     phys_addr_t *phys, size_t *size)
+{
+	return -EOPNOTSUPP;
+}
+
+static inline int kho_fdt_get_prop(const void *fdt, int node,
+				   const char *name, void *val, int len)
 {
 	return -EOPNOTSUPP;
 }

@@ -15,6 +15,7 @@
 
 #define pr_fmt(fmt) "KHO: " fmt
 
+#include <linux/kexec_handover.h>
 #include <linux/kho/abi/kexec_handover.h>
 #include <linux/libfdt.h>
 #include <linux/io.h>
@@ -85,17 +86,36 @@ int kho_fdt_add_subtree(void *fdt, const char *name, phys_addr_t data,
 	return 0;
 }
 
-/* Read a u64 property of @node that must be exactly 8 bytes. */
-static int kho_fdt_get_u64(const void *fdt, int node, const char *prop, u64 *val)
+/**
+ * kho_fdt_get_prop - copy a property that must have an exact size
+ * @fdt:  a flattened device tree, possibly from another kernel
+ * @node: offset of the node in @fdt
+ * @name: name of the property
+ * @val:  where to copy its value
+ * @len:  the size the property must have, in bytes
+ *
+ * Handed-over trees come from another kernel, so a property of the wrong
+ * size is as bad as a missing one. Properties need not be aligned in an
+ * FDT: the value is copied, never read in place.
+ *
+ * Return: 0, or -EINVAL when @node has no property @name of @len bytes.
+ */
+int kho_fdt_get_prop(const void *fdt, int node, const char *name, void *val,
+		     int len)
 {
 	const void *p;
-	int len;
+	int plen;
 
-	p = fdt_getprop(fdt, node, prop, &len);
-	if (!p || len != sizeof(*val))
+	p = fdt_getprop(fdt, node, name, &plen);
+	if (!p || plen != len)
 		return -EINVAL;
-	memcpy(val, p, sizeof(*val));
+	memcpy(val, p, len);
 	return 0;
+}
+
+static int kho_fdt_get_u64(const void *fdt, int node, const char *name, u64 *val)
+{
+	return kho_fdt_get_prop(fdt, node, name, val, sizeof(*val));
 }
 
 /**
