@@ -10,7 +10,7 @@ set -euo pipefail
 
 packages=(
 	gcc make flex bison bc libelf-dev libssl-dev libc6-dev cpio ccache patch
-	xz-utils python3 qemu-system-x86 kexec-tools busybox-static
+	xz-utils python3 git qemu-system-x86 kexec-tools busybox-static
 	device-tree-compiler clang libclang-rt-dev liburcu-dev gnuplot-nox
 	"$@"
 )
