@@ -4,6 +4,8 @@
 #
 #   make [kernel]  install build packages, fetch Debian's linux-source-6.12,
 #                  lay the series over it and build the test kernel
+#   make series    write the series as mails for git am to build/series
+#   make check-series  build every prefix of the series (KEXEC_HANDOVER=y, =n)
 #   make check     build what is needed and run every test (TAP, then
 #                  "N passed, N failed")
 #   make demo      boot the kernel in QEMU and live-update it with kexec
@@ -36,7 +38,7 @@ SELFTESTS   := $(CURDIR)/tools/testing/selftests/kho
 export KHO_ROOT := $(CURDIR)
 export KHO_BUILD := $(BUILD)
 
-.PHONY: all kernel kernel-debug deps source assemble check demo peer fuzz bench clean distclean
+.PHONY: all kernel kernel-debug deps source assemble series check-series check demo peer fuzz bench clean distclean
 
 all: kernel
 
@@ -51,6 +53,15 @@ assemble: source
 
 kernel: assemble
 	@harness/build-kernel.sh $(TREE) $(OUT) $(CONFIGS)
+
+# The series as mails for git am, signed off by SIGNOFF="Name <mail>" or
+# this repository's git identity (harness/make-series.py).
+series: source
+	@harness/make-series.py $(PRISTINE) $(BUILD)/series
+
+# Every prefix of the series builds, with KEXEC_HANDOVER=y and =n.
+check-series: source
+	@harness/check-series.sh
 
 kernel-debug: assemble
 	@harness/build-kernel.sh $(TREE) $(DEBUG_OUT) $(DEBUG_CONFIGS)
