@@ -41,13 +41,12 @@ def die(msg):
     sys.exit(1)
 
 
-def git(args, cwd, env=None, capture=True):
+def git(args, cwd, env=None):
     res = subprocess.run(['git'] + args, cwd=cwd, env=env, text=True,
-                         stdout=subprocess.PIPE if capture else None,
-                         stderr=subprocess.PIPE)
+                         capture_output=True)
     if res.returncode:
         die(f'git {" ".join(args)}: {res.stderr.strip()}')
-    return res.stdout.strip() if capture else ''
+    return res.stdout.strip()
 
 
 def identity():
