@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# apt-private.sh update|policy|download PACKAGE [DESTDIR]
+# apt-private.sh update|candidate PACKAGE|download PACKAGE [DESTDIR]|
+#                source-versions PACKAGE|source-file PACKAGE VERSION SUFFIX [DESTDIR]|
+#                search REGEX
 #
 # Talk to Debian suites the machine does not use (trixie, trixie-backports)
 # through an apt state directory of our own under build/apt. The machine's
@@ -38,6 +40,7 @@ setup() {
 	{
 		for suite in $SUITES; do
 			echo "deb [signed-by=$KEYRING] $mirror $suite main"
+			echo "deb-src [signed-by=$KEYRING] $mirror $suite main"
 		done
 	} > "$APT_DIR/sources.list.new"
 	mv "$APT_DIR/sources.list.new" "$APT_DIR/sources.list"
@@ -45,7 +48,7 @@ setup() {
 
 apt_private() {
 	local tool=apt-get
-	case "$1" in policy | search | show | madison) tool=apt-cache ;; esac
+	case "$1" in policy | search | show | showsrc | madison) tool=apt-cache ;; esac
 	"$tool" -q \
 		-o Dir::Etc::SourceList="$APT_DIR/sources.list" \
 		-o Dir::Etc::SourceParts="$APT_DIR/parts" \
@@ -65,7 +68,9 @@ apt_private() {
 # without the network, and Debian's index changes slowly.
 update() {
 	setup
-	if [ -n "$(find "$APT_DIR/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ]; then
+	# Sources came later than Packages: lists from before need a refresh.
+	if [ -n "$(find "$APT_DIR/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ] &&
+		[ -n "$(find "$APT_DIR/lists" -maxdepth 1 -name '*Sources*' 2>/dev/null)" ]; then
 		return 0
 	fi
 	note "refreshing private apt lists for: $SUITES"
@@ -98,6 +103,41 @@ download() {
 	ls -1 "$dest/${pkg}_"*.deb | sort -V | tail -n 1
 }
 
+# source-versions PACKAGE: every version of source package PACKAGE in
+# the Sources indexes of our suites, newest first.
+source_versions() {
+	update >&2
+	apt_private showsrc --only-source "$1" 2>/dev/null |
+		awk '$1 == "Version:" { print $2 }' | sort -u -V -r
+}
+
+# source-file PACKAGE VERSION SUFFIX DESTDIR: download the one file of
+# source package PACKAGE at VERSION whose name ends in SUFFIX (for example
+# .debian.tar.xz) and print its path. apt-helper checks it against the
+# hash of the signed Sources index; only that file is fetched, not the
+# whole source package. A file the mirror does not serve is an error.
+source_file() {
+	local pkg=$1 ver=$2 suffix=$3 dest=$4 uri name size hash file why
+	mkdir -p "$dest"
+	update >&2
+	read -r uri name size hash < <(apt_private --print-uris --only-source source "$pkg=$ver" 2>/dev/null |
+		tr -d "'" | awk -v s="$suffix" 'substr($2, length($2) - length(s) + 1) == s' | tail -n 1) ||
+		die "source package $pkg $ver has no file *$suffix in: $SUITES"
+	file=$dest/$name
+	if [ ! -f "$file" ]; then
+		note "downloading $name ($size bytes)" >&2
+		if ! /usr/lib/apt/apt-helper download-file "$uri" "$file.part" "$hash" \
+			> "$file.log" 2>&1; then
+			why=$(grep -m 1 -E '^(E|Err):' "$file.log" || true)
+			rm -f "$file.part" "$file.log"
+			die "download of $uri failed: $why"
+		fi
+		rm -f "$file.log"
+		mv "$file.part" "$file"
+	fi
+	echo "$file"
+}
+
 # Names of source packages matching a pattern, newest version first.
 search() {
 	update
@@ -110,6 +150,8 @@ case "$cmd" in
 update) update ;;
 candidate) update; candidate "$1" ;;
 download) download "$1" "${2:-$KHO_BUILD/downloads}" ;;
+source-versions) source_versions "$1" ;;
+source-file) source_file "$1" "$2" "$3" "${4:-$KHO_BUILD/downloads}" ;;
 search) search "$1" ;;
-*) die "usage: $0 update|candidate PKG|download PKG [DIR]|search REGEX" ;;
+*) die "usage: $0 update|candidate PKG|download PKG [DIR]|source-versions PKG|source-file PKG VER SUFFIX [DIR]|search REGEX" ;;
 esac

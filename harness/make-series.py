@@ -233,7 +233,8 @@ def cover_letter(path, base):
         '6.12 kernel with the series hands over to mainline and takes over '
         'from it, and a module written against mainline\'s KHO API builds '
         f'against both. Tested against mainline as Debian packages it: {peer}.',
-        f'Base: Linux {kver} ({debver}). The series touches upstream files '
+        f'Base: Linux {kver}. It applies with git am to kernel.org\'s tree '
+        f'and to Debian\'s ({debver}); the series touches upstream files '
         'only where KHO must hook in and adds the rest as new files. The '
         'KEXEC_HANDOVER option appears in the last kernel patch, after '
         'everything it builds against.',

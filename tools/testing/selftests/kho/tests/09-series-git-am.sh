@@ -10,9 +10,10 @@
 # mail with one byte changed is caught by the same comparison. make series
 # refuses a malformed sign-off and a steps file that leaves a file out.
 #
-# kernel.org's 6.12.y at Debian's version is not on Debian's mirrors (their
-# linux source package is older than linux-source-6.12), so Debian's tree
-# is the base this test can get.
+# The same mails also apply to kernel.org's 6.12.y at Debian's version:
+# harness/upstream-base.py rebuilds kernel.org's copies of the files the
+# series changes (Debian's, without Debian's own patches); the series
+# applied there, plus Debian's hunks applied back, is build/linux again.
 . "$(dirname "$0")/../lib.sh"
 
 pristine=$KHO_ROOT/build/src/linux-6.12
@@ -21,6 +22,9 @@ manifest=$tree/.kho-manifest
 [ -f "$pristine/.kho-kernelversion" ] || fail "pristine tree $pristine missing; run make kernel"
 [ -f "$manifest" ] || fail "no assembled tree ($manifest); run make kernel"
 command -v git > /dev/null || fail "git is not installed"
+upstream=$KHO_ROOT/build/src/linux-6.12-upstream
+"$KHO_ROOT/harness/upstream-base.py" "$pristine" "$upstream" ||
+	fail "cannot rebuild kernel.org's files at Debian's version"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
@@ -54,30 +58,31 @@ for m in "${mails[@]}"; do
 done
 echo "  ok: each mail has an author, a numbered subject, a message signed off by the builder and a diff"
 
-# apply_series REPO MAIL...: a git repository of every file the mails
-# change (not create), from Debian's tree, with the mails applied by git am.
+# apply_series REPO BASE MAIL...: a git repository of every file the mails
+# change (not create), from the tree BASE, with the mails applied by git am.
 apply_series() {
-	local repo=$1 f
-	shift
+	local repo=$1 base=$2 f
+	shift 2
 	mkdir -p "$repo"
 	sed -n 's|^--- a/\([^[:space:]]*\).*|\1|p' "$@" | sort -u > "$repo.changed"
 	while read -r f; do
-		[ -f "$pristine/$f" ] || { echo "    a mail changes $f, which Debian's tree does not have"; return 1; }
+		[ -f "$base/$f" ] || { echo "    a mail changes $f, which $base does not have"; return 1; }
 		mkdir -p "$repo/$(dirname "$f")"
-		cp "$pristine/$f" "$repo/$f"
+		cp "$base/$f" "$repo/$f"
 	done < "$repo.changed"
 	git -C "$repo" init -q
 	git -C "$repo" add -A
 	git -C "$repo" -c user.name=base -c user.email=base@example.invalid commit -q \
-		-m "Debian $(cat "$pristine/.kho-version")"
+		-m "$(cat "$base/.kho-version")"
 	git -C "$repo" -c user.name=applier -c user.email=applier@example.invalid am -q "$@" \
 		> "$repo.am.log" 2>&1 || { sed 's/^/    /' "$repo.am.log"; return 1; }
 }
 
-# same_as_tree REPO: the applied series has the files assembly wrote into
-# build/linux, each with the same contents and mode.
+# same_as_tree REPO [DIR]: the applied series in REPO (its files as DIR
+# has them, if given) has the files assembly wrote into build/linux, each
+# with the same contents and mode.
 same_as_tree() {
-	local repo=$1 f differ=0
+	local repo=$1 dir=${2:-$1} f differ=0
 	git -C "$repo" diff --no-renames --name-only HEAD~"$steps" HEAD | sort > "$repo.files"
 	awk '{ print $2 }' "$manifest" | sort > "$repo.tree-files"
 	if ! diff -u "$repo.tree-files" "$repo.files" > "$repo.files.diff"; then
@@ -86,11 +91,11 @@ same_as_tree() {
 		return 1
 	fi
 	while read -r f; do
-		if ! cmp -s "$repo/$f" "$tree/$f"; then
+		if ! cmp -s "$dir/$f" "$tree/$f"; then
 			echo "    differs: $f"
 			differ=$((differ + 1))
-		elif [ "$(stat -c %a "$repo/$f")" != "$(stat -c %a "$tree/$f")" ]; then
-			echo "    mode differs: $f ($(stat -c %a "$repo/$f") against $(stat -c %a "$tree/$f"))"
+		elif [ "$(stat -c %a "$dir/$f")" != "$(stat -c %a "$tree/$f")" ]; then
+			echo "    mode differs: $f ($(stat -c %a "$dir/$f") against $(stat -c %a "$tree/$f"))"
 			differ=$((differ + 1))
 		fi
 	done < "$repo.files"
@@ -98,13 +103,26 @@ same_as_tree() {
 }
 
 repo=$tmp/repo
-apply_series "$repo" "${mails[@]}" || fail "git am did not apply the series"
+apply_series "$repo" "$pristine" "${mails[@]}" || fail "git am did not apply the series"
 commits=$(git -C "$repo" rev-list --count HEAD)
 [ "$commits" = $((steps + 1)) ] || fail "git am made $((commits - 1)) commits for $steps mails"
 echo "  ok: git am applied all $steps mails to Debian's $(cat "$pristine/.kho-kernelversion") ($(wc -l < "$repo.changed") upstream files changed)"
 [ "$(git -C "$repo" log -1 --format='%an <%ae>')" = "$who" ] || fail "the commits do not carry the mails' author"
 same_as_tree "$repo" || fail "the applied series is not build/linux"
 echo "  ok: the applied series is build/linux, byte for byte and mode for mode ($(wc -l < "$repo.files") files)"
+
+# kernel.org's tree: the same mails apply; with Debian's own hunks put back
+# on top (they touch none of our lines), the files are build/linux's.
+up=$tmp/upstream
+apply_series "$up" "$upstream" "${mails[@]}" || fail "git am did not apply the series to kernel.org's files"
+echo "  ok: git am applied all $steps mails to $(cat "$upstream/.kho-version")"
+cp -a "$up" "$up.debian"
+patch -p1 -F0 -s --no-backup-if-mismatch -d "$up.debian" < "$upstream/.kho-debian.diff" ||
+	fail "Debian's hunks do not apply exactly on top of the series"
+same_as_tree "$up" "$up.debian" || fail "kernel.org's tree with the series and Debian's hunks is not build/linux"
+cmp -s "$up/arch/x86/kernel/setup.c" "$up.debian/arch/x86/kernel/setup.c" &&
+	fail "Debian's hunks changed nothing: kernel.org's files are Debian's"
+echo "  ok: with Debian's hunks put back (build/src/linux-6.12-upstream/.kho-debian.diff), it is build/linux too"
 
 # Negative control: one character of an added line changed in the last
 # mail that adds lines still applies, and the comparison must see it.
@@ -115,7 +133,7 @@ victim=$(grep -l '^+[A-Za-z]' "$tmp/bad-mails"/*.patch | tail -n 1)
 awk '!done && /^\+[A-Za-z]/ { c = substr($0, 2, 1); u = toupper(c)
 	$0 = "+" (c == u ? tolower(c) : u) substr($0, 3); done = 1 } { print }' \
 	"$victim" > "$victim.new" && mv "$victim.new" "$victim"
-apply_series "$tmp/bad-repo" "$tmp/bad-mails"/*.patch ||
+apply_series "$tmp/bad-repo" "$pristine" "$tmp/bad-mails"/*.patch ||
 	fail "the changed mail did not apply, so the control proves nothing"
 if same_as_tree "$tmp/bad-repo" > "$tmp/bad-compare.log"; then
 	fail "a mail with one character changed gave build/linux: the comparison cannot fail"
