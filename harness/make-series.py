@@ -19,8 +19,9 @@ REPO, for harness/check-series.sh to build each prefix of the series from.
 Its commits carry no sign-off, as they are never sent.
 """
 
-import textwrap
+import fnmatch
 import os
+import textwrap
 import re
 import shutil
 import subprocess
@@ -41,12 +42,12 @@ def die(msg):
     sys.exit(1)
 
 
-def git(args, cwd, env=None):
+def git(args, cwd, env=None, strip=True):
     res = subprocess.run(['git'] + args, cwd=cwd, env=env, text=True,
                          capture_output=True)
     if res.returncode:
         die(f'git {" ".join(args)}: {res.stderr.strip()}')
-    return res.stdout.strip()
+    return res.stdout.strip() if strip else res.stdout
 
 
 def identity():
@@ -87,7 +88,9 @@ def description(patch):
 
 
 def parse_steps():
+    """The steps of patches/steps, and the name of its MAINTAINERS diff."""
     steps = []
+    maintainers = None
     # KHO_STEPS: another steps file, for the tests of this script.
     path = os.environ.get('KHO_STEPS') or os.path.join(PATCHES, 'steps')
     with open(path) as f:
@@ -112,6 +115,11 @@ def parse_steps():
         arg = arg.strip()
         if not arg:
             die(f'{where}: "{word}" needs an argument')
+        if word == 'maintainers':
+            if maintainers:
+                die(f'{where}: a second "maintainers" diff')
+            maintainers = arg
+            continue
         if word == 'step':
             step = {'patches': [], 'files': [], 'body': [], 'closed': False,
                     'from_patch': arg.startswith('@'), 'where': where}
@@ -134,7 +142,7 @@ def parse_steps():
         if not body:
             die(f'{step["where"]}: the step has no message')
         step['body'] = body
-    return steps
+    return steps, maintainers
 
 
 def tree_files():
@@ -176,9 +184,15 @@ def assign_files(steps):
         die('files of the kernel tree in no step of patches/steps: ' + ', '.join(missing))
 
 
-def check_patch_order(steps):
+def check_patch_order(steps, maintainers):
     used = [p for s in steps for p in s['patches']]
     order = series_order()
+    if maintainers:
+        if maintainers not in order:
+            die(f'patches/steps names {maintainers}, which is not in patches/series')
+        if maintainers in used:
+            die(f'{maintainers} is the MAINTAINERS diff: it belongs to no step')
+        order.remove(maintainers)
     for p in used:
         if p not in order:
             die(f'patches/steps names {p}, which is not in patches/series')
@@ -187,6 +201,77 @@ def check_patch_order(steps):
         if missing:
             die('diffs of patches/series in no step: ' + ', '.join(missing))
         die('patches/steps must use the diffs of patches/series once each, in series order')
+
+
+def maintainers_hunk(name):
+    """The one hunk of the MAINTAINERS diff NAME: the lines of the
+    entry it adds, and the hunk's text up to them and after them."""
+    with open(os.path.join(PATCHES, name)) as f:
+        text = f.read()
+    files = re.findall(r'(?m)^\+\+\+ b/(\S+)', text)
+    hunks = re.findall(r'(?m)^@@ ', text)
+    if files != ['MAINTAINERS'] or len(hunks) != 1:
+        die(f'patches/{name}: must be one hunk on MAINTAINERS alone')
+    head, hunk = text.split('\n@@ ', 1)
+    lines = ('@@ ' + hunk).rstrip('\n').split('\n')
+    added = [i for i, l in enumerate(lines) if l.startswith('+')]
+    if not added or added != list(range(added[0], added[-1] + 1)) or \
+       any(l.startswith('-') for l in lines):
+        die(f'patches/{name}: must add one block of lines and remove none')
+    return head, lines, added[0], added[-1] + 1
+
+
+def pattern_matches(pattern, path):
+    """MAINTAINERS F: semantics: DIR/ is all below DIR; * stays in a name."""
+    if pattern.endswith('/'):
+        return path.startswith(pattern)
+    return path.count('/') == pattern.count('/') and \
+        fnmatch.fnmatchcase(path, pattern)
+
+
+def check_maintainers(name, steps):
+    """Every new file in an F: line of the entry; every F: line used."""
+    _, lines, first, end = maintainers_hunk(name)
+    patterns = [l[4:] for l in lines[first:end] if l.startswith('+F:\t')]
+    new = [f for s in steps for f in s['new']]
+    lost = [f for f in new if not any(pattern_matches(p, f) for p in patterns)]
+    if lost:
+        die(f'patches/{name}: files in no F: line: {", ".join(lost)}')
+    unused = [p for p in patterns if not any(pattern_matches(p, f) for f in new)]
+    if unused:
+        die(f'patches/{name}: F: lines that match no file of the series: {", ".join(unused)}')
+
+
+def maintainers_for(name, present):
+    """The MAINTAINERS diff NAME cut to the F: lines of files PRESENT,
+    or None while none of them is there yet."""
+    head, lines, first, end = maintainers_hunk(name)
+    block = [l for l in lines[first:end]
+             if not l.startswith('+F:\t') or
+             any(pattern_matches(l[4:], f) for f in present)]
+    if not any(l.startswith('+F:\t') for l in block):
+        return None
+    m = re.match(r'@@ -(\d+),(\d+) \+(\d+),(\d+) @@(.*)', lines[0])
+    if not m:
+        die(f'patches/{name}: cannot read the hunk header {lines[0]}')
+    old = int(m.group(2))
+    body = lines[1:first] + block + lines[end:]
+    header = f'@@ -{m.group(1)},{old} +{m.group(3)},{old + len(block)} @@{m.group(5)}'
+    return head + '\n' + '\n'.join([header] + body) + '\n'
+
+
+def update_maintainers(work, env, name, present):
+    """MAINTAINERS as of this step: the base's, plus the entry with the
+    F: lines of the files the series has added so far."""
+    diff = maintainers_for(name, present)
+    with open(os.path.join(work, 'MAINTAINERS'), 'w') as f:
+        f.write(git(['show', 'base:MAINTAINERS'], work, env, strip=False))
+    if diff:
+        res = subprocess.run(['git', 'apply', '-'], cwd=work, env=env,
+                             text=True, input=diff, capture_output=True)
+        if res.returncode:
+            die(f'patches/{name} does not apply: {res.stderr.strip()}')
+    git(['add', 'MAINTAINERS'], work, env)
 
 
 def patched_upstream_files(order):
@@ -264,9 +349,11 @@ def main():
         name, mail = 'series check', 'series-check@localhost'
     else:
         name, mail = identity()
-    steps = parse_steps()
-    check_patch_order(steps)
+    steps, maintainers = parse_steps()
+    check_patch_order(steps, maintainers)
     assign_files(steps)
+    if maintainers:
+        check_maintainers(maintainers, steps)
 
     date = git(['log', '-1', '--format=%aD'], ROOT)
     env = dict(os.environ, GIT_AUTHOR_NAME=name, GIT_AUTHOR_EMAIL=mail,
@@ -294,6 +381,7 @@ def main():
         work, env)
     git(['tag', 'base'], work, env)
 
+    present = []
     for step in steps:
         for p in step['patches']:
             res = subprocess.run(['git', 'apply', '--index', os.path.join(PATCHES, p)],
@@ -305,6 +393,9 @@ def main():
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             shutil.copy2(os.path.join(ROOT, f), dst)
             git(['add', '-f', f], work, env)
+        present += step['new']
+        if maintainers:
+            update_maintainers(work, env, maintainers, present)
         message = f'{step["subject"]}\n\n{step["body"]}\n'
         if not repo_only:
             message += f'\nSigned-off-by: {name} <{mail}>\n'
