@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""checkpatch-series.py [--some] TREE MAIL...: checkpatch --strict on mails.
+
+Runs TREE/scripts/checkpatch.pl --strict on each mail of the series as a
+reviewer would (sign-off checks on) and prints every finding as
+"mail: TYPE file:line: message". Findings listed in harness/checkpatch-accepted
+(a type and a file, with the reason) are counted but allowed; any other
+finding makes the exit status 1. An accepted entry that nothing matches is
+an error too, so the list cannot go stale, unless --some says that MAILs
+are not the whole series.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ACCEPTED = os.path.join(ROOT, 'harness', 'checkpatch-accepted')
+
+
+def accepted_entries():
+    """[(type, file)] from harness/checkpatch-accepted."""
+    entries = []
+    with open(ACCEPTED) as f:
+        for n, line in enumerate(f, 1):
+            line = line.strip()
+            if not line or line.startswith('#'):
+                continue
+            fields = line.split(None, 2)
+            if len(fields) < 3:
+                sys.exit(f'error: {ACCEPTED}:{n}: "TYPE FILE reason" expected')
+            entries.append((fields[0], fields[1]))
+    return entries
+
+
+def findings(tree, mail):
+    """[(type, file, line, message)] of one mail."""
+    res = subprocess.run([os.path.join(tree, 'scripts', 'checkpatch.pl'),
+                          '--strict', '--show-types', '--no-summary',
+                          '--color=never', mail],
+                         cwd=tree, text=True, capture_output=True)
+    out = []
+    lines = res.stdout.splitlines()
+    for i, line in enumerate(lines):
+        m = re.match(r'(ERROR|WARNING|CHECK):([A-Z_0-9]+): (.*)', line)
+        if not m:
+            continue
+        where = lines[i + 1] if i + 1 < len(lines) else ''
+        w = re.match(r'#\d+: FILE: ([^:\s]+)(?::(\d+))?', where)
+        path, lnum = (w.group(1), w.group(2) or '0') if w else ('-', '0')
+        out.append((m.group(2), path, lnum, f'{m.group(1)}: {m.group(3)}'))
+    if res.returncode and not out:
+        sys.exit(f'error: checkpatch failed on {mail}: {res.stderr.strip()}')
+    return out
+
+
+def main():
+    some = len(sys.argv) > 1 and sys.argv[1] == '--some'
+    if some:
+        del sys.argv[1]
+    if len(sys.argv) < 3:
+        sys.exit(__doc__.splitlines()[0])
+    tree = os.path.abspath(sys.argv[1])
+    mails = [os.path.abspath(m) for m in sys.argv[2:]]
+    accepted = accepted_entries()
+    used = set()
+    bad = allowed = 0
+    for mail in mails:
+        name = os.path.basename(mail)
+        for kind, path, lnum, msg in findings(tree, mail):
+            if (kind, path) in accepted:
+                used.add((kind, path))
+                allowed += 1
+                continue
+            bad += 1
+            print(f'{name}: {kind} {path}:{lnum}: {msg}')
+    stale = [] if some else [e for e in accepted if e not in used]
+    for kind, path in stale:
+        print(f'harness/checkpatch-accepted: {kind} {path} matches no finding')
+    print(f'checkpatch --strict: {len(mails)} mails, {bad} findings, '
+          f'{allowed} accepted (harness/checkpatch-accepted)')
+    sys.exit(1 if bad or stale else 0)
+
+
+if __name__ == '__main__':
+    main()
