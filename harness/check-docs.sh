@@ -39,6 +39,11 @@ while getopts t:o:d: opt; do
 done
 
 [ -f "$tree/Documentation/Makefile" ] || die "no kernel tree in $tree (make assemble)"
+tree=$(cd "$tree" && pwd)
+out=$(realpath -m "$out")
+# OUT is emptied: refuse a directory that this script did not write.
+[ ! -d "$out" ] || [ -f "$out/htmldocs.log" ] || [ -z "$(ls -A "$out")" ] ||
+	die "$out holds files not written by $(basename "$0"); give another -o"
 "$KHO_ROOT/harness/deps.sh" python3-sphinx python3-yaml graphviz
 
 rm -rf "$out"
@@ -51,10 +56,17 @@ nice make -C "$tree" O="$out" YNL_TOOL=/bin/true SPHINXDIRS="$dirs" htmldocs \
 	> "$log" 2>&1 || rc=$?
 echo "htmldocs: built in $(($(date +%s) - start)) s, exit status $rc"
 
-# Each line that reports a problem, sorted: ours (it names a file or
-# symbol of KHO), wide (it names no file), other (another page's).
-grep -E 'WARNING|ERROR|CRITICAL|SEVERE|(warning|error):|Traceback|Exception|\*\*\*' \
-	"$log" | awk -v out="$out" '
+# Each line that reports a problem, with the tree's and the output's
+# paths cut to relative ones (a checkout in a directory called kho would
+# otherwise make every path look like ours), sorted: ours (it names a file
+# or symbol of KHO), wide (it names no file), other (another page's).
+{ grep -E 'WARNING|ERROR|CRITICAL|SEVERE|(warning|error):|Traceback|Exception|\*\*\*' \
+	"$log" || true; } | awk -v out="$out" -v tree="$tree" -v real="$(realpath "$tree")" '
+	function cut(prefix,  i) {
+		while ((i = index($0, prefix "/")))
+			$0 = substr($0, 1, i - 1) substr($0, i + length(prefix) + 1)
+	}
+	{ cut(out); cut(tree); cut(real) }
 	/kho|kexec_handover|liveupdate/ { print > (out "/ours.txt"); next }
 	/^[^[:space:]:]+\.(rst|txt|h|c|py|yaml)(:[0-9]+)?: / { print > (out "/other.txt"); next }
 	{ print > (out "/wide.txt") }'
