@@ -1,20 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * Kexec HandOver wire format, version "kho-v4".
+/**
+ * DOC: kho-v4 root FDT
  *
- * Everything here is read by a kernel other than the one that wrote it,
- * possibly a different kernel version, so none of it may change without a
- * new compatible string. Property payloads are CPU-native (little-endian on
+ * This is the Kexec HandOver wire format, version "kho-v4". Everything
+ * here is read by a kernel other than the one that wrote it, possibly a
+ * different kernel version, so none of it may change without a new
+ * compatible string. Property payloads are CPU-native (little-endian on
  * x86_64); only the FDT framing itself is big-endian.
  *
- * Root FDT (one 4 KiB page, preserved):
+ * The root FDT is one preserved 4 KiB page::
+ *
  *   /                        compatible = "kho-v4"
  *                            preserved-memory-map = <u64 phys of radix root>
  *   /<subtree name>          preserved-data = <u64 phys of the blob>
  *                            blob-size = <u64 size of the blob>
+ */
+
+/**
+ * DOC: kho-v4 preserved-memory map
  *
- * Preserved-memory map: a radix tree over 53-bit keys. A block of 2^order
- * pages at physical address pa has the key
+ * The map is a radix tree over 53-bit keys. A block of 2^order pages at
+ * physical address pa has the key::
  *
  *   key = 1 << (52 - order) | pa >> (PAGE_SHIFT + order)
  *
@@ -54,9 +60,13 @@
 /* Levels 5..1 are tables, level 0 is the leaf bitmap; the root is level 5. */
 #define KHO_RADIX_ROOT_LEVEL	5
 
-/*
+/**
+ * struct kho_scratch - one scratch area
+ * @addr: physical start, a multiple of KHO_SCRATCH_ALIGN (4 MiB)
+ * @size: size in bytes, a multiple of KHO_SCRATCH_ALIGN
+ *
  * Scratch areas travel to the next kernel as an array of these, in a kexec
- * segment of its own. Addresses and sizes are multiples of 4 MiB.
+ * segment of its own.
  */
 struct kho_scratch {
 	u64 addr;
@@ -65,18 +75,22 @@ struct kho_scratch {
 
 #define KHO_SCRATCH_ALIGN	(SZ_4M)
 
-/*
- * A preserved vmalloc area, stored wherever its owner likes (16 bytes,
- * naturally aligned). @first is the physical address of the first chunk
- * page (0 when there is none); each chunk holds the physical address of the
- * next chunk (0 at the end) and up to KHO_VMALLOC_SIZE block addresses, the
- * list ending at the first 0. Each block is 2^@order pages, preserved as a
- * page range; chunk pages are preserved as single pages.
- */
 #define KHO_VMALLOC_SIZE	511
 #define KHO_VMALLOC_ALLOC	0x0001	/* the area was vmalloc()ed */
 #define KHO_VMALLOC_HUGE_VMAP	0x0002	/* the area allowed huge mappings */
 
+/**
+ * struct kho_vmalloc - a preserved vmalloc area
+ * @first:       physical address of the first chunk page, 0 when there is
+ *               none
+ * @total_pages: pages of the area
+ * @flags:       KHO_VMALLOC_ALLOC, KHO_VMALLOC_HUGE_VMAP
+ * @order:       every block of the area is 2^@order pages
+ *
+ * Stored wherever its owner likes (16 bytes, naturally aligned). Each
+ * block is preserved as a page range; chunk pages are preserved as single
+ * pages.
+ */
 struct kho_vmalloc {
 	u64 first;
 	u32 total_pages;
@@ -84,6 +98,12 @@ struct kho_vmalloc {
 	u16 order;
 };
 
+/**
+ * struct kho_vmalloc_chunk - one page of the block list of a vmalloc area
+ * @next:   physical address of the next chunk page, 0 at the end
+ * @blocks: physical addresses of up to KHO_VMALLOC_SIZE blocks, the list
+ *          ending at the first 0
+ */
 struct kho_vmalloc_chunk {
 	u64 next;
 	u64 blocks[KHO_VMALLOC_SIZE];

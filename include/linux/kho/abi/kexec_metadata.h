@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * Kexec HandOver: the "kexec-metadata" subtree, wire-compatible with
+/**
+ * DOC: kexec-metadata subtree
+ *
+ * The "kexec-metadata" subtree of Kexec HandOver is wire-compatible with
  * mainline Linux.
  *
  * Every kernel that hands over describes itself in a blob of this layout

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * Kexec HandOver wire format of memblock's reserve_mem regions, version
- * "memblock-v1", wire-compatible with mainline Linux.
+/**
+ * DOC: memblock-v1 reserve_mem subtree
+ *
+ * This is the Kexec HandOver wire format of memblock's reserve_mem regions,
+ * version "memblock-v1", wire-compatible with mainline Linux.
  *
  * The subtree "memblock" of the root FDT names a blob that is itself a
- * flattened device tree, in one preserved page:
+ * flattened device tree, in one preserved page::
  *
  *   /                 compatible = "memblock-v1"
  *   /<name>           compatible = "reserve-mem-v1"

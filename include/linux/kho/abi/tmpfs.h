@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
-/*
- * Kexec HandOver ABI of persistent tmpfs ("kho-tmpfs-v1").
+/**
+ * DOC: kho-tmpfs-v1 persistent tmpfs
+ *
+ * This is the Kexec HandOver ABI of persistent tmpfs ("kho-tmpfs-v1").
  *
  * A tmpfs mounted with -o kho=NAME is handed over as the subtree
  * "tmpfs-NAME" of the root FDT. The subtree's blob is one preserved page
  * holding struct kho_tmpfs_header; the header leads, through a
  * struct kho_vmalloc, to the image: one preserved vmalloc area with five
- * arrays, back to back and in this order:
+ * arrays, back to back and in this order::
  *
  *   struct kho_tmpfs_inode   inodes[nr_inodes];     inode 0 is the root
  *   struct kho_tmpfs_dentry  dentries[nr_dentries];
@@ -21,6 +23,7 @@
  * own order, and listed in folios[].
  *
  * Ordering rules, which a reader checks:
+ *
  *  - A dentry's parent is the inode index of a directory that is either
  *    the root or was named by an earlier dentry, so creating dentries in
  *    array order always finds the parent in place.
@@ -96,6 +99,7 @@ struct kho_tmpfs_header {
  * @first_folio: index of its first entry in folios[]
  * @nr_folios:   entries of folios[] from @first_folio on
  * @target:      offset of a symlink's target in strings[]
+ * @reserved:    written as 0, ignored when read
  */
 struct kho_tmpfs_inode {
 	__u32 mode;
@@ -123,6 +127,7 @@ struct kho_tmpfs_inode {
  * @name_len: its length, 1 to NAME_MAX, without '/' or NUL
  * @parent:   inode index of the directory it is in
  * @inode:    inode index it names, never 0
+ * @reserved: written as 0, ignored when read
  */
 struct kho_tmpfs_dentry {
 	__u64 name;
@@ -151,6 +156,7 @@ struct kho_tmpfs_xattr {
  * @phys:  physical address, as given to kho_preserve_folio()
  * @index: page offset of the folio in its file
  * @order: folio order
+ * @reserved: written as 0, ignored when read
  */
 struct kho_tmpfs_folio {
 	__u64 phys;
