@@ -92,6 +92,7 @@ struct kho_tmpfs_header {
  * @atime_nsec:  access time, nanoseconds
  * @mtime_nsec:  modification time, nanoseconds
  * @ctime_nsec:  change time, nanoseconds
+ * @reserved:    zero; keeps the 64-bit fields after it aligned
  * @first_xattr: index of its first entry in xattrs[]
  * @first_folio: index of its first entry in folios[]
  * @nr_folios:   entries of folios[] from @first_folio on
@@ -123,6 +124,7 @@ struct kho_tmpfs_inode {
  * @name_len: its length, 1 to NAME_MAX, without '/' or NUL
  * @parent:   inode index of the directory it is in
  * @inode:    inode index it names, never 0
+ * @reserved: zero; pads the record to a multiple of 8 bytes
  */
 struct kho_tmpfs_dentry {
 	__u64 name;
@@ -148,9 +150,10 @@ struct kho_tmpfs_xattr {
 
 /**
  * struct kho_tmpfs_folio - one preserved folio of a regular file
- * @phys:  physical address, as given to kho_preserve_folio()
- * @index: page offset of the folio in its file
- * @order: folio order
+ * @phys:     physical address, as given to kho_preserve_folio()
+ * @index:    page offset of the folio in its file
+ * @order:    folio order
+ * @reserved: zero; pads the record to a multiple of 8 bytes
  */
 struct kho_tmpfs_folio {
 	__u64 phys;
