@@ -117,17 +117,30 @@ if [ -n "$external" ]; then
 fi
 
 # kernel-doc, on the assembled files and, for the upstream ones, on the
-# pristine files too (one run each: it names the file of every warning).
+# pristine files too. One run for all files is fast but numbers the lines
+# of every file after the first one too far (perl's $. is not reset): the
+# files it warns about are run again one by one, for their line numbers.
 kdoc() {	# kdoc ROOT FILE...
-	local root=$1
+	local root=$1 f
 	shift
-	[ $# = 0 ] || (cd "$root" && scripts/kernel-doc -Wall -none "$@") 2>&1 || true
+	[ $# -gt 0 ] || return 0
+	(cd "$root" && scripts/kernel-doc -Wall -none "$@") 2>&1 |
+		sed -n -e 's/^\([^ :]*\):[0-9]*: .*/\1/p' -e '/^Error: /p' | sort -u |
+		while read -r f; do
+			case $f in
+			Error:*) echo "$f" ;;	# "Cannot open file", say
+			*) (cd "$root" && scripts/kernel-doc -Wall -none "$f") 2>&1 || true ;;
+			esac
+		done
 }
 mapfile -t ours < <(sort -u "$logs/new-files" "$logs/changed-files")
 mapfile -t changed < "$logs/changed-files"
 mapfile -t ext_files < <([ -z "$external" ] || ls -d "$external"/*.[ch])
 kdoc "$tree" "${ours[@]}" "${ext_files[@]}" > "$logs/kernel-doc.log"
 kdoc "$pristine" "${changed[@]}" > "$logs/kernel-doc-pristine.log"
+
+! grep -h '^Error: ' "$logs"/kernel-doc*.log | sed 's/^/kernel-doc: /' | grep . ||
+	failed+=("kernel-doc (logs: $logs/kernel-doc*.log)")
 
 # Every object asked for must have been built: one that the configuration
 # leaves out would otherwise go unchecked.
