@@ -6,6 +6,8 @@
 #                  lay the series over it and build the test kernel
 #   make series    write the series as mails for git am to build/series
 #   make check-series  build every prefix of the series (KEXEC_HANDOVER=y, =n)
+#   make check-static  W=1, sparse and kernel-doc -Wall on the series' own
+#                  code (harness/check-static.sh; objects in build/obj/static)
 #   make check     build what is needed and run every test (TAP, then
 #                  "N passed, N failed")
 #   make demo      boot the kernel in QEMU and live-update it with kexec
@@ -38,7 +40,7 @@ SELFTESTS   := $(CURDIR)/tools/testing/selftests/kho
 export KHO_ROOT := $(CURDIR)
 export KHO_BUILD := $(BUILD)
 
-.PHONY: all kernel kernel-debug deps source assemble series check-series check demo peer fuzz bench clean distclean
+.PHONY: all kernel kernel-debug deps source assemble series check-series check-static check demo peer fuzz bench clean distclean
 
 all: kernel
 
@@ -62,6 +64,12 @@ series: source
 # Every prefix of the series builds, with KEXEC_HANDOVER=y and =n.
 check-series: source
 	@harness/check-series.sh
+
+# W=1, sparse and kernel-doc -Wall: no finding in the files the series adds
+# nor on the lines it adds to upstream files.
+check-static: assemble
+	@harness/deps.sh sparse
+	@harness/check-static.sh
 
 kernel-debug: assemble
 	@harness/build-kernel.sh $(TREE) $(DEBUG_OUT) $(DEBUG_CONFIGS)
