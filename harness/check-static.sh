@@ -58,6 +58,7 @@ io_uring ipc kernel lib mm net rust samples scripts security sound tools usr vir
 
 # The .c and .h files the series adds (in the repository, not in the
 # pristine tree) and the upstream ones its diffs change.
+# shellcheck disable=SC2086 # a list of directories
 (cd "$KHO_ROOT" && git ls-files --cached --others --exclude-standard -- $KERNEL_DIRS) |
 	grep -E '\.[ch]$' |
 	while read -r f; do [ -f "$pristine/$f" ] || echo "$f"; done | sort > "$logs/new-files"
