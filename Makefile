@@ -8,6 +8,8 @@
 #   make check-series  build every prefix of the series (KEXEC_HANDOVER=y, =n)
 #   make check-docs  build our documentation with make htmldocs (core-api
 #                  and admin-guide/mm) and fail on a warning about it
+#   make check-static  W=1, sparse and kernel-doc -Wall on the series' own
+#                  code (harness/check-static.sh; objects in build/obj/static)
 #   make check     build what is needed and run every test (TAP, then
 #                  "N passed, N failed")
 #   make demo      boot the kernel in QEMU and live-update it with kexec
@@ -40,7 +42,7 @@ SELFTESTS   := $(CURDIR)/tools/testing/selftests/kho
 export KHO_ROOT := $(CURDIR)
 export KHO_BUILD := $(BUILD)
 
-.PHONY: all kernel kernel-debug deps source assemble series check-series check-docs check demo peer fuzz bench clean distclean
+.PHONY: all kernel kernel-debug deps source assemble series check-series check-docs check-static check demo peer fuzz bench clean distclean
 
 all: kernel
 
@@ -69,6 +71,12 @@ check-series: source
 # (harness/check-docs.sh; HTML in build/obj/docs/Documentation/output).
 check-docs: assemble
 	@harness/check-docs.sh
+
+# W=1, sparse and kernel-doc -Wall: no finding in the files the series adds
+# nor on the lines it adds to upstream files.
+check-static: assemble
+	@harness/deps.sh sparse
+	@harness/check-static.sh
 
 kernel-debug: assemble
 	@harness/build-kernel.sh $(TREE) $(DEBUG_OUT) $(DEBUG_CONFIGS)
