@@ -128,7 +128,7 @@ source_file() {
 		note "downloading $name ($size bytes)" >&2
 		if ! /usr/lib/apt/apt-helper download-file "$uri" "$file.part" "$hash" \
 			> "$file.log" 2>&1; then
-			why=$(grep -m 1 -E '^(E|Err):' "$file.log" || true)
+			why=$(grep -m 1 '^E: ' "$file.log" || grep -m 1 '^Err' "$file.log" || true)
 			rm -f "$file.part" "$file.log"
 			die "download of $uri failed: $why"
 		fi

@@ -5,10 +5,10 @@
 Runs TREE/scripts/checkpatch.pl --strict on each mail of the series as a
 reviewer would (sign-off checks on) and prints every finding as
 "mail: TYPE file:line: message". Findings listed in harness/checkpatch-accepted
-(a type and a file, with the reason) are counted but allowed; any other
-finding makes the exit status 1. An accepted entry that nothing matches is
-an error too, so the list cannot go stale, unless --some says that MAILs
-are not the whole series.
+(a type, a file and how many, with the reason) are allowed; any other
+finding, one more of an accepted kind included, makes the exit status 1.
+An entry that finds fewer than its count is an error too, so the list
+cannot go stale, unless --some says that MAILs are not the whole series.
 """
 
 import os
@@ -21,17 +21,17 @@ ACCEPTED = os.path.join(ROOT, 'harness', 'checkpatch-accepted')
 
 
 def accepted_entries():
-    """[(type, file)] from harness/checkpatch-accepted."""
-    entries = []
+    """{(type, file): count} from harness/checkpatch-accepted."""
+    entries = {}
     with open(ACCEPTED) as f:
         for n, line in enumerate(f, 1):
             line = line.strip()
             if not line or line.startswith('#'):
                 continue
-            fields = line.split(None, 2)
-            if len(fields) < 3:
-                sys.exit(f'error: {ACCEPTED}:{n}: "TYPE FILE reason" expected')
-            entries.append((fields[0], fields[1]))
+            fields = line.split(None, 3)
+            if len(fields) < 4 or not fields[2].isdigit():
+                sys.exit(f'error: {ACCEPTED}:{n}: "TYPE FILE COUNT reason" expected')
+            entries[(fields[0], fields[1])] = int(fields[2])
     return entries
 
 
@@ -51,7 +51,9 @@ def findings(tree, mail):
         w = re.match(r'#\d+: FILE: ([^:\s]+)(?::(\d+))?', where)
         path, lnum = (w.group(1), w.group(2) or '0') if w else ('-', '0')
         out.append((m.group(2), path, lnum, f'{m.group(1)}: {m.group(3)}'))
-    if res.returncode and not out:
+    # checkpatch exits 1 when it finds something; anything else (or 1
+    # with nothing found) means it did not check the whole mail.
+    if res.returncode > 1 or (res.returncode and not out):
         sys.exit(f'error: checkpatch failed on {mail}: {res.stderr.strip()}')
     return out
 
@@ -65,20 +67,22 @@ def main():
     tree = os.path.abspath(sys.argv[1])
     mails = [os.path.abspath(m) for m in sys.argv[2:]]
     accepted = accepted_entries()
-    used = set()
+    seen = {}
     bad = allowed = 0
     for mail in mails:
         name = os.path.basename(mail)
         for kind, path, lnum, msg in findings(tree, mail):
-            if (kind, path) in accepted:
-                used.add((kind, path))
+            key = (kind, path)
+            if key in accepted and seen.get(key, 0) < accepted[key]:
+                seen[key] = seen.get(key, 0) + 1
                 allowed += 1
                 continue
             bad += 1
             print(f'{name}: {kind} {path}:{lnum}: {msg}')
-    stale = [] if some else [e for e in accepted if e not in used]
+    stale = [] if some else [k for k, n in accepted.items() if seen.get(k, 0) != n]
     for kind, path in stale:
-        print(f'harness/checkpatch-accepted: {kind} {path} matches no finding')
+        print(f'harness/checkpatch-accepted: {kind} {path}: {accepted[(kind, path)]} '
+              f'accepted, {seen.get((kind, path), 0)} found')
     print(f'checkpatch --strict: {len(mails)} mails, {bad} findings, '
           f'{allowed} accepted (harness/checkpatch-accepted)')
     sys.exit(1 if bad or stale else 0)

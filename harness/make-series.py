@@ -19,7 +19,6 @@ REPO, for harness/check-series.sh to build each prefix of the series from.
 Its commits carry no sign-off, as they are never sent.
 """
 
-import fnmatch
 import os
 import textwrap
 import re
@@ -222,11 +221,13 @@ def maintainers_hunk(name):
 
 
 def pattern_matches(pattern, path):
-    """MAINTAINERS F: semantics: DIR/ is all below DIR; * stays in a name."""
-    if pattern.endswith('/'):
-        return path.startswith(pattern)
-    return path.count('/') == pattern.count('/') and \
-        fnmatch.fnmatchcase(path, pattern)
+    """F: as scripts/get_maintainer.pl reads it: the pattern, with * and ?
+    as wildcards, matches the start of the path; DIR/ is everything below
+    DIR, any other pattern must have as many slashes as the path."""
+    regex = re.escape(pattern).replace(r'\*', '.*').replace(r'\?', '.')
+    if not re.match(regex, path):
+        return False
+    return pattern.endswith('/') or path.count('/') == pattern.count('/')
 
 
 def check_maintainers(name, steps):

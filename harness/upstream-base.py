@@ -24,9 +24,17 @@ DEST receives only those files (a sparse tree) plus:
   .kho-files          the files, one per line
   .kho-debian.diff    Debian's hunks on those files, forward, in series
                       order: applied to DEST, they give Debian's files back
-A DEST whose .kho-files lists the same files is reused as it is.
+  .kho-key            what it was made from: DEST is reused only when the
+                      Debian tree, this script and the files are the same
+
+The reconstruction assumes that Debian's patches on these files did not
+change between that older package and Debian's tree; a Debian patch added
+in between would stay in. The cross-check cannot see that: it only proves
+that the hunks came out exactly.
 """
 
+import functools
+import hashlib
 import os
 import re
 import shutil
@@ -68,9 +76,14 @@ def version_le(a, b):
     return run(['dpkg', '--compare-versions', a, 'le', b]).returncode == 0
 
 
-def source_file(version, suffix):
+def source_file(version, suffix, why):
+    """Path of the file, or None with the reason appended to WHY."""
     res = run([APT, 'source-file', 'linux', version, suffix, DOWNLOADS])
-    return res.stdout.strip() if res.returncode == 0 else None
+    if res.returncode == 0:
+        return res.stdout.strip()
+    errors = [l for l in res.stderr.splitlines() if l.startswith('error:')]
+    why.append(errors[-1][7:] if errors else res.stderr.strip())
+    return None
 
 
 def pick_source(kernel_series, debian_version):
@@ -78,30 +91,38 @@ def pick_source(kernel_series, debian_version):
     res = run([APT, 'source-versions', 'linux'])
     if res.returncode:
         die(f'cannot list the linux source package: {res.stderr.strip()}')
+    versions = [v for v in res.stdout.split()
+                if v.startswith(kernel_series + '.') and version_le(v, debian_version)]
+    # Newest first, in dpkg's order (sort -V puts ~ the other way).
+    versions.sort(key=functools.cmp_to_key(
+        lambda a, b: 0 if a == b else (-1 if version_le(b, a) else 1)))
     missing = []
-    for ver in res.stdout.split():
-        if not ver.startswith(kernel_series + '.') or \
-           not version_le(ver, debian_version):
-            continue
-        debian_tar = source_file(ver, '.debian.tar.xz')
-        orig_tar = debian_tar and source_file(ver, '.orig.tar.xz')
+    for ver in versions:
+        why = []
+        debian_tar = source_file(ver, '.debian.tar.xz', why)
+        orig_tar = debian_tar and source_file(ver, '.orig.tar.xz', why)
         if debian_tar and orig_tar:
-            for v in missing:
-                print(f'  linux {v}: not on the mirror')
             return ver, debian_tar, orig_tar
+        print(f'  linux {ver}: {why[-1]}')
         missing.append(ver)
     die(f'no linux {kernel_series}.y source package up to {debian_version} '
         f'is on the mirror (tried: {" ".join(missing) or "none listed"})')
 
 
-def split_patch(text):
-    """Yield (path, section) for each file of a unified diff."""
+def split_patch(text, strip=1):
+    """Yield (path, section) for each file of a unified diff whose paths
+    carry STRIP leading components (patch -pSTRIP)."""
     sections = re.split(r'(?m)^(?=--- )', text)
     for sec in sections[1:]:
-        m = re.match(r'--- \S+\n\+\+\+ (\S+)', sec)
+        # A header may carry a timestamp after a tab.
+        m = re.match(r'--- [^\t\n]+(?:\t[^\n]*)?\n\+\+\+ ([^\t\n]+)', sec)
         if not m:
             continue
-        path = m.group(1).split('/', 1)[1] if '/' in m.group(1) else m.group(1)
+        parts = m.group(1).split('/')
+        path = '/'.join(parts[strip:])
+        # patch -p1 below: give the section a one-component prefix.
+        sec = re.sub(r'\A--- [^\n]*\n\+\+\+ [^\n]*',
+                     f'--- a/{path}\n+++ b/{path}', sec)
         # Keep the hunks only: drop what follows the last hunk (the next
         # patch header, a "diff --git" line, a signature).
         lines = sec.splitlines(keepends=True)
@@ -135,13 +156,18 @@ def debian_hunks(debian_tar, files):
     out = []
     with tarfile.open(debian_tar) as tar:
         series = tar.extractfile('debian/patches/series').read().decode()
-        for name in series.splitlines():
-            name = name.split('#', 1)[0].strip()
-            if not name:
+        for line in series.splitlines():
+            fields = line.split('#', 1)[0].split()
+            if not fields:
                 continue
-            text = tar.extractfile('debian/patches/' + name.split()[0]) \
+            name, strip = fields[0], 1
+            for opt in fields[1:]:
+                if not re.fullmatch(r'-p\d+', opt):
+                    die(f'debian/patches/series: option {opt} of {name} is not understood')
+                strip = int(opt[2:])
+            text = tar.extractfile('debian/patches/' + name) \
                 .read().decode(errors='surrogateescape')
-            diff = ''.join(sec for path, sec in split_patch(text)
+            diff = ''.join(sec for path, sec in split_patch(text, strip)
                            if path in wanted)
             if diff:
                 out.append((name, diff))
@@ -182,6 +208,8 @@ def cross_check(orig_tar, prefix, hunks, dest, debian_tree, tmp):
     for f in files:
         res = run(['git', 'merge-file', '-p', os.path.join(debian_tree, f),
                    os.path.join(debian_old, f), os.path.join(old, f)])
+        if res.returncode < 0 or res.returncode > 127:
+            die(f'{f}: git merge-file failed: {res.stderr.strip()}')
         if res.returncode:
             die(f'{f}: removing Debian\'s patches by merge conflicts '
                 f'({res.returncode} conflicts)')
@@ -243,14 +271,23 @@ def main():
         die(__doc__.splitlines()[0])
     debian_tree, dest = sys.argv[1], sys.argv[2]
     files = changed_files()
-    listed = os.path.join(dest, '.kho-files')
+    # Reuse DEST only if it was made from this Debian tree, by this script,
+    # for these files.
+    with open(os.path.join(debian_tree, '.kho-version')) as f:
+        key = f.read()
+    with open(os.path.abspath(__file__), 'rb') as f:
+        key += hashlib.sha256(f.read()).hexdigest() + '\n'
+    key += ''.join(x + '\n' for x in files)
+    listed = os.path.join(dest, '.kho-key')
     if os.path.isfile(listed):
         with open(listed) as f:
-            if f.read().split() == files:
+            if f.read() == key:
                 with open(os.path.join(dest, '.kho-version')) as v:
                     print(f'upstream base: {v.read().strip()}')
                 return
     build(debian_tree, dest, files)
+    with open(listed, 'w') as f:
+        f.write(key)
     with open(os.path.join(dest, '.kho-version')) as v:
         print(f'upstream base: {v.read().strip()}')
 

@@ -120,8 +120,9 @@ cp -a "$up" "$up.debian"
 patch -p1 -F0 -s --no-backup-if-mismatch -d "$up.debian" < "$upstream/.kho-debian.diff" ||
 	fail "Debian's hunks do not apply exactly on top of the series"
 same_as_tree "$up" "$up.debian" || fail "kernel.org's tree with the series and Debian's hunks is not build/linux"
-cmp -s "$up/arch/x86/kernel/setup.c" "$up.debian/arch/x86/kernel/setup.c" &&
-	fail "Debian's hunks changed nothing: kernel.org's files are Debian's"
+while read -r f; do
+	cmp -s "$up/$f" "$up.debian/$f" && fail "Debian's hunks leave $f as it was: it is not kernel.org's"
+done < <(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$upstream/.kho-debian.diff" | sort -u)
 echo "  ok: with Debian's hunks put back (build/src/linux-6.12-upstream/.kho-debian.diff), it is build/linux too"
 
 # Negative control: one character of an added line changed in the last
