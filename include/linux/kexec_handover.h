@@ -56,7 +56,6 @@ long kho_restore_folio_range(phys_addr_t phys, u64 size,
 void kho_restore_free(void *mem);
 
 int kho_register_notifier(struct notifier_block *nb);
-int kho_unregister_notifier(struct notifier_block *nb);
 int kho_add_subtree(const char *name, void *blob, size_t size);
 int kho_remove_subtree(void *blob);
 int kho_retrieve_subtree(const char *name, phys_addr_t *phys, size_t *size);
@@ -169,11 +168,6 @@ static inline void kho_restore_free(void *mem) { }
 static inline int kho_register_notifier(struct notifier_block *nb)
 {
 	return -EOPNOTSUPP;
-}
-
-static inline int kho_unregister_notifier(struct notifier_block *nb)
-{
-	return 0;
 }
 
 static inline int kho_add_subtree(const char *name, void *blob, size_t size)

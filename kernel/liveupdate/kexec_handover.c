@@ -475,19 +475,6 @@ int kho_register_notifier(struct notifier_block *nb)
 {
 	return blocking_notifier_chain_register(&kho_out.clients, nb);
 }
-EXPORT_SYMBOL_GPL(kho_register_notifier);
-
-/**
- * kho_unregister_notifier - undo kho_register_notifier()
- * @nb: the notifier block given to kho_register_notifier()
- *
- * Return: 0, or -ENOENT if @nb was not registered.
- */
-int kho_unregister_notifier(struct notifier_block *nb)
-{
-	return blocking_notifier_chain_unregister(&kho_out.clients, nb);
-}
-EXPORT_SYMBOL_GPL(kho_unregister_notifier);
 
 /* Tell the clients to record their state; undo it all if one cannot. */
 static int kho_out_finalize_clients(void)

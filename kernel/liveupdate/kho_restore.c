@@ -340,7 +340,6 @@ unsigned long kho_restore_folios(const phys_addr_t *phys, unsigned long nr,
 	kho_flush_managed(&count);
 	return restored;
 }
-EXPORT_SYMBOL_GPL(kho_restore_folios);
 
 /*
  * Do preserved blocks tile [@pfn, @end), as kho_preserve_pages() split the
@@ -616,7 +615,6 @@ bool kho_folio_preserved(phys_addr_t phys, unsigned int order)
 	       pfn_to_online_page(PHYS_PFN(phys)) &&
 	       kho_preserved_order(NULL, phys, MAX_PAGE_ORDER) == order;
 }
-EXPORT_SYMBOL_GPL(kho_folio_preserved);
 
 /**
  * kho_release_pages - free what is still preserved of a page range
@@ -659,7 +657,6 @@ unsigned long kho_release_pages(phys_addr_t phys, unsigned long nr_pages)
 	}
 	return freed;
 }
-EXPORT_SYMBOL_GPL(kho_release_pages);
 
 /**
  * kho_restore_free - free memory the previous kernel preserved with
@@ -751,7 +748,6 @@ const char *kho_subtree_name(unsigned int index)
 		return NULL;
 	return kho_fdt_subtree_name(fdt, index);
 }
-EXPORT_SYMBOL_GPL(kho_subtree_name);
 
 static int kho_in_count_range(phys_addr_t start, phys_addr_t size,
 			      unsigned int order, void *arg)
