@@ -21,7 +21,6 @@
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 #include <linux/xattr.h>
 
@@ -282,13 +281,8 @@ static void shmem_kho_release_one(struct shmem_kho_incoming *in)
 	kfree(in);
 }
 
-/* A short line written to a debugfs file, NUL-terminated; kfree() it. */
-static char *shmem_kho_user_line(const char __user *ubuf, size_t count)
-{
-	if (count > KHO_TMPFS_NAME_MAX + 16)
-		return ERR_PTR(-EINVAL);
-	return memdup_user_nul(ubuf, count);
-}
+/* Room for a command line of kho/tmpfs: a word, a space and a NAME. */
+#define SHMEM_KHO_LINE_MAX	(KHO_TMPFS_NAME_MAX + 32)
 
 /* Write NAME, or "all", to free handovers nobody will mount again. */
 static ssize_t shmem_kho_release_write(struct file *file,
@@ -296,14 +290,13 @@ static ssize_t shmem_kho_release_write(struct file *file,
 				       loff_t *ppos)
 {
 	struct shmem_kho_incoming *in, *tmp;
+	char line[SHMEM_KHO_LINE_MAX], *name;
 	LIST_HEAD(release);
-	char *buf, *name;
 	bool all;
 
-	buf = shmem_kho_user_line(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	name = strim(buf);
+	name = kho_debugfs_read_line(line, sizeof(line), ubuf, count);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
 	all = !strcmp(name, "all");
 
 	mutex_lock(&shmem_kho_lock);
@@ -311,11 +304,8 @@ static ssize_t shmem_kho_release_write(struct file *file,
 		if (all || !strcmp(in->name, name))
 			list_move_tail(&in->list, &release);
 	mutex_unlock(&shmem_kho_lock);
-	if (list_empty(&release) && !all) {
-		kfree(buf);
+	if (list_empty(&release) && !all)
 		return -ENOENT;
-	}
-	kfree(buf);
 	list_for_each_entry_safe(in, tmp, &release, list) {
 		list_del(&in->list);
 		shmem_kho_release_one(in);
@@ -376,13 +366,12 @@ static ssize_t shmem_kho_corrupt_write(struct file *file,
 				       const char __user *ubuf, size_t count,
 				       loff_t *ppos)
 {
-	char *buf, *what, *name;
+	char line[SHMEM_KHO_LINE_MAX], *what, *name;
 	int err = -EINVAL;
 
-	buf = shmem_kho_user_line(ubuf, count);
-	if (IS_ERR(buf))
-		return PTR_ERR(buf);
-	name = strim(buf);
+	name = kho_debugfs_read_line(line, sizeof(line), ubuf, count);
+	if (IS_ERR(name))
+		return PTR_ERR(name);
 	what = strsep(&name, " ");
 	if (name) {
 		name = strim(name);
@@ -393,7 +382,6 @@ static ssize_t shmem_kho_corrupt_write(struct file *file,
 	if (!err)
 		pr_warn("kho=%s: handover deliberately corrupted (%s) through debugfs\n",
 			name, what);
-	kfree(buf);
 	return err ?: count;
 }
 

@@ -255,4 +255,15 @@ static inline ssize_t kho_read_file(int fd, void **buf, size_t max,
 }
 #endif /* CONFIG_KEXEC_HANDOVER */
 
+#ifdef CONFIG_KEXEC_HANDOVER_DEBUGFS
+char *kho_debugfs_read_line(char *buf, size_t size, const char __user *ubuf,
+			    size_t count);
+#else
+static inline char *kho_debugfs_read_line(char *buf, size_t size,
+					  const char __user *ubuf, size_t count)
+{
+	return ERR_PTR(-EOPNOTSUPP);
+}
+#endif
+
 #endif /* _LINUX_KEXEC_HANDOVER_H */

@@ -23,7 +23,9 @@
 #define pr_fmt(fmt) "KHO: " fmt
 
 #include <linux/debugfs.h>
+#include <linux/err.h>
 #include <linux/fs.h>
+#include <linux/kexec_handover.h>
 #include <linux/kstrtox.h>
 #include <linux/libfdt.h>
 #include <linux/list.h>
@@ -125,6 +127,32 @@ static int kho_debugfs_finalize_set(void *data, u64 val)
 DEFINE_DEBUGFS_ATTRIBUTE(kho_debugfs_finalize_fops, kho_debugfs_finalize_get,
 			 kho_debugfs_finalize_set, "%llu\n");
 
+/**
+ * kho_debugfs_read_line - the line a user wrote to a debugfs file
+ * @buf:   where to put it
+ * @size:  size of @buf; a longer write is refused
+ * @ubuf:  what the user wrote
+ * @count: its length
+ *
+ * The debugfs files of KHO and of its users that take commands take one
+ * short line per write. This copies it into @buf, terminates it and strips
+ * the white space around it (echo's newline), so that they all read their
+ * input alike.
+ *
+ * Return: the line, inside @buf; ERR_PTR(-EINVAL) if it does not fit,
+ * ERR_PTR(-EFAULT) if @ubuf cannot be read.
+ */
+char *kho_debugfs_read_line(char *buf, size_t size, const char __user *ubuf,
+			    size_t count)
+{
+	if (count >= size)
+		return ERR_PTR(-EINVAL);
+	if (copy_from_user(buf, ubuf, count))
+		return ERR_PTR(-EFAULT);
+	buf[count] = '\0';
+	return strim(buf);
+}
+
 #ifdef CONFIG_KEXEC_HANDOVER_FAULT_INJECTION
 static ssize_t kho_debugfs_corrupt_write(struct file *file,
 					 const char __user *ubuf,
@@ -134,12 +162,9 @@ static ssize_t kho_debugfs_corrupt_write(struct file *file,
 	char buf[64], *what;
 	int err;
 
-	if (count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	what = strim(buf);
+	what = kho_debugfs_read_line(buf, sizeof(buf), ubuf, count);
+	if (IS_ERR(what))
+		return PTR_ERR(what);
 
 	mutex_lock(out->lock);
 	err = out->corrupt(what);
