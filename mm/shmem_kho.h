@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Persistent tmpfs (mount -t tmpfs -o kho=NAME): the interface between
- * mm/shmem.c and mm/shmem_kho.c.
+ * mm/shmem.c and mm/shmem_kho*.c.
  */
 #ifndef _MM_SHMEM_KHO_H
 #define _MM_SHMEM_KHO_H
@@ -23,7 +23,7 @@ int shmem_add_to_page_cache(struct folio *folio, struct address_space *mapping,
 int shmem_inode_acct_blocks(struct inode *inode, long pages);
 void shmem_recalc_inode(struct inode *inode, long alloced, long swapped);
 
-/* mm/shmem_kho_rebuild.c, for mm/shmem_kho.c. */
+/* mm/shmem_kho_rebuild.c, for mm/shmem_kho_in.c. */
 int shmem_kho_rebuild(const struct shmem_kho_view *v, struct super_block *sb,
 		      struct dentry **dentries);
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Persistent tmpfs: the checks an incoming kho-tmpfs-v1 image must pass
- * before mm/shmem_kho.c builds anything from it. The image comes from
+ * before mm/shmem_kho_in.c builds anything from it. The image comes from
  * another kernel and may be damaged in any way: every offset, length and
  * count is checked against the arrays it points into, every name and
  * target like a path component, and every folio against the handover's

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Persistent tmpfs: checking a kho-tmpfs-v1 image before anything is built
- * from it (mm/shmem_kho_image.c). Kept apart from mm/shmem_kho.c so that
+ * from it (mm/shmem_kho_image.c). Kept apart from mm/shmem_kho_in.c so that
  * the checks can be tested in userspace against damaged images.
  */
 #ifndef _MM_SHMEM_KHO_IMAGE_H

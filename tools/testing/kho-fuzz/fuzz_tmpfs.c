@@ -5,7 +5,7 @@
  * input is the header followed by the image; the image is mapped in a
  * buffer of exactly the pages the header claims, as kho_restore_vmalloc()
  * maps it. Memory at [1 MiB, 3 MiB) counts as preserved, in blocks of
- * any size. An image the checks accept must be one shmem_kho.c can
+ * any size. An image the checks accept must be one shmem_kho_in.c can
  * rebuild and free safely: every folio entry belongs to exactly one
  * inode, and its order is one the page cache takes. KHO_FUZZ_SEEDS=DIR
  * writes seeds.
