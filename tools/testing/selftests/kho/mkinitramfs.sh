@@ -88,7 +88,7 @@ add_binary() {
 }
 add_binary "$kexec_bin" sbin/kexec
 add_binary "$dtc_bin" bin/dtc
-cp "$here/init" "$root/init"
+cp "$here/init.sh" "$root/init"
 cp "$here/guest-lib.sh" "$root/guest-lib.sh"
 [ -n "$scenario" ] && cp "$scenario" "$root/scenario.sh"
 cp "$kernel" "$root/kernel"

@@ -38,7 +38,7 @@ case $(kt_stage) in
 	kt_log "Subtrees registered: $(ls "$d/out/sub_fdts" | tr '\n' ' ')"
 
 	kt_section "A pstore message, kept in reserve_mem region 'oops'"
-	mount -t pstore pstore /sys/fs/pstore
+	mount -t pstore none /sys/fs/pstore
 	msg="pstore message from generation 1, written at $(date -u +%T)"
 	echo "$msg" > /dev/pmsg0 && kt_log "wrote to /dev/pmsg0: $msg"
 	kt_dmesg | grep 'ramoops: using' | sed 's/^\[[^]]*\] //' | kt_show
@@ -90,7 +90,7 @@ case $(kt_stage) in
 
 	kt_section "The pstore message, read back after the live update"
 	kt_dmesg | grep -E "reserve_mem: 'oops'|ramoops: using" | sed 's/^\[[^]]*\] //' | kt_show
-	mount -t pstore pstore /sys/fs/pstore
+	mount -t pstore none /sys/fs/pstore
 	kt_log "/sys/fs/pstore/pmsg-ramoops-0: $(tr -d '\0' < /sys/fs/pstore/pmsg-ramoops-0 2>/dev/null)"
 	;;
 esac

@@ -82,7 +82,7 @@ done
 [ -f "$dir/history" ] && kt_log "history gen $stage: $(tr '\n' '|' < "$dir/history")"
 
 # The pstore region: what the previous generation wrote, then this one's.
-mount -t pstore pstore /sys/fs/pstore 2>/dev/null || kt_log "cannot mount pstore"
+mount -t pstore none /sys/fs/pstore 2>/dev/null || kt_log "cannot mount pstore"
 kt_log "pstore files gen $stage: $(ls /sys/fs/pstore | tr '\n' ' ')"
 if [ -r /sys/fs/pstore/pmsg-ramoops-0 ]; then
 	tr -d '\0' < /sys/fs/pstore/pmsg-ramoops-0 | while IFS= read -r line; do

@@ -159,7 +159,7 @@ expect_count "$log" '^\[ *[0-9.]+\] test_kho: KHO restore succeeded$' 1 \
 echo "  -- ours -> peer: our kernel first, with test_kho.c as a module"
 if [ -n "$ours_ko" ]; then
 	log=$(run_flow peer-selftest-ours-to-peer "$KHO_KERNEL" "$KHO_PEER_KERNEL" \
-		-f /bin/busybox:/bin/busybox -f "$KT_DIR/init-insmod:/init" \
+		-f /bin/busybox:/bin/busybox -f "$KT_DIR/init-insmod.sh:/init" \
 		-f "$init:/kho-init" -f "$ours_ko:/test_kho.ko")
 	qemu=$?
 	rc=0
