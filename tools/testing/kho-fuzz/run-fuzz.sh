@@ -41,7 +41,8 @@ run_fixed() {
 	if ! "$bin" -seed=1 -runs="$budget" -timeout=20 -artifact_prefix="$out/crashes/$name-" \
 		"$out/work/$name" "$seeds" > "$log" 2>&1; then
 		echo "fuzz_$name: crash or sanitizer report (log: $log):" >&2
-		grep -E 'KHO-FUZZ BUG|ERROR:|runtime error|#[0-9]+ 0x.* in |Test unit written' "$log" |
+		grep -E 'KHO-FUZZ BUG|ERROR:|runtime error|#[0-9]+ 0x.* in |Test unit written' \
+			"$log" |
 			grep -v -E ' in (fuzzer::|main|_start|__libc)' | head -n 20 >&2
 		echo "fuzz_$name: crashes: 1"
 		return 1

@@ -84,15 +84,18 @@ check_refusal() {
 		-a "kho=on kt.stages=3 kt.corrupt=$what ${4:-}") ||
 		{ echo "  QEMU or the kernel failed (log: $log)"; return 1; }
 	echo "  -- corrupt=$what"
-	expect "$log" "^KT: corrupted the handover: ${what%%,*}\$" "first kernel corrupted its handover" || rc=1
+	expect "$log" "^KT: corrupted the handover: ${what%%,*}\$" \
+		"first kernel corrupted its handover" || rc=1
 	expect_count "$log" "KHO: $reason" 1 "second kernel names the reason" || rc=1
 	expect_count "$log" 'KHO: disabling KHO revival: booting without the handover$' 1 \
 		"second kernel drops the handover" || rc=1
-	expect_count "$log" '^KT: is-kho-boot: no$' 2 "kernels 1 and 2 run without an incoming handover" || rc=1
+	expect_count "$log" '^KT: is-kho-boot: no$' 2 \
+		"kernels 1 and 2 run without an incoming handover" || rc=1
 	expect "$log" '^KT: init reached: stage 3' "the kexec after the refusal still works" || rc=1
 	expect_count "$log" 'KHO: found kexec handover data' $found \
 		"the third kernel accepts the second kernel's (valid) handover" || rc=1
-	expect_count "$log" 'test_kho: restore succeeded' 1 "test_kho data survives the valid hop" || rc=1
+	expect_count "$log" 'test_kho: restore succeeded' 1 \
+		"test_kho data survives the valid hop" || rc=1
 	kt_no_warnings "$log" || rc=1
 	return $rc
 }
@@ -118,7 +121,8 @@ kt_same_region() {
 	local addrs
 	addrs=$(sed -n 's/.*ramoops: using \(0x[0-9a-f]*@0x[0-9a-f]*\),.*/\1/p' "$1")
 	echo "  pstore region in each kernel (size@address): $(echo $addrs)"
-	if [ "$(echo "$addrs" | grep -c .)" = "$2" ] && [ "$(echo "$addrs" | sort -u | wc -l)" = 1 ]; then
+	if [ "$(echo "$addrs" | grep -c .)" = "$2" ] &&
+		[ "$(echo "$addrs" | sort -u | wc -l)" = 1 ]; then
 		echo "  ok: the pstore region is at the same address in all $2 kernels"
 	else
 		echo "  the pstore region was not at one address in all $2 kernels"
@@ -240,18 +244,23 @@ check_tmpfs_refusal() {
 	expect_count "$log" 'Linux version 6\.' 3 "three kernels booted" || rc=1
 	expect "$log" '^KT: stage 3 done' "the third kernel finished its scenario" || rc=1
 	expect "$log" '^KT: finalize 1: ok$' "the first kernel finalized" || rc=1
-	expect "$log" "^KT: corrupt $what bad: ok\$" "the first kernel damaged kho=bad ($what)" || rc=1
-	expect_count "$log" 'tmpfs: kho=bad: handed over by the previous kernel, waiting for mount -o kho=bad$' 1 \
+	expect "$log" "^KT: corrupt $what bad: ok\$" \
+		"the first kernel damaged kho=bad ($what)" || rc=1
+	expect_count "$log" \
+		'tmpfs: kho=bad: handed over by the previous kernel, waiting for mount -o kho=bad$' 1 \
 		"kernel 2 announces kho=bad at boot" || rc=1
 	expect_count "$log" '^KT: mount bad on /kho/bad: failed: Invalid argument$' 1 \
 		"kernel 2 refuses to mount kho=bad with EINVAL" || rc=1
 	expect_count "$log" "tmpfs: kho=bad: $reason" 1 "kernel 2 names the reason" || rc=1
 	expect_count "$log" 'tmpfs: kho=bad: restored' 0 "nothing of kho=bad is restored" || rc=1
-	expect_count "$log" '^KT: mount good on /kho/good: ok$' 3 "kho=good mounts in each kernel" || rc=1
-	expect_count "$log" '^KT: manifest good: same$' 2 "kernels 2 and 3 see the tree of kho=good" || rc=1
+	expect_count "$log" '^KT: mount good on /kho/good: ok$' 3 \
+		"kho=good mounts in each kernel" || rc=1
+	expect_count "$log" '^KT: manifest good: same$' 2 \
+		"kernels 2 and 3 see the tree of kho=good" || rc=1
 	kt_same_sum "$log" good 3 || rc=1
 	kt_frozen_restored "$log" good 2 || rc=1
-	expect_count "$log" '^KT: plain tmpfs: works$' 2 "a plain tmpfs works after the refusal" || rc=1
+	expect_count "$log" '^KT: plain tmpfs: works$' 2 \
+		"a plain tmpfs works after the refusal" || rc=1
 	kt_no_warnings "$log" || rc=1
 	return $rc
 }

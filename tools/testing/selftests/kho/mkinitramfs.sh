@@ -29,7 +29,8 @@ while getopts "k:s:o:f:b" opt; do
 	*) exit 2 ;;
 	esac
 done
-[ -n "$kernel" ] && [ -n "$out" ] || { echo "usage: $0 [-b] -k bzImage -s scenario -o out.cpio" >&2; exit 2; }
+[ -n "$kernel" ] && [ -n "$out" ] ||
+	{ echo "usage: $0 [-b] -k bzImage -s scenario -o out.cpio" >&2; exit 2; }
 
 # pack DIR: write DIR as the archive $out.
 pack() {

@@ -73,7 +73,8 @@ case $(kt_stage) in
 *)
 	kt_section "New kernel: $(uname -r), generation $(kt_param generation)"
 	kt_log "The handover as this kernel found and checked it:"
-	kt_dmesg | grep -E 'KHO: (found|reserved|exec from)' | sed 's/^\[\([^]]*\)\] KHO: /at \1 s: /' | kt_show
+	kt_dmesg | grep -E 'KHO: (found|reserved|exec from)' |
+		sed 's/^\[\([^]]*\)\] KHO: /at \1 s: /' | kt_show
 	kt_log "in/fdt sha256:  $(sha256sum < "$d/in/fdt" | cut -d' ' -f1)"
 
 	kt_section "The handover FDT this kernel received (dtc -I dtb -O dts $d/in/fdt)"

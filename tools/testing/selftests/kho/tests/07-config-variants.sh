@@ -105,7 +105,8 @@ variant() {
 		*) rm -f "$out/$obj" ;;
 		esac
 	done
-	if nice "$KHO_ROOT/harness/build-kernel.sh" --targets "${targets[*]}" "$tree" "$out" "$frag" \
+	if nice "$KHO_ROOT/harness/build-kernel.sh" --targets "${targets[*]}" \
+		"$tree" "$out" "$frag" \
 		> "$log" 2>&1 && ! grep -q 'warning:\|error:' "$log"; then
 		echo "  ok: $name: built without warnings: ${targets[*]}"
 	else

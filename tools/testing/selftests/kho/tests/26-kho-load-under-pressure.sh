@@ -47,7 +47,8 @@ echo "  -- a 400 MiB initramfs with 200 MiB free"
 expect_count "$log" '^KT: load: exit 255$' 1 "kexec fails" || rc=1
 expect "$log" '^KT: kexec says: kexec_file_load failed: Cannot allocate memory' \
 	"with ENOMEM" || rc=1
-expect_count "$log" '^\[ *[0-9.]+\] KHO: not enough free memory to read the kexec-initramfs \([0-9]+ KiB\)$' 1 \
+expect_count "$log" \
+	'^\[ *[0-9.]+\] KHO: not enough free memory to read the kexec-initramfs \([0-9]+ KiB\)$' 1 \
 	"the kernel says why" || rc=1
 expect "$log" '^KT: stage 1 done' "the guest goes on after the refusal" || rc=1
 no_oom "$log"

@@ -74,7 +74,8 @@ if ours_ko=$("$helper" module "$peer_src" "$ours_obj" "$selftest/test_kho-ours")
 	echo "  ok: mainline's lib/test_kho.c builds as a module against our tree (Linux $ours_release)"
 else
 	missing=$(grep -oE "implicit declaration of function '[A-Za-z0-9_]+'|'[A-Za-z0-9_]+' undeclared|unknown type name '[A-Za-z0-9_]+'|no member named '[A-Za-z0-9_]+'|too (many|few) arguments to function '[A-Za-z0-9_]+'|incompatible (pointer )?type for argument [0-9]+ of '[A-Za-z0-9_]+'|\"[A-Za-z0-9_]+\" \[[^]]*\] undefined" \
-		"$selftest/test_kho-ours/build.log" | grep -oE "['\"][A-Za-z0-9_]+['\"]" | tr -d "'\"" | sort -u | paste -sd ' ')
+		"$selftest/test_kho-ours/build.log" | grep -oE "['\"][A-Za-z0-9_]+['\"]" |
+		tr -d "'\"" | sort -u | paste -sd ' ')
 	echo "  mainline's lib/test_kho.c does not build against our tree (Linux $ours_release)"
 	echo "  missing or different in our tree: ${missing:-(see the compiler output above)}"
 	failed+=("mainline's test_kho.c does not build against our tree: ${missing:-see the compiler output}")
@@ -121,7 +122,8 @@ check_flow() {
 		"both kernels booted with the first one's command line (init.c hands it on)" || rc=1
 	expect_count "$log" 'kexec_core: Starting new kernel$' 1 \
 		"the first kernel kexec'd (init.c's reboot(RB_KEXEC))" || rc=1
-	expect_count "$log" 'KHO: .*[Dd]isabling|disabling kexec handover' 0 "no KHO refusal" || rc=1
+	expect_count "$log" 'KHO: .*[Dd]isabling|disabling kexec handover' 0 \
+		"no KHO refusal" || rc=1
 	if awk -v end="$end" '/Linux version/ { k++ }
 		$0 ~ end { if (k == 2) found = 1; exit }
 		END { exit !found }' "$log"; then
@@ -139,8 +141,10 @@ check_flow() {
 		sed 's/^/    /' <<< "$bad" | head -n 20
 		rc=1
 	fi
-	expect_count "$log" '\] Kernel panic' 1 "one panic in all, the one that ends the flow" || rc=1
-	expect_count "$log" 'KHO restore failed|restore FAILED' 0 "no KHO test reports a failure" || rc=1
+	expect_count "$log" '\] Kernel panic' 1 \
+		"one panic in all, the one that ends the flow" || rc=1
+	expect_count "$log" 'KHO restore failed|restore FAILED' 0 \
+		"no KHO test reports a failure" || rc=1
 	return $rc
 }
 
@@ -167,7 +171,8 @@ if [ -n "$ours_ko" ]; then
 	check_flow "$log" '6\.12 7\.[0-9]+' || rc=1
 	expect_count "$log" '^KT: insmod test_kho.ko: ok$' 1 \
 		"our kernel loaded mainline's test_kho (it preserves its folios)" || rc=1
-	expect_count "$log" 'KHO: found kexec handover data\.$' 1 "the peer accepted our handover" || rc=1
+	expect_count "$log" 'KHO: found kexec handover data\.$' 1 \
+		"the peer accepted our handover" || rc=1
 	expect_count "$log" '^\[ *[0-9.]+\] test_kho: KHO restore succeeded$' 1 \
 		"the peer: test_kho: KHO restore succeeded (vmtest.sh's pass line)" || rc=1
 	[ $rc = 0 ] || failed+=("ours -> peer failed, log: $log")

@@ -22,7 +22,8 @@ expect_count "$log" 'Linux version 6\.' 3 "three kernels booted" || rc=1
 expect "$log" '^KT: stage 3 done' "the third kernel finished its scenario" || rc=1
 expect_count "$log" '^KT: mount t1 on /kho/t1: ok$' 3 "kho=t1 mounts in each kernel" || rc=1
 expect "$log" '^KT: made t1: made [0-9]{5} entries' "the first kernel built the tree" || rc=1
-expect_count "$log" 'tmpfs: kho=t1: handed over by the previous kernel, waiting for mount -o kho=t1$' 2 \
+expect_count "$log" \
+	'tmpfs: kho=t1: handed over by the previous kernel, waiting for mount -o kho=t1$' 2 \
 	"kernels 2 and 3 announce the handover at boot" || rc=1
 expect_count "$log" 'tmpfs: kho=t1: nothing handed over, starting empty$' 1 \
 	"kernel 1, a cold boot, starts t1 empty" || rc=1
@@ -52,7 +53,8 @@ for i in 0 1 2; do
 	fi
 done
 used=$(sed -n 's/^KT: used t1: //p' "$log" | sort -u)
-if [ "$(sed -n 's/^KT: used t1: //p' "$log" | wc -l)" = 3 ] && [ "$(echo "$used" | wc -l)" = 1 ]; then
+if [ "$(sed -n 's/^KT: used t1: //p' "$log" | wc -l)" = 3 ] &&
+	[ "$(echo "$used" | wc -l)" = 1 ]; then
 	echo "  ok: kho=t1 uses $used in all three kernels (accounted as written)"
 else
 	echo "  kho=t1: space in use differs between kernels:" $used

@@ -52,6 +52,7 @@ for png in restore boot; do
 		echo "  missing: $dir/$png.png"; rc=1
 	fi
 done
-expect "$dir/results.md" '^\| order0-64m \| kho_restore_folio, per folio, 1 thread \| [0-9]+ ns \| [0-9]+ ns \| [0-9.]+ \|$' \
+expect "$dir/results.md" \
+	'^\| order0-64m \| kho_restore_folio, per folio, 1 thread \| [0-9]+ ns \| [0-9]+ ns \| [0-9.]+ \|$' \
 	"the table has ours beside mainline and the ratio" || rc=1
 [ $rc = 0 ] || fail "the benchmark's report is incomplete"
