@@ -30,7 +30,8 @@ run_fixed() {
 		bad=$((bad + 1))
 		echo "fuzz_$name: seed ${seed##*/} crashes:" >&2
 		grep -E 'KHO-FUZZ BUG|ERROR:|runtime error|#[0-9]+ 0x.* in ' "$log" |
-			grep -v -E ' in (fuzzer::|main|_start|__libc|__sanitizer|abort|raise|__pthread)' |
+			grep -v -E -e ' in (fuzzer::|main|_start|__libc)' \
+				-e ' in (__sanitizer|abort|raise|__pthread)' |
 			head -n 6 | sed 's/^/    /' >&2
 	done
 	if [ $bad -gt 0 ]; then

@@ -9,6 +9,12 @@ KHO_ROOT=${KHO_ROOT:-$(cd "$KT_DIR/../../../.." && pwd)}
 KHO_LOGDIR=${KHO_LOGDIR:-$KHO_ROOT/build/test-logs}
 mkdir -p "$KHO_LOGDIR"
 
+# What a kernel says of a persistent tmpfs handed over to it, before the
+# kho=NAME it waits for.
+KT_TMPFS_WAITING='handed over by the previous kernel, waiting for mount -o'
+# A physical range as the kernel prints it, "[mem 0x...-0x...]".
+KT_MEM_RE='\[mem 0x[0-9a-f]+-0x[0-9a-f]+\]'
+
 fail() {
 	echo "FAIL: $*"
 	exit 1
@@ -181,7 +187,8 @@ kt_tree_tool() {
 		mkdir -p "$(dirname "$out")"
 		if ! gcc -O2 -static -Wall -Wextra -o "$out.tmp" "$src" >&2; then
 			rm -f "$out.tmp"
-			echo "error: cannot build $src with gcc -static (is libc6-dev installed?)" >&2
+			echo "error: cannot build $src with gcc -static" \
+				"(is libc6-dev installed?)" >&2
 			return 1
 		fi
 		mv "$out.tmp" "$out"
@@ -212,9 +219,10 @@ kt_same_sum() {
 # and restored N times, each restore with the inodes, folios and KiB of the
 # freeze before it.
 kt_frozen_restored() {
-	local frozen restored re='[0-9]+ inodes, [0-9]+ folios'
-	frozen=$(sed -nE "s/.*tmpfs: kho=$2: frozen for handover: ($re), ([0-9]+) KiB\$/\\1, \\2 KiB/p" "$1")
-	restored=$(sed -nE "s/.*tmpfs: kho=$2: restored ($re) \\(([0-9]+) KiB\\)\$/\\1, \\2 KiB/p" "$1")
+	local frozen restored re='[0-9]+ inodes, [0-9]+ folios' kib='([0-9]+) KiB'
+	frozen=$(sed -nE "s/.*tmpfs: kho=$2: frozen for handover: ($re), $kib\$/\\1, \\2 KiB/p" \
+		"$1")
+	restored=$(sed -nE "s/.*tmpfs: kho=$2: restored ($re) \\($kib\\)\$/\\1, \\2 KiB/p" "$1")
 	sed "s/^/  kho=$2 frozen:   /" <<< "$frozen"
 	sed "s/^/  kho=$2 restored: /" <<< "$restored"
 	if [ "$(grep -c . <<< "$frozen")" = "$3" ] && [ "$frozen" = "$restored" ]; then
@@ -246,8 +254,7 @@ check_tmpfs_refusal() {
 	expect "$log" '^KT: finalize 1: ok$' "the first kernel finalized" || rc=1
 	expect "$log" "^KT: corrupt $what bad: ok\$" \
 		"the first kernel damaged kho=bad ($what)" || rc=1
-	expect_count "$log" \
-		'tmpfs: kho=bad: handed over by the previous kernel, waiting for mount -o kho=bad$' 1 \
+	expect_count "$log" "tmpfs: kho=bad: $KT_TMPFS_WAITING kho=bad\$" 1 \
 		"kernel 2 announces kho=bad at boot" || rc=1
 	expect_count "$log" '^KT: mount bad on /kho/bad: failed: Invalid argument$' 1 \
 		"kernel 2 refuses to mount kho=bad with EINVAL" || rc=1

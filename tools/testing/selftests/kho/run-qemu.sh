@@ -133,7 +133,8 @@ prealloc=()
 # The serial port sends CRLF; the log keeps plain lines for grep. Guest
 # scenarios print their "KT: " lines through printk (guest-lib.sh): the
 # timestamp in front of them goes, so they start the line as tests expect.
-qemu_cmd=(timeout --foreground -k 5 "$timeout" "$qemu" "${accel_args[@]}" -M pc -m "$mem" "${prealloc[@]}"
+qemu_cmd=(timeout --foreground -k 5 "$timeout" "$qemu" "${accel_args[@]}"
+	-M pc -m "$mem" "${prealloc[@]}"
 	-smp "$cpus,sockets=$cpus" "${numa_args[@]}" -nodefaults -display none -monitor none
 	-no-reboot -serial stdio -kernel "$kernel" -initrd "$initrd"
 	-append "$cmdline")

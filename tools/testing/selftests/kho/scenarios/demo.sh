@@ -92,6 +92,7 @@ case $(kt_stage) in
 	kt_section "The pstore message, read back after the live update"
 	kt_dmesg | grep -E "reserve_mem: 'oops'|ramoops: using" | sed 's/^\[[^]]*\] //' | kt_show
 	mount -t pstore none /sys/fs/pstore
-	kt_log "/sys/fs/pstore/pmsg-ramoops-0: $(tr -d '\0' < /sys/fs/pstore/pmsg-ramoops-0 2>/dev/null)"
+	pmsg=/sys/fs/pstore/pmsg-ramoops-0
+	kt_log "$pmsg: $(tr -d '\0' < "$pmsg" 2>/dev/null)"
 	;;
 esac

@@ -40,12 +40,14 @@ dir=/kho/chain
 # is above it and folds the per-CPU counters into the totals; 24 writes
 # bring a limit of thousands of pages down to the minimum.
 meminfo() {
-	local i=0
+	local i=0 fields pcp
 	while [ $i -lt 24 ]; do
 		echo 1 > /proc/sys/vm/stat_refresh
 		i=$((i + 1))
 	done
-	kt_log "meminfo $1 gen $stage: $(awk '{ sub(/:$/, "", $1); printf "%s=%s ", $1, $2 }' /proc/meminfo)PcpFree=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)"
+	fields=$(awk '{ sub(/:$/, "", $1); printf "%s=%s ", $1, $2 }' /proc/meminfo)
+	pcp=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)
+	kt_log "meminfo $1 gen $stage: ${fields}PcpFree=$pcp"
 }
 
 # Memory before this scenario allocates anything, and again once all that

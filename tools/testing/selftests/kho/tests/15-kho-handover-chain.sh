@@ -28,7 +28,8 @@ for i in 0 1; do
 	if [ -n "${ins[i]:-}" ] && [ "${ins[i]}" = "${outs[i]:-}" ]; then
 		echo "  ok: kernel $((i + 2)) in/fdt equals kernel $((i + 1)) out/fdt"
 	else
-		echo "  kernel $((i + 2)) in/fdt ${ins[i]:-none} != kernel $((i + 1)) out/fdt ${outs[i]:-none}"
+		echo "  kernel $((i + 2)) in/fdt ${ins[i]:-none} !=" \
+			"kernel $((i + 1)) out/fdt ${outs[i]:-none}"
 		rc=1
 	fi
 done

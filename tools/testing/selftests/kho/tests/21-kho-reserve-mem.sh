@@ -25,7 +25,7 @@ expect "$log" 'Command line: .*kt\.stage=2 .*reserve_mem=2M:4096:shift reserve_m
 	"second kernel declares an extra region first" || rc=1
 for name in oops trace; do
 	expect_count "$log" \
-		"reserve_mem: '$name' taken over from the previous kernel at \\[mem 0x[0-9a-f]+-0x[0-9a-f]+\\]\$" 1 \
+		"reserve_mem: '$name' taken over from the previous kernel at $KT_MEM_RE\$" 1 \
 		"second kernel took '$name' over" || rc=1
 done
 expect "$log" "^KT: pstore pmsg: KTPMSG $token\$" \
@@ -68,7 +68,8 @@ for region in "oops $oops_addr 100000" "trace $trace_addr 200000"; do
 		[ $((16#$got_start)) = $((addr)) ] && [ $((16#$got_size)) = $((16#$size)) ]; then
 		echo "  ok: /$name is reserve-mem-v1 at $addr, 0x$size bytes"
 	else
-		echo "  /$name: compatible '$got_compat', start 0x$got_start, size 0x$got_size; want $addr, 0x$size"
+		echo "  /$name: compatible '$got_compat', start 0x$got_start, size 0x$got_size;" \
+			"want $addr, 0x$size"
 		rc=1
 	fi
 done

@@ -23,7 +23,8 @@ log=$(kt_boot kho-load-under-pressure pressure.sh -m 2048 \
 	-a "kho=on kt.leave=66 kt.minfree=5424 kt.keep=1 kt.stages=3") ||
 	fail "QEMU or the kernel failed (log: $log)"
 echo "  -- 66 MiB free before each load"
-sed -n 's/^KT: meminfo \(before load\|after_load\): .*\(MemFree=[0-9]*\).*\(CmaFree=[0-9]*\).*/  \1: \2 \3/p' "$log"
+sed -n 's/^KT: meminfo \(before load\|after_load\): .*\(MemFree=[0-9]*\).*'\
+'\(CmaFree=[0-9]*\).*/  \1: \2 \3/p' "$log"
 expect_count "$log" '^KT: min_free_kbytes: 5424$' 3 "min_free_kbytes at mainline's value" || rc=1
 # The fill really left the guest short: MemFree at most 68 MiB before each load.
 n=$(awk '/^KT: meminfo before load:/ { match($0, /MemFree=[0-9]+/);

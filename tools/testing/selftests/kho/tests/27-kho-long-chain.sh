@@ -21,7 +21,8 @@ token=$(kt_token)
 start=$(date +%s)
 log=$(kt_boot kho-long-chain long-chain.sh -m 512 -t "${KHO_TIMEOUT:-600}" \
 	-f "$tool:/bin/kho_tree" \
-	-a "kho=on $KT_PSTORE_ARGS test_kho.max_mem=$((16 << 20)) kt.stages=$gens kt.token=$token kt.seed=27") ||
+	-a "kho=on $KT_PSTORE_ARGS test_kho.max_mem=$((16 << 20)) kt.stages=$gens\
+ kt.token=$token kt.seed=27") ||
 	fail "QEMU or the kernel failed (log: $log)"
 echo "  $gens generations in $(($(date +%s) - start)) s"
 rc=0
@@ -40,7 +41,8 @@ expect_count "$log" \
 	"kernels 2 to $gens accepted the handover" || rc=1
 counts=$(sed -nE 's/.*KHO: exec from: 6\.12\.[0-9]+ \(count ([0-9]+)\)$/\1/p' "$log" | tr '\n' ' ')
 if [ "$counts" = "$(seq -s ' ' 1 $((gens - 1))) " ]; then
-	echo "  ok: kernels 2 to $gens count 1 to $((gens - 1)) live updates in a row (kexec-metadata)"
+	echo "  ok: kernels 2 to $gens count 1 to $((gens - 1)) live updates in a row" \
+		"(kexec-metadata)"
 else
 	echo "  live update counts of kernels 2 to $gens: '$counts', want 1 to $((gens - 1))"
 	rc=1
@@ -64,7 +66,7 @@ fi
 
 echo "  -- pstore region"
 expect_count "$log" \
-	"reserve_mem: 'oops' taken over from the previous kernel at \\[mem 0x[0-9a-f]+-0x[0-9a-f]+\\]\$" \
+	"reserve_mem: 'oops' taken over from the previous kernel at $KT_MEM_RE\$" \
 	$((gens - 1)) "kernels 2 to $gens took 'oops' over" || rc=1
 kt_same_region "$log" $gens || rc=1
 expect_count "$log" '^KT: pmsg written: ' $gens "each kernel wrote its pmsg line" || rc=1
@@ -91,7 +93,8 @@ mapfile -t sum_in < <(gen_lines sum-in)
 mapfile -t sum_out < <(gen_lines sum-out)
 tmpfs_rc=0
 if [ "${#sum_in[@]}" != $gens ] || [ "${#sum_out[@]}" != $gens ]; then
-	echo "  kho=chain summed ${#sum_in[@]} times on arrival and ${#sum_out[@]} on departure, not $gens"
+	echo "  kho=chain summed ${#sum_in[@]} times on arrival and ${#sum_out[@]} on departure," \
+		"not $gens"
 	tmpfs_rc=1
 fi
 for ((n = 2; n <= gens; n++)); do
@@ -132,8 +135,8 @@ echo "  -- memory (kB) at the start of init (boot) and with kho=chain mounted (r
 field() {
 	sed -nE "s/^KT: meminfo $1 gen $2: (.* )?$3=([0-9]+)( .*)?\$/\\2/p" "$log"
 }
-mapfile -t reserved \
-	< <(sed -nE 's/.*Memory: [0-9]+K\/[0-9]+K available \(.* ([0-9]+)K reserved, .*/\1/p' "$log")
+mapfile -t reserved < <(sed -nE \
+	's/.*Memory: [0-9]+K\/[0-9]+K available \(.* ([0-9]+)K reserved, .*/\1/p' "$log")
 printf '  %-3s %8s %8s %7s | %8s %8s %7s | %7s %6s %6s %8s\n' gen Total Free Pcp \
 	Total Free Pcp CmaFree Shmem Slab Reserved
 for ((n = 1; n <= gens; n++)); do
@@ -163,10 +166,12 @@ within() {
 		return 1
 	fi
 	if ((spread > limit)); then
-		echo "  $when: $what of kernels 2 to $gens differs by $spread kB from kernel 2's $base kB, more than $limit kB"
+		echo "  $when: $what of kernels 2 to $gens differs by $spread kB" \
+			"from kernel 2's $base kB, more than $limit kB"
 		return 1
 	fi
-	echo "  ok: $when: $what of kernels 2 to $gens within $spread kB of kernel 2's $base kB (limit $limit kB)"
+	echo "  ok: $when: $what of kernels 2 to $gens within $spread kB of kernel 2's $base kB" \
+		"(limit $limit kB)"
 }
 mem_rc=0
 for when in boot restored; do

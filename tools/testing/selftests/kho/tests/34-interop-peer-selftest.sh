@@ -49,7 +49,8 @@ peer_src=$(readlink -f "$peer_obj/source" 2>/dev/null || true)
 [ -f "$peer_src/lib/test_kho.c" ] ||
 	peer_src=$(ls -1d "$peer_obj"/../../src/linux-7.* 2>/dev/null | sort -V | tail -n 1)
 [ -f "$peer_src/tools/testing/selftests/kho/init.c" ] ||
-	fail "no peer source tree with tools/testing/selftests/kho/init.c (peer build dir: $peer_obj)"
+	fail "no peer source tree with tools/testing/selftests/kho/init.c" \
+		"(peer build dir: $peer_obj)"
 ours_release=$(cat "$ours_obj/include/config/kernel.release")
 peer_release=$(cat "$peer_obj/include/config/kernel.release")
 echo "  mainline's self-test from: $(readlink -f "$peer_src")"
@@ -61,7 +62,8 @@ echo "  ok: built mainline's init.c as vmtest.sh does (static, nolibc)"
 # The peer first: if mainline's test_kho.c does not build against its own
 # tree, the recipe is at fault, not our tree.
 if "$helper" module "$peer_src" "$peer_obj" "$selftest/test_kho-peer" > /dev/null; then
-	echo "  ok: mainline's lib/test_kho.c builds as a module against the peer tree (Linux $peer_release)"
+	echo "  ok: mainline's lib/test_kho.c builds as a module against the peer tree" \
+		"(Linux $peer_release)"
 else
 	echo "  mainline's lib/test_kho.c does not build against its own tree (Linux $peer_release)"
 	failed+=("test_kho.c does not build against the peer tree")
@@ -71,20 +73,28 @@ fi
 # declares differently, from the compiler's and modpost's diagnostics.
 ours_ko=
 if ours_ko=$("$helper" module "$peer_src" "$ours_obj" "$selftest/test_kho-ours"); then
-	echo "  ok: mainline's lib/test_kho.c builds as a module against our tree (Linux $ours_release)"
+	echo "  ok: mainline's lib/test_kho.c builds as a module against our tree" \
+		"(Linux $ours_release)"
 else
-	missing=$(grep -oE "implicit declaration of function '[A-Za-z0-9_]+'|'[A-Za-z0-9_]+' undeclared|unknown type name '[A-Za-z0-9_]+'|no member named '[A-Za-z0-9_]+'|too (many|few) arguments to function '[A-Za-z0-9_]+'|incompatible (pointer )?type for argument [0-9]+ of '[A-Za-z0-9_]+'|\"[A-Za-z0-9_]+\" \[[^]]*\] undefined" \
+	id='[A-Za-z0-9_]+'
+	missing=$(grep -oE -e "implicit declaration of function '$id'" -e "'$id' undeclared" \
+		-e "unknown type name '$id'" -e "no member named '$id'" \
+		-e "too (many|few) arguments to function '$id'" \
+		-e "incompatible (pointer )?type for argument [0-9]+ of '$id'" \
+		-e "\"$id\" \[[^]]*\] undefined" \
 		"$selftest/test_kho-ours/build.log" | grep -oE "['\"][A-Za-z0-9_]+['\"]" |
 		tr -d "'\"" | sort -u | paste -sd ' ')
 	echo "  mainline's lib/test_kho.c does not build against our tree (Linux $ours_release)"
 	echo "  missing or different in our tree: ${missing:-(see the compiler output above)}"
-	failed+=("mainline's test_kho.c does not build against our tree: ${missing:-see the compiler output}")
+	failed+=("mainline's test_kho.c does not build against our tree:\
+ ${missing:-see the compiler output}")
 fi
 
 # run_flow NAME FIRST SECOND [mkinitramfs.sh -f options]: boot FIRST with
 # a bare initramfs holding SECOND as /kernel and the files given (one of
 # them /init), with vmtest.sh's command line, and print the log's path.
 # kt.token marks this run's command line, which init.c hands on unchanged.
+no_init='(No working init found|VFS: Unable to mount root fs)'
 run_flow() {
 	local name=$1 first=$2 second=$3 log=$KHO_LOGDIR/$1.log
 	shift 3
@@ -97,7 +107,7 @@ run_flow() {
 	# one report the log check is told to expect (see check_flow).
 	"$KT_DIR/run-qemu.sh" -k "$first" -i "$selftest/$name.cpio" -l "$log" \
 		-t "${KHO_TIMEOUT:-240}" -m 1024 -c 2 -a "kho=on kt.token=$token" \
-		-x "1:^Kernel panic - not syncing: (No working init found|VFS: Unable to mount root fs)" >&2
+		-x "1:^Kernel panic - not syncing: $no_init" >&2
 }
 
 # check_flow LOG "VERSIONS": what every run of the flow must show. Exactly
@@ -110,7 +120,7 @@ run_flow() {
 # warned or oopsed.
 check_flow() {
 	local log=$1 want=$2 seen bad rc=0
-	local end='Kernel panic - not syncing: (No working init found|VFS: Unable to mount root fs)'
+	local end="Kernel panic - not syncing: $no_init"
 	seen=$(grep -oE 'Linux version [0-9]+\.[0-9]+' "$log" | awk '{ print $3 }' | paste -sd ' ')
 	if [[ $seen =~ ^$want$ ]]; then
 		echo "  ok: kernels in order: $seen"
@@ -127,7 +137,8 @@ check_flow() {
 	if awk -v end="$end" '/Linux version/ { k++ }
 		$0 ~ end { if (k == 2) found = 1; exit }
 		END { exit !found }' "$log"; then
-		echo "  ok: the second kernel ended as in mainline's flow: $(grep -oE "$end" "$log")"
+		echo "  ok: the second kernel ended as in mainline's flow:" \
+			"$(grep -oE "$end" "$log")"
 	else
 		echo "  the second kernel did not end in the panic for want of an init (/$end/)"
 		rc=1

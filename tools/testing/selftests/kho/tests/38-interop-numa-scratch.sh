@@ -39,8 +39,8 @@ log=$(kt_boot_chain interop-numa-new-region "ours peer ours" \
 expect_count "$log" 'KHO: disabling KHO revival' 0 "no kernel refused a handover" || rc=1
 expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 2 \
 	"the pmsg line was read after each handover" || rc=1
-expect "$log" \
-	"reserve_mem: 'shift' \\[mem [^]]*\\] (is not used by this kernel; freed 6144 KiB|could not be restored whole from the handover; freed the [0-9]+ KiB still preserved)" \
+expect "$log" "reserve_mem: 'shift' \\[mem [^]]*\\] (is not used by this kernel; freed 6144 KiB|\
+could not be restored whole from the handover; freed the [0-9]+ KiB still preserved)" \
 	"the peer's region is freed, whole or what is left of it" || rc=1
 expect_count "$log" 'KHO: [0-9]+ KiB of preserved memory was not restored by its owner' 0 \
 	"no preserved memory stays reserved for nobody" || rc=1

@@ -16,7 +16,8 @@
 tool=$(kt_tree_tool) || fail "cannot build kho_tree"
 rc=0
 log=$(kt_boot tmpfs-tree tmpfs.sh -m 1024 -t "${KHO_TIMEOUT:-600}" -f "$tool:/bin/kho_tree" \
-	-a "kho=on kt.tmpfs=tree kt.stages=3 kt.seed=${KHO_TMPFS_SEED:-40} kt.entries=10000 kt.big=64") ||
+	-a "kho=on kt.tmpfs=tree kt.stages=3 kt.seed=${KHO_TMPFS_SEED:-40}\
+ kt.entries=10000 kt.big=64") ||
 	fail "QEMU or the kernel failed (log: $log)"
 expect_count "$log" 'Linux version 6\.' 3 "three kernels booted" || rc=1
 expect "$log" '^KT: stage 3 done' "the third kernel finished its scenario" || rc=1
@@ -48,7 +49,8 @@ for i in 0 1 2; do
 	if [[ $o == *,size=524288k,* && $o == *,nr_inodes=20000,* ]]; then
 		echo "  ok: kernel $((i + 1)) mounts t1 with size=524288k,nr_inodes=20000"
 	else
-		echo "  kernel $((i + 1)) mounts t1 with '${opts[i]:-}', not size=524288k,nr_inodes=20000"
+		echo "  kernel $((i + 1)) mounts t1 with '${opts[i]:-}'," \
+			"not size=524288k,nr_inodes=20000"
 		rc=1
 	fi
 done

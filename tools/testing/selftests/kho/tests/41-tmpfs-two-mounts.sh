@@ -22,9 +22,8 @@ expect "$log" '^KT: sub_fdts: (.* )?tmpfs-a (.* )?tmpfs-b ' \
 for n in a b; do
 	expect_count "$log" "^KT: mount $n on /kho/$n: ok\$" 2 \
 		"kho=$n mounts in both kernels" || rc=1
-	expect_count "$log" \
-		"tmpfs: kho=$n: handed over by the previous kernel, waiting for mount -o kho=$n\$" \
-		1 "kernel 2 announces kho=$n at boot" || rc=1
+	expect_count "$log" "tmpfs: kho=$n: $KT_TMPFS_WAITING kho=$n\$" 1 \
+		"kernel 2 announces kho=$n at boot" || rc=1
 	expect_count "$log" "^KT: manifest $n: same\$" 1 "kernel 2 sees the tree of kho=$n" || rc=1
 	kt_same_sum "$log" $n 2 || rc=1
 	kt_frozen_restored "$log" $n 1 || rc=1
@@ -39,8 +38,8 @@ for n in a b; do
 	fi
 done
 # Large folios stay large: fewer folios than 4 KiB pages, in both kernels.
-read -r folios kib \
-	< <(sed -n 's/.*tmpfs: kho=a: restored [0-9]* inodes, \([0-9]*\) folios (\([0-9]*\) KiB)$/\1 \2/p' "$log")
+read -r folios kib < <(sed -n 's/.*tmpfs: kho=a: restored [0-9]* inodes,'\
+' \([0-9]*\) folios (\([0-9]*\) KiB)$/\1 \2/p' "$log")
 if [ -n "$folios" ] && [ $((folios * 4)) -lt "$kib" ]; then
 	echo "  ok: kho=a restored $kib KiB in $folios folios (large folios kept)"
 else

@@ -10,7 +10,8 @@
 
 tool=$(kt_tree_tool) || fail "cannot build kho_tree"
 rc=0
-log=$(kt_boot tmpfs-abort tmpfs.sh -f "$tool:/bin/kho_tree" -a "kho=on kt.tmpfs=abort kt.seed=48") ||
+log=$(kt_boot tmpfs-abort tmpfs.sh -f "$tool:/bin/kho_tree" \
+	-a "kho=on kt.tmpfs=abort kt.seed=48") ||
 	fail "QEMU or the kernel failed (log: $log)"
 expect_count "$log" 'Linux version 6\.' 2 "two kernels booted" || rc=1
 expect "$log" '^KT: stage 2 done' "the second kernel finished its scenario" || rc=1
