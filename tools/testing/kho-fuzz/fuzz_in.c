@@ -43,24 +43,12 @@ static int fuzz_memblock_reserve(phys_addr_t base, phys_addr_t size)
 #undef memblock_reserve
 
 #include <sanitizer/asan_interface.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 
 #include "fuzz_in.h"
-
-/* From the other files of the fuzzed kernel. */
-void fuzz_memblock_save(void);
-void fuzz_memblock_reset(void);
-int fuzz_reserve_mem(char *arg);
-void fuzz_scratch_reset(void);
-void fuzz_memblock_kho_reset(void);
-void fuzz_reset_node_pages(unsigned long top);
-extern int (*fuzz_late_reserve_mem_kho_init)(void);
-extern int (*fuzz_late_sync_kho_in_report_unrestored)(void);
-extern int fuzz_early_mapped;
-extern unsigned int fuzz_offline_subsection;
-void fuzz_percpu_reset(void);
 
 static const struct fuzz_range fuzz_ram[] = {
 	{ 0x80000, 0xa0000 },
@@ -241,6 +229,20 @@ static bool fuzz_block_restorable(unsigned long pfn, unsigned int order,
 	       end <= PFN_PHYS(max_pfn) && pfn_to_online_page(pfn);
 }
 
+/* fuzz_die() about the block of @order at @pfn: "block at pfn P, order O" @fmt */
+static __noreturn __printf(3, 4) void fuzz_block_die(unsigned long pfn,
+						     unsigned int order,
+						     const char *fmt, ...)
+{
+	char what[160];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	fuzz_die("block at pfn %#lx, order %u%s", pfn, order, what);
+}
+
 static void fuzz_restore_range(u64 phys, u64 size, unsigned long fail_at)
 {
 	unsigned long pfn, handed = 0;
@@ -263,17 +265,20 @@ static void fuzz_restore_range(u64 phys, u64 size, unsigned long fail_at)
 
 			handed += out;
 			if (before != (after || out) || (after && out))
-				fuzz_die("block at pfn %#lx, order %u: in the map before %d, after %d, handed out %d",
-					 pfn, order, before, after, out);
+				fuzz_block_die(pfn, order,
+					       ": in the map before %d, after %d, handed out %d",
+					       before, after, out);
 			if (out && !fuzz_block_restorable(pfn, order, phys, size))
-				fuzz_die("block at pfn %#lx, order %u, handed out from outside [%#llx, +%#llx)",
-					 pfn, order, (unsigned long long)phys,
-					 (unsigned long long)size);
+				fuzz_block_die(pfn, order,
+					       ", handed out from outside [%#llx, +%#llx)",
+					       (unsigned long long)phys,
+					       (unsigned long long)size);
 			if (!failed && after &&
 			    fuzz_block_restorable(pfn, order, phys, size))
-				fuzz_die("block at pfn %#lx, order %u, left in the map by a restore of [%#llx, +%#llx)",
-					 pfn, order, (unsigned long long)phys,
-					 (unsigned long long)size);
+				fuzz_block_die(pfn, order,
+					       ", left in the map by a restore of [%#llx, +%#llx)",
+					       (unsigned long long)phys,
+					       (unsigned long long)size);
 		}
 	}
 	if (failed ? ret != -EIO : ret != (long)handed)

@@ -20,9 +20,11 @@ enum fuzz_op_kind {
 	FUZZ_OP_RELEASE_PAGES,		/* kho_release_pages(phys, nr) */
 	FUZZ_OP_RESTORE_FREE,		/* kho_restore_free(phys_to_virt(phys)) */
 	FUZZ_OP_SUBTREES,		/* look up every subtree by name */
-	FUZZ_OP_RESTORE_RANGE,		/* kho_restore_folio_range(phys, nr pages);
-					 * a nonzero pad & 0xffff fails the
-					 * callback's call of that number */
+	/*
+	 * kho_restore_folio_range(phys, nr pages); a nonzero pad & 0xffff
+	 * fails the callback's call of that number.
+	 */
+	FUZZ_OP_RESTORE_RANGE,
 	FUZZ_OP_COUNT,
 };
 
@@ -47,7 +49,7 @@ struct fuzz_in_header {
 struct fuzz_record {
 	uint64_t phys;
 	uint32_t len;
-} __attribute__((packed));
+} __packed;
 
 struct fuzz_range {
 	uint64_t start;
@@ -56,5 +58,18 @@ struct fuzz_range {
 
 void fuzz_machine_reset(void);
 int fuzz_in_make_seeds(const char *dir);
+
+/* From the other files of the fuzzed kernel. */
+void fuzz_memblock_save(void);
+void fuzz_memblock_reset(void);
+int fuzz_reserve_mem(char *arg);
+void fuzz_scratch_reset(void);
+void fuzz_memblock_kho_reset(void);
+void fuzz_reset_node_pages(unsigned long top);
+extern int (*fuzz_late_reserve_mem_kho_init)(void);
+extern int (*fuzz_late_sync_kho_in_report_unrestored)(void);
+extern int fuzz_early_mapped;
+extern unsigned int fuzz_offline_subsection;
+void fuzz_percpu_reset(void);
 
 #endif /* _KHO_FUZZ_IN_H */

@@ -20,8 +20,6 @@
 #include "../../../kernel/liveupdate/kho_radix.h"
 #include "fuzz_in.h"
 
-void fuzz_reset_node_pages(unsigned long top);
-
 #define SEED_FDT	0x2000000UL
 #define SEED_METADATA	0x2001000UL
 #define SEED_MEMBLOCK	0x2002000UL
@@ -87,7 +85,7 @@ static void seed_build(struct seed *s)
 		fuzz_die("seed: no root node");
 
 	md->version = KHO_METADATA_VERSION;
-	strcpy(md->previous_release, "6.12.117-kho");
+	snprintf(md->previous_release, sizeof(md->previous_release), "6.12.117-kho");
 	md->kexec_count = 1;
 	seed_memblock_fdt((void *)SEED_MEMBLOCK, s->pstore_start, s->pstore_size);
 
@@ -113,7 +111,7 @@ static void seed_build(struct seed *s)
 	s->hdr.fdt_len = fdt_totalsize(fdt);
 	s->hdr.scratch_phys = SEED_SCRATCH;
 	s->hdr.scratch_len = 2 * sizeof(*areas);
-	strcpy(s->hdr.cmdline[0], "1M:4096:pstore");
+	snprintf(s->hdr.cmdline[0], sizeof(s->hdr.cmdline[0]), "1M:4096:pstore");
 	seed_op(s, 0, FUZZ_OP_RESTORE_FOLIO, SEED_FOLIO, 0);
 	seed_op(s, 1, FUZZ_OP_SUBTREES, 0, 0);
 	/* Then everything else, as a VMM takes back its whole guest. */
@@ -272,7 +270,7 @@ int fuzz_in_make_seeds(const char *dir)
 	s.pstore_start = 0xfffffffffffff000ULL;
 	s.pstore_size = 0xfc0;
 	seed_build(&s);
-	strcpy(s.hdr.cmdline[0], "0xfc0:4096:pstore");
+	snprintf(s.hdr.cmdline[0], sizeof(s.hdr.cmdline[0]), "0xfc0:4096:pstore");
 	err |= seed_write(&s, dir, "defect2-memblock-wrap");
 
 	/* A region far larger than RAM that this kernel does not take over. */
@@ -334,7 +332,7 @@ int fuzz_in_make_seeds(const char *dir)
 	 */
 	seed_init(&s);
 	seed_build(&s);
-	strcpy(s.hdr.cmdline[1], "kho-fail-reserve=4");
+	snprintf(s.hdr.cmdline[1], sizeof(s.hdr.cmdline[1]), "kho-fail-reserve=4");
 	seed_op(&s, 1, FUZZ_OP_RESTORE_PAGES, SEED_FOLIO, 1);
 	seed_op(&s, 2, FUZZ_OP_RESTORE_FOLIO, SEED_FOLIO, 0);
 	err |= seed_write(&s, dir, "defect5-reserve-fails");

@@ -10,6 +10,7 @@
  * inode, and its order is one the page cache takes. KHO_FUZZ_SEEDS=DIR
  * writes seeds.
  */
+#include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,13 +46,16 @@ static void check_accepted(const struct shmem_kho_view *v)
 
 		for (f = ino->first_folio; f < ino->first_folio + ino->nr_folios; f++)
 			if (owners[f]++) {
-				fprintf(stderr, "KHO-FUZZ BUG: folio entry %llu belongs to two inodes\n", f);
+				fprintf(stderr,
+					"KHO-FUZZ BUG: folio entry %llu belongs to two inodes\n",
+					f);
 				abort();
 			}
 	}
 	for (f = 0; f < hdr->nr_folios; f++) {
 		if (!owners[f]) {
-			fprintf(stderr, "KHO-FUZZ BUG: folio entry %llu (phys %#llx) belongs to no inode but is accepted\n",
+			fprintf(stderr,
+				"KHO-FUZZ BUG: folio entry %llu (phys %#llx) belongs to no inode but is accepted\n",
 				f, v->folios[f].phys);
 			abort();
 		}
@@ -100,7 +104,15 @@ struct seed {
 	struct kho_tmpfs_dentry dentries[2];
 	struct kho_tmpfs_folio folios[3];
 	char strings[16];
-} __attribute__((packed));
+};
+
+/* Written out as it is: its parts follow each other without padding. */
+static_assert(sizeof(struct seed) ==
+	      sizeof(struct kho_tmpfs_header) +
+	      3 * sizeof(struct kho_tmpfs_inode) +
+	      2 * sizeof(struct kho_tmpfs_dentry) +
+	      3 * sizeof(struct kho_tmpfs_folio) + 16,
+	      "struct seed has padding");
 
 static void seed_build(struct seed *s)
 {

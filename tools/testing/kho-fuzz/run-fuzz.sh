@@ -30,7 +30,8 @@ run_fixed() {
 		bad=$((bad + 1))
 		echo "fuzz_$name: seed ${seed##*/} crashes:" >&2
 		grep -E 'KHO-FUZZ BUG|ERROR:|runtime error|#[0-9]+ 0x.* in ' "$log" |
-			grep -v -E ' in (fuzzer::|main|_start|__libc|__sanitizer|abort|raise|__pthread)' |
+			grep -v -E -e ' in (fuzzer::|main|_start|__libc)' \
+				-e ' in (__sanitizer|abort|raise|__pthread)' |
 			head -n 6 | sed 's/^/    /' >&2
 	done
 	if [ $bad -gt 0 ]; then
@@ -41,7 +42,8 @@ run_fixed() {
 	if ! "$bin" -seed=1 -runs="$budget" -timeout=20 -artifact_prefix="$out/crashes/$name-" \
 		"$out/work/$name" "$seeds" > "$log" 2>&1; then
 		echo "fuzz_$name: crash or sanitizer report (log: $log):" >&2
-		grep -E 'KHO-FUZZ BUG|ERROR:|runtime error|#[0-9]+ 0x.* in |Test unit written' "$log" |
+		grep -E 'KHO-FUZZ BUG|ERROR:|runtime error|#[0-9]+ 0x.* in |Test unit written' \
+			"$log" |
 			grep -v -E ' in (fuzzer::|main|_start|__libc)' | head -n 20 >&2
 		echo "fuzz_$name: crashes: 1"
 		return 1

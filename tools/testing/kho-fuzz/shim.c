@@ -55,10 +55,11 @@ void *early_memremap(phys_addr_t phys, unsigned long size)
 	unsigned long offset = phys & (PAGE_SIZE - 1);
 
 	if (!size || size > FUZZ_EARLY_MAX - offset)
-		fuzz_die("early_memremap(%#lx, %#lx): bad size", (unsigned long)phys, size);
+		fuzz_die("%s(%#lx, %#lx): bad size", __func__,
+			 (unsigned long)phys, size);
 	if (fuzz_early_mapped >= FUZZ_EARLY_SLOTS)
-		fuzz_die("early_memremap(%#lx): all %d slots in use", (unsigned long)phys,
-			 FUZZ_EARLY_SLOTS);
+		fuzz_die("%s(%#lx): all %d slots in use", __func__,
+			 (unsigned long)phys, FUZZ_EARLY_SLOTS);
 	fuzz_early_mapped++;
 	return (void *)(uintptr_t)phys;
 }
@@ -66,7 +67,7 @@ void *early_memremap(phys_addr_t phys, unsigned long size)
 void early_memunmap(void *addr, unsigned long size)
 {
 	if (fuzz_early_mapped <= 0)
-		fuzz_die("early_memunmap(%p) without a mapping", addr);
+		fuzz_die("%s(%p) without a mapping", __func__, addr);
 	fuzz_early_mapped--;
 }
 
@@ -159,7 +160,7 @@ static void fuzz_free_one(struct page *page)
 void __free_page(struct page *page)
 {
 	if (page->compound_order)
-		fuzz_die("__free_page() of a compound page");
+		fuzz_die("%s() of a compound page", __func__);
 	fuzz_free_one(page);
 }
 
@@ -183,7 +184,7 @@ struct fuzz_pgdat fuzz_node_data;
 void init_deferred_page(unsigned long pfn, int nid)
 {
 	if (pfn >= FUZZ_NR_PAGES)
-		fuzz_die("init_deferred_page(%#lx) beyond the memory map", pfn);
+		fuzz_die("%s(%#lx) beyond the memory map", __func__, pfn);
 }
 
 unsigned long totalcma_pages;
@@ -245,7 +246,7 @@ struct new_utsname *init_utsname(void)
 void fuzz_strscpy_pad(char *dst, const char *src, size_t size)
 {
 	memset(dst, 0, size);
-	strncpy(dst, src, size - 1);
+	memcpy(dst, src, strnlen(src, size - 1));
 }
 
 /*
@@ -276,14 +277,35 @@ bool kho_is_enabled(void)
 	return false;
 }
 
-#define FUZZ_NOT_REACHED(proto)						\
-	proto { fuzz_die("%s called with KHO disabled", __func__); }
+static __noreturn void fuzz_not_reached(const char *func)
+{
+	fuzz_die("%s called with KHO disabled", func);
+}
 
-FUZZ_NOT_REACHED(void *kho_alloc_preserve(size_t size))
-FUZZ_NOT_REACHED(void kho_unpreserve_free(void *mem))
-FUZZ_NOT_REACHED(int kho_add_subtree(const char *name, void *blob, size_t size))
-FUZZ_NOT_REACHED(int kho_preserve_pages(struct page *page, unsigned long nr_pages))
-FUZZ_NOT_REACHED(void kho_unpreserve_pages(struct page *page, unsigned long nr_pages))
+void *kho_alloc_preserve(size_t size)
+{
+	fuzz_not_reached(__func__);
+}
+
+void kho_unpreserve_free(void *mem)
+{
+	fuzz_not_reached(__func__);
+}
+
+int kho_add_subtree(const char *name, void *blob, size_t size)
+{
+	fuzz_not_reached(__func__);
+}
+
+int kho_preserve_pages(struct page *page, unsigned long nr_pages)
+{
+	fuzz_not_reached(__func__);
+}
+
+void kho_unpreserve_pages(struct page *page, unsigned long nr_pages)
+{
+	fuzz_not_reached(__func__);
+}
 
 /* The per-CPU variables of the code under test, zeroed at every input. */
 static struct {

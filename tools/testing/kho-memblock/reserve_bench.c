@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <linux/bits.h>
 #include "tests/common.h"
 
 /* Where memblock_double_array() finds room for the growing arrays. */
@@ -27,7 +28,7 @@
 #define RANGE_STRIDE	(2 * PAGE_SIZE)
 /* Memblock allocations come top-down: a few reservations above. */
 #define NR_ABOVE	64
-#define ABOVE_BASE	(1ULL << 46)
+#define ABOVE_BASE	BIT_ULL(46)
 
 static double seconds(void)
 {

@@ -131,8 +131,10 @@ static void test_every_order_and_boundary(void)
 			int err;
 
 			err = kho_radix_insert(&map, pa, order);
-			CHECK(err == 0, "insert %#llx order %u: %d", (unsigned long long)pa, order, err);
-			CHECK(kho_radix_contains(&map, pa, order), "contains %#llx/%u", (unsigned long long)pa, order);
+			CHECK(err == 0, "insert %#llx order %u: %d",
+			      (unsigned long long)pa, order, err);
+			CHECK(kho_radix_contains(&map, pa, order), "contains %#llx/%u",
+			      (unsigned long long)pa, order);
 			if (order)
 				CHECK(!kho_radix_contains(&map, pa, order - 1), "other order");
 			CHECK(kho_radix_insert(&map, pa, order) == -EEXIST, "double insert");

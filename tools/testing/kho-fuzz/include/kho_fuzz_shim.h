@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/compiler.h>
 #include <linux/types.h>
 
 /* The fuzzed machine (see fuzz_in.c for the layout). */
@@ -45,8 +46,8 @@ struct folio {
 
 extern struct page fuzz_pages[FUZZ_NR_PAGES];
 
-void fuzz_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
-void fuzz_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+__noreturn __printf(1, 2) void fuzz_die(const char *fmt, ...);
+__printf(2, 3) void fuzz_log(int level, const char *fmt, ...);
 extern int fuzz_errors;		/* pr_err() lines of this input */
 
 /* The map's batch claim (kho_radix.c); tools/include has no such ops. */
@@ -84,6 +85,7 @@ static inline int fuzz_test_and_clear_bit(long nr, unsigned long *addr)
 	return !!(__atomic_fetch_and(&addr[nr / BITS_PER_LONG], ~mask,
 				     __ATOMIC_SEQ_CST) & mask);
 }
+
 #undef test_and_clear_bit
 #define test_and_clear_bit fuzz_test_and_clear_bit
 
@@ -97,11 +99,23 @@ struct page *fuzz_pfn_to_page(unsigned long pfn);
 #define nth_page(page, n)	((page) + (n))
 struct page *pfn_to_online_page(unsigned long pfn);
 /* The fuzzed machine's pages carry no flags but their state below. */
-#define PageReserved(page)	false
+static inline bool PageReserved(const struct page *page)
+{
+	return false;
+}
+
 #define TAIL_MAPPING		((void *)0x400)
 void set_compound_head(struct page *page, struct page *head);
-#define __SetPageHead(page)	do { } while (0)
-#define VM_WARN_ON_ONCE_PAGE(cond, page)	do { } while (0)
+
+static inline void __SetPageHead(struct page *page)
+{
+}
+
+/* CONFIG_DEBUG_VM is off. */
+static inline void VM_WARN_ON_ONCE_PAGE(bool cond, const struct page *page)
+{
+}
+
 #define page_private(page)		((page)->private)
 #define set_page_private(page, v)	((page)->private = (v))
 void set_page_count(struct page *page, int count);
@@ -131,14 +145,22 @@ int reserve_mem_find_by_name(const char *name, phys_addr_t *start,
 /* Nodes and CMA, for kho_scratch.c. */
 #define nr_node_ids		1
 #define N_MEMORY		0
-#define for_each_node_state(nid, state) for ((nid) = 0; (nid) < 1; (nid)++)
+#define for_each_node_state(nid, state)	\
+	for ((void)(state), (nid) = 0; (nid) < 1; (nid)++)
 #define for_each_online_node(nid)	for ((nid) = 0; (nid) < 1; (nid)++)
+
 /* Deferred struct page init from the first page: every page is checked. */
 struct fuzz_pgdat {
 	unsigned long first_deferred_pfn;
 };
+
 extern struct fuzz_pgdat fuzz_node_data;
-#define NODE_DATA(nid)			(&fuzz_node_data)
+
+static inline struct fuzz_pgdat *NODE_DATA(int nid)
+{
+	return &fuzz_node_data;
+}
+
 #define ARCH_LOW_ADDRESS_LIMIT	0xffffffffUL
 #define MIGRATE_CMA		4
 extern unsigned long totalcma_pages;
@@ -148,6 +170,7 @@ int get_pageblock_migratetype(const struct page *page);
 struct fuzz_zone {
 	unsigned long cma_pages;
 };
+
 struct fuzz_zone *fuzz_page_zone(const struct page *page);
 #define page_zone(page)		fuzz_page_zone(page)
 #define page_zone_id(page)	(fuzz_page_zone(page), 0)
@@ -157,6 +180,7 @@ int kstrtouint(const char *s, unsigned int base, unsigned int *res);
 struct new_utsname {
 	char release[65];
 };
+
 struct new_utsname *init_utsname(void);
 #define strscpy_pad(dst, src)	fuzz_strscpy_pad(dst, src, sizeof(dst))
 void fuzz_strscpy_pad(char *dst, const char *src, size_t size);

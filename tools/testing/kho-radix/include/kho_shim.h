@@ -25,10 +25,15 @@ typedef uint64_t phys_addr_t;
 #define SZ_4M			0x00400000
 #define GFP_KERNEL		0
 
+#ifndef __printf
+#define __printf(a, b)		__attribute__((format(printf, a, b)))
+#endif
+
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define cmpxchg(ptr, old, new)	({					\
-	__typeof__(*(ptr)) __old = (old);				\
-	__atomic_compare_exchange_n((ptr), &__old, (new), false,	\
+	__typeof__(ptr) __ptr = (ptr);					\
+	__typeof__(*__ptr) __old = (old);				\
+	__atomic_compare_exchange_n(__ptr, &__old, (new), false,	\
 				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);\
 	__old;								\
 })
@@ -123,7 +128,7 @@ void free_page(unsigned long addr);
 static inline phys_addr_t virt_to_phys(const void *p) { return (uintptr_t)p; }
 static inline void *phys_to_virt(phys_addr_t pa) { return (void *)(uintptr_t)pa; }
 
-void shim_log(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+__printf(1, 2) void shim_log(const char *fmt, ...);
 
 /* Test controls. */
 extern long shim_pages_in_use;		/* allocated minus freed */

@@ -38,9 +38,14 @@ typedef u64 phys_addr_t;
 #define CONFIG_TRANSPARENT_HUGEPAGE 1
 
 #define CONFIG_TMPFS_XATTR	1
-#define IS_ENABLED(option)	(option)
+#define IS_ENABLED(CONFIG_option)	(CONFIG_option)
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
-#define min(a, b)		((a) < (b) ? (a) : (b))
+#define min(a, b)		({				\
+	__typeof__(a) __a = (a);				\
+	__typeof__(b) __b = (b);				\
+								\
+	__a < __b ? __a : __b;					\
+})
 
 #define XATTR_SECURITY_PREFIX	"security."
 #define XATTR_TRUSTED_PREFIX	"trusted."

@@ -9,6 +9,12 @@ KHO_ROOT=${KHO_ROOT:-$(cd "$KT_DIR/../../../.." && pwd)}
 KHO_LOGDIR=${KHO_LOGDIR:-$KHO_ROOT/build/test-logs}
 mkdir -p "$KHO_LOGDIR"
 
+# What a kernel says of a persistent tmpfs handed over to it, before the
+# kho=NAME it waits for.
+KT_TMPFS_WAITING='handed over by the previous kernel, waiting for mount -o'
+# A physical range as the kernel prints it, "[mem 0x...-0x...]".
+KT_MEM_RE='\[mem 0x[0-9a-f]+-0x[0-9a-f]+\]'
+
 fail() {
 	echo "FAIL: $*"
 	exit 1
@@ -84,15 +90,18 @@ check_refusal() {
 		-a "kho=on kt.stages=3 kt.corrupt=$what ${4:-}") ||
 		{ echo "  QEMU or the kernel failed (log: $log)"; return 1; }
 	echo "  -- corrupt=$what"
-	expect "$log" "^KT: corrupted the handover: ${what%%,*}\$" "first kernel corrupted its handover" || rc=1
+	expect "$log" "^KT: corrupted the handover: ${what%%,*}\$" \
+		"first kernel corrupted its handover" || rc=1
 	expect_count "$log" "KHO: $reason" 1 "second kernel names the reason" || rc=1
 	expect_count "$log" 'KHO: disabling KHO revival: booting without the handover$' 1 \
 		"second kernel drops the handover" || rc=1
-	expect_count "$log" '^KT: is-kho-boot: no$' 2 "kernels 1 and 2 run without an incoming handover" || rc=1
+	expect_count "$log" '^KT: is-kho-boot: no$' 2 \
+		"kernels 1 and 2 run without an incoming handover" || rc=1
 	expect "$log" '^KT: init reached: stage 3' "the kexec after the refusal still works" || rc=1
 	expect_count "$log" 'KHO: found kexec handover data' $found \
 		"the third kernel accepts the second kernel's (valid) handover" || rc=1
-	expect_count "$log" 'test_kho: restore succeeded' 1 "test_kho data survives the valid hop" || rc=1
+	expect_count "$log" 'test_kho: restore succeeded' 1 \
+		"test_kho data survives the valid hop" || rc=1
 	kt_no_warnings "$log" || rc=1
 	return $rc
 }
@@ -118,7 +127,8 @@ kt_same_region() {
 	local addrs
 	addrs=$(sed -n 's/.*ramoops: using \(0x[0-9a-f]*@0x[0-9a-f]*\),.*/\1/p' "$1")
 	echo "  pstore region in each kernel (size@address): $(echo $addrs)"
-	if [ "$(echo "$addrs" | grep -c .)" = "$2" ] && [ "$(echo "$addrs" | sort -u | wc -l)" = 1 ]; then
+	if [ "$(echo "$addrs" | grep -c .)" = "$2" ] &&
+		[ "$(echo "$addrs" | sort -u | wc -l)" = 1 ]; then
 		echo "  ok: the pstore region is at the same address in all $2 kernels"
 	else
 		echo "  the pstore region was not at one address in all $2 kernels"
@@ -177,7 +187,8 @@ kt_tree_tool() {
 		mkdir -p "$(dirname "$out")"
 		if ! gcc -O2 -static -Wall -Wextra -o "$out.tmp" "$src" >&2; then
 			rm -f "$out.tmp"
-			echo "error: cannot build $src with gcc -static (is libc6-dev installed?)" >&2
+			echo "error: cannot build $src with gcc -static" \
+				"(is libc6-dev installed?)" >&2
 			return 1
 		fi
 		mv "$out.tmp" "$out"
@@ -208,9 +219,10 @@ kt_same_sum() {
 # and restored N times, each restore with the inodes, folios and KiB of the
 # freeze before it.
 kt_frozen_restored() {
-	local frozen restored re='[0-9]+ inodes, [0-9]+ folios'
-	frozen=$(sed -nE "s/.*tmpfs: kho=$2: frozen for handover: ($re), ([0-9]+) KiB\$/\\1, \\2 KiB/p" "$1")
-	restored=$(sed -nE "s/.*tmpfs: kho=$2: restored ($re) \\(([0-9]+) KiB\\)\$/\\1, \\2 KiB/p" "$1")
+	local frozen restored re='[0-9]+ inodes, [0-9]+ folios' kib='([0-9]+) KiB'
+	frozen=$(sed -nE "s/.*tmpfs: kho=$2: frozen for handover: ($re), $kib\$/\\1, \\2 KiB/p" \
+		"$1")
+	restored=$(sed -nE "s/.*tmpfs: kho=$2: restored ($re) \\($kib\\)\$/\\1, \\2 KiB/p" "$1")
 	sed "s/^/  kho=$2 frozen:   /" <<< "$frozen"
 	sed "s/^/  kho=$2 restored: /" <<< "$restored"
 	if [ "$(grep -c . <<< "$frozen")" = "$3" ] && [ "$frozen" = "$restored" ]; then
@@ -240,18 +252,22 @@ check_tmpfs_refusal() {
 	expect_count "$log" 'Linux version 6\.' 3 "three kernels booted" || rc=1
 	expect "$log" '^KT: stage 3 done' "the third kernel finished its scenario" || rc=1
 	expect "$log" '^KT: finalize 1: ok$' "the first kernel finalized" || rc=1
-	expect "$log" "^KT: corrupt $what bad: ok\$" "the first kernel damaged kho=bad ($what)" || rc=1
-	expect_count "$log" 'tmpfs: kho=bad: handed over by the previous kernel, waiting for mount -o kho=bad$' 1 \
+	expect "$log" "^KT: corrupt $what bad: ok\$" \
+		"the first kernel damaged kho=bad ($what)" || rc=1
+	expect_count "$log" "tmpfs: kho=bad: $KT_TMPFS_WAITING kho=bad\$" 1 \
 		"kernel 2 announces kho=bad at boot" || rc=1
 	expect_count "$log" '^KT: mount bad on /kho/bad: failed: Invalid argument$' 1 \
 		"kernel 2 refuses to mount kho=bad with EINVAL" || rc=1
 	expect_count "$log" "tmpfs: kho=bad: $reason" 1 "kernel 2 names the reason" || rc=1
 	expect_count "$log" 'tmpfs: kho=bad: restored' 0 "nothing of kho=bad is restored" || rc=1
-	expect_count "$log" '^KT: mount good on /kho/good: ok$' 3 "kho=good mounts in each kernel" || rc=1
-	expect_count "$log" '^KT: manifest good: same$' 2 "kernels 2 and 3 see the tree of kho=good" || rc=1
+	expect_count "$log" '^KT: mount good on /kho/good: ok$' 3 \
+		"kho=good mounts in each kernel" || rc=1
+	expect_count "$log" '^KT: manifest good: same$' 2 \
+		"kernels 2 and 3 see the tree of kho=good" || rc=1
 	kt_same_sum "$log" good 3 || rc=1
 	kt_frozen_restored "$log" good 2 || rc=1
-	expect_count "$log" '^KT: plain tmpfs: works$' 2 "a plain tmpfs works after the refusal" || rc=1
+	expect_count "$log" '^KT: plain tmpfs: works$' 2 \
+		"a plain tmpfs works after the refusal" || rc=1
 	kt_no_warnings "$log" || rc=1
 	return $rc
 }

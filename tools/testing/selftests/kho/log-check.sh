@@ -104,7 +104,8 @@ function report_end(t) {
 }
 
 function title_kind(t) {
-	if (t ~ /^WARNING: (possible|inconsistent|suspicious|bad unlock|lock held|held lock|Nested lock|possible irq)/)
+	if (t ~ /^WARNING: (possible|inconsistent|suspicious|bad unlock|lock held)/ ||
+	    t ~ /^WARNING: (held lock|Nested lock|possible irq)/)
 		return "lockdep"
 	if (t ~ /^WARNING: /)
 		return "warning"
@@ -239,7 +240,8 @@ END {
 						   want[i], re[i], seen[i]))
 	}
 	if (!timeout && kernels > 0 && !ended && block !~ /eof/) {
-		problem("end", "the last kernel neither shut down (\"reboot: ...\") nor ended in an allowed panic")
+		problem("end", "the last kernel neither shut down (\"reboot: ...\")" \
+			" nor ended in an allowed panic")
 	}
 	if (kernels == 0 && !timeout) {
 		problem("end", "no kernel booted")

@@ -29,7 +29,8 @@ while getopts "k:s:o:f:b" opt; do
 	*) exit 2 ;;
 	esac
 done
-[ -n "$kernel" ] && [ -n "$out" ] || { echo "usage: $0 [-b] -k bzImage -s scenario -o out.cpio" >&2; exit 2; }
+[ -n "$kernel" ] && [ -n "$out" ] ||
+	{ echo "usage: $0 [-b] -k bzImage -s scenario -o out.cpio" >&2; exit 2; }
 
 # pack DIR: write DIR as the archive $out.
 pack() {
@@ -88,7 +89,7 @@ add_binary() {
 }
 add_binary "$kexec_bin" sbin/kexec
 add_binary "$dtc_bin" bin/dtc
-cp "$here/init" "$root/init"
+cp "$here/init.sh" "$root/init"
 cp "$here/guest-lib.sh" "$root/guest-lib.sh"
 [ -n "$scenario" ] && cp "$scenario" "$root/scenario.sh"
 cp "$kernel" "$root/kernel"

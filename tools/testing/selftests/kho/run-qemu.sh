@@ -97,7 +97,8 @@ fi
 
 numa_args=()
 if [ "$nodes" -gt 1 ]; then
-	[ $((mem % nodes)) -eq 0 ] || { echo "error: -m $mem not divisible by -n $nodes" >&2; exit 2; }
+	[ $((mem % nodes)) -eq 0 ] ||
+		{ echo "error: -m $mem not divisible by -n $nodes" >&2; exit 2; }
 	for ((n = 0; n < nodes; n++)); do
 		numa_args+=(-object "memory-backend-ram,id=mem$n,size=$((mem / nodes))M")
 		if [ $n -lt "$cpus" ]; then
@@ -132,7 +133,8 @@ prealloc=()
 # The serial port sends CRLF; the log keeps plain lines for grep. Guest
 # scenarios print their "KT: " lines through printk (guest-lib.sh): the
 # timestamp in front of them goes, so they start the line as tests expect.
-qemu_cmd=(timeout --foreground -k 5 "$timeout" "$qemu" "${accel_args[@]}" -M pc -m "$mem" "${prealloc[@]}"
+qemu_cmd=(timeout --foreground -k 5 "$timeout" "$qemu" "${accel_args[@]}"
+	-M pc -m "$mem" "${prealloc[@]}"
 	-smp "$cpus,sockets=$cpus" "${numa_args[@]}" -nodefaults -display none -monitor none
 	-no-reboot -serial stdio -kernel "$kernel" -initrd "$initrd"
 	-append "$cmdline")
@@ -165,7 +167,8 @@ else
 	echo "error: the kernel log shows a failure (log: $log):" >&2
 	echo "$verdict" | sed 's/^/  /' >&2
 	[ -n "${KHO_QEMU_RUNS:-}" ] &&
-		echo "FAILED $log: $(echo "$verdict" | sed -n 's/^log-check: FAILED: //p')" >> "$KHO_QEMU_RUNS"
+		echo "FAILED $log: $(echo "$verdict" | sed -n 's/^log-check: FAILED: //p')" \
+			>> "$KHO_QEMU_RUNS"
 	[ $rc -eq 0 ] && rc=3
 fi
 exit $rc

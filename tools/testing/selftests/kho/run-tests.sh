@@ -99,7 +99,9 @@ done
 echo "$passed passed, $failed failed"
 # A run of the whole suite leaves its result for the series' cover letter.
 if [ $# -eq 0 ]; then
-	echo "$passed passed, $failed failed on $(git -C "$KHO_ROOT" describe --always --dirty 2>/dev/null || echo 'an unknown commit'), $(date -u +%Y-%m-%d), QEMU ${KHO_ACCEL:-accelerator unknown}" \
-		> "$KHO_LOGDIR/summary"
+	commit=$(git -C "$KHO_ROOT" describe --always --dirty 2>/dev/null ||
+		echo 'an unknown commit')
+	echo "$passed passed, $failed failed on $commit, $(date -u +%Y-%m-%d)," \
+		"QEMU ${KHO_ACCEL:-accelerator unknown}" > "$KHO_LOGDIR/summary"
 fi
 [ "$failed" -eq 0 ]

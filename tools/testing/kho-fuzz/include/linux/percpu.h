@@ -13,7 +13,7 @@ void fuzz_percpu_reset(void);
 
 #define DEFINE_PER_CPU(type, name)	type name
 #define get_cpu_ptr(var)		\
-	((__typeof__(var))fuzz_percpu_note((var), sizeof(*(var))))
+	((__typeof__(var))fuzz_percpu_note((var), sizeof((var)[0])))
 #define put_cpu_ptr(var)		((void)(var))
 
 #endif

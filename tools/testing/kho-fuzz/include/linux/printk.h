@@ -8,18 +8,16 @@
 
 #include <asm/bug.h>
 
-void fuzz_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+__printf(2, 3) void fuzz_log(int level, const char *fmt, ...);
 
 #ifndef pr_fmt
 #define pr_fmt(fmt)		fmt
 #endif
-#define printk(fmt, ...)	fuzz_log(6, fmt, ##__VA_ARGS__)
 #define pr_err(fmt, ...)	fuzz_log(3, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_warn(fmt, ...)	fuzz_log(4, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_notice(fmt, ...)	fuzz_log(5, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_info(fmt, ...)	fuzz_log(6, pr_fmt(fmt), ##__VA_ARGS__)
 #define pr_debug(fmt, ...)	fuzz_log(7, pr_fmt(fmt), ##__VA_ARGS__)
-#define pr_cont(fmt, ...)	fuzz_log(6, fmt, ##__VA_ARGS__)
 #define pr_warn_once		pr_warn
 #define pr_err_once		pr_err
 

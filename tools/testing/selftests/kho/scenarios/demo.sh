@@ -38,7 +38,7 @@ case $(kt_stage) in
 	kt_log "Subtrees registered: $(ls "$d/out/sub_fdts" | tr '\n' ' ')"
 
 	kt_section "A pstore message, kept in reserve_mem region 'oops'"
-	mount -t pstore pstore /sys/fs/pstore
+	mount -t pstore none /sys/fs/pstore
 	msg="pstore message from generation 1, written at $(date -u +%T)"
 	echo "$msg" > /dev/pmsg0 && kt_log "wrote to /dev/pmsg0: $msg"
 	kt_dmesg | grep 'ramoops: using' | sed 's/^\[[^]]*\] //' | kt_show
@@ -73,7 +73,8 @@ case $(kt_stage) in
 *)
 	kt_section "New kernel: $(uname -r), generation $(kt_param generation)"
 	kt_log "The handover as this kernel found and checked it:"
-	kt_dmesg | grep -E 'KHO: (found|reserved|exec from)' | sed 's/^\[\([^]]*\)\] KHO: /at \1 s: /' | kt_show
+	kt_dmesg | grep -E 'KHO: (found|reserved|exec from)' |
+		sed 's/^\[\([^]]*\)\] KHO: /at \1 s: /' | kt_show
 	kt_log "in/fdt sha256:  $(sha256sum < "$d/in/fdt" | cut -d' ' -f1)"
 
 	kt_section "The handover FDT this kernel received (dtc -I dtb -O dts $d/in/fdt)"
@@ -90,7 +91,8 @@ case $(kt_stage) in
 
 	kt_section "The pstore message, read back after the live update"
 	kt_dmesg | grep -E "reserve_mem: 'oops'|ramoops: using" | sed 's/^\[[^]]*\] //' | kt_show
-	mount -t pstore pstore /sys/fs/pstore
-	kt_log "/sys/fs/pstore/pmsg-ramoops-0: $(tr -d '\0' < /sys/fs/pstore/pmsg-ramoops-0 2>/dev/null)"
+	mount -t pstore none /sys/fs/pstore
+	pmsg=/sys/fs/pstore/pmsg-ramoops-0
+	kt_log "$pmsg: $(tr -d '\0' < "$pmsg" 2>/dev/null)"
 	;;
 esac

@@ -9,7 +9,7 @@
 # of stage N only (a kernel with a different layout, such as one more
 # reserve_mem= region).
 pstore=/sys/fs/pstore
-mount -t pstore pstore "$pstore" 2>/dev/null || kt_log "cannot mount pstore"
+mount -t pstore none "$pstore" 2>/dev/null || kt_log "cannot mount pstore"
 kt_log "running: Linux $(uname -r)"
 
 if [ "$(kt_stage)" = 1 ]; then

@@ -25,7 +25,8 @@ if [ -r "$d/out/scratch_len" ]; then
 	for len in $(cat "$d/out/scratch_len"); do
 		scratch=$((scratch + len / 1024))
 	done
-	kt_log "cma: total $(sed -n 's/^CmaTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo) KiB, scratch $scratch KiB"
+	cma=$(sed -n 's/^CmaTotal: *\([0-9]*\) kB$/\1/p' /proc/meminfo)
+	kt_log "cma: total $cma KiB, scratch $scratch KiB"
 fi
 kt_corrupt() {
 	if echo "$1" > "$d/out/corrupt"; then
@@ -48,7 +49,8 @@ if [ "$(kt_stage)" = 1 ] && what=$(kt_param corrupt); then
 	esac
 fi
 if [ "$(kt_stage)" = 1 ] && [ "$(kt_param steal)" = fdt ]; then
-	extra="test_kho.steal=$(kt_dmesg | sed -n 's/.*KHO: ready: handover FDT at \(0x[0-9a-f]*\),.*/\1/p')"
+	extra="test_kho.steal=$(kt_dmesg |
+		sed -n 's/.*KHO: ready: handover FDT at \(0x[0-9a-f]*\),.*/\1/p')"
 fi
 if [ "$(kt_stage)" -lt "$(kt_param stages || echo 2)" ]; then
 	kt_kexec "$extra" "kt.corrupt= kt.steal= test_kho.steal="

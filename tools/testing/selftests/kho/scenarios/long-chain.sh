@@ -40,12 +40,14 @@ dir=/kho/chain
 # is above it and folds the per-CPU counters into the totals; 24 writes
 # bring a limit of thousands of pages down to the minimum.
 meminfo() {
-	local i=0
+	local i=0 fields pcp
 	while [ $i -lt 24 ]; do
 		echo 1 > /proc/sys/vm/stat_refresh
 		i=$((i + 1))
 	done
-	kt_log "meminfo $1 gen $stage: $(awk '{ sub(/:$/, "", $1); printf "%s=%s ", $1, $2 }' /proc/meminfo)PcpFree=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)"
+	fields=$(awk '{ sub(/:$/, "", $1); printf "%s=%s ", $1, $2 }' /proc/meminfo)
+	pcp=$(awk '$1 == "count:" { n += $2 } END { print n * 4 }' /proc/zoneinfo)
+	kt_log "meminfo $1 gen $stage: ${fields}PcpFree=$pcp"
 }
 
 # Memory before this scenario allocates anything, and again once all that
@@ -82,7 +84,7 @@ done
 [ -f "$dir/history" ] && kt_log "history gen $stage: $(tr '\n' '|' < "$dir/history")"
 
 # The pstore region: what the previous generation wrote, then this one's.
-mount -t pstore pstore /sys/fs/pstore 2>/dev/null || kt_log "cannot mount pstore"
+mount -t pstore none /sys/fs/pstore 2>/dev/null || kt_log "cannot mount pstore"
 kt_log "pstore files gen $stage: $(ls /sys/fs/pstore | tr '\n' ' ')"
 if [ -r /sys/fs/pstore/pmsg-ramoops-0 ]; then
 	tr -d '\0' < /sys/fs/pstore/pmsg-ramoops-0 | while IFS= read -r line; do

@@ -24,7 +24,9 @@ stages=$(kt_param stages || echo 2)
 
 # The meminfo fields the pressure test compares, on one line.
 kt_meminfo() {
-	kt_log "meminfo $1: $(awk '/^(MemTotal|MemFree|MemAvailable|Shmem|CmaTotal|CmaFree|Unevictable|KernelStack|Slab|SUnreclaim|VmallocUsed|PageTables|Percpu):/ {
+	kt_log "meminfo $1: $(awk '
+		/^(MemTotal|MemFree|MemAvailable|Shmem|CmaTotal|CmaFree|Unevictable):/ ||
+		/^(KernelStack|Slab|SUnreclaim|VmallocUsed|PageTables|Percpu):/ {
 		sub(/:$/, "", $1); printf "%s=%s ", $1, $2 }' /proc/meminfo)"
 }
 

@@ -17,7 +17,7 @@ tracing=/sys/kernel/tracing
 instance=$tracing/instances/boot_map
 token=$(kt_param token || echo none)
 
-mount -t pstore pstore "$pstore" 2>/dev/null || kt_log "cannot mount pstore"
+mount -t pstore none "$pstore" 2>/dev/null || kt_log "cannot mount pstore"
 mount -t tracefs nodev "$tracing" 2>/dev/null || kt_log "cannot mount tracefs"
 
 # The reserve_mem= words for the next kernel, rewritten as asked.

@@ -141,7 +141,8 @@ tnext() {
 }
 
 mkdir -p /kho
-kt_log "tmpfs case $case, stage $stage of $stages, kho debugfs: $([ -d "$ctl" ] && echo yes || echo no)"
+kt_log "tmpfs case $case, stage $stage of $stages," \
+	"kho debugfs: $([ -d "$ctl" ] && echo yes || echo no)"
 [ "$stage" = 1 ] || tpending
 
 case $case in

@@ -14,7 +14,8 @@ runs=${KHO_FUZZ_RUNS:-10000}
 command -v clang > /dev/null || fail "clang is missing (harness/deps.sh installs it)"
 make -s -C "$KHO_ROOT/tools/testing/kho-fuzz" TREE="${KHO_BUILD:-$KHO_ROOT/build}/linux" \
 	O="${KHO_BUILD:-$KHO_ROOT/build}/tools/kho-fuzz" all ||
-	fail "the fuzzers do not build (clang with libFuzzer, libclang-rt-dev, and an assembled tree are needed)"
+	fail "the fuzzers do not build (clang with libFuzzer, libclang-rt-dev," \
+		"and an assembled tree are needed)"
 out=$("$KHO_ROOT/tools/testing/kho-fuzz/run-fuzz.sh" --runs "$runs" \
 	"${KHO_BUILD:-$KHO_ROOT/build}/tools/kho-fuzz" 2>&1)
 rc=$?

@@ -107,7 +107,8 @@ variant() {
 		*) rm -f "$out/$obj" ;;
 		esac
 	done
-	if nice "$KHO_ROOT/harness/build-kernel.sh" --targets "${targets[*]}" "$tree" "$out" "$frag" \
+	if nice "$KHO_ROOT/harness/build-kernel.sh" --targets "${targets[*]}" \
+		"$tree" "$out" "$frag" \
 		> "$log" 2>&1 && ! grep -q 'warning:\|error:' "$log"; then
 		echo "  ok: $name: built without warnings: ${targets[*]}"
 	else
@@ -117,8 +118,8 @@ variant() {
 	fi
 }
 
-variant kho-off "KEXEC_HANDOVER" \
-	"KEXEC_HANDOVER_DEBUGFS KEXEC_HANDOVER_FAULT_INJECTION KEXEC_HANDOVER_KUNIT_TEST TEST_KEXEC_HANDOVER"
+variant kho-off "KEXEC_HANDOVER" "KEXEC_HANDOVER_DEBUGFS KEXEC_HANDOVER_FAULT_INJECTION\
+ KEXEC_HANDOVER_KUNIT_TEST TEST_KEXEC_HANDOVER"
 variant no-debugfs "KEXEC_HANDOVER_DEBUGFS TMPFS" "KEXEC_HANDOVER_FAULT_INJECTION TMPFS_XATTR"
 variant no-fault-inj "KEXEC_HANDOVER_FAULT_INJECTION TRANSPARENT_HUGEPAGE"
 [ $rc = 0 ] || fail "the series does not build in every configuration"

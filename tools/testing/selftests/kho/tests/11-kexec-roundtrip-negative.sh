@@ -8,9 +8,9 @@
 marker=$(kt_token)
 # The second kernel's panic is the point of this test: it is declared to
 # the log check (-x), which still fails any other report.
+panic='1:^Kernel panic - not syncing: Requested init /does-not-exist failed \(error -2\)\.$'
 log=$(kt_boot kexec-roundtrip-negative kexec-roundtrip.sh \
-	-a "kt.want_marker=$marker kt.sabotage=1" \
-	-x '1:^Kernel panic - not syncing: Requested init /does-not-exist failed \(error -2\)\.$') ||
+	-a "kt.want_marker=$marker kt.sabotage=1" -x "$panic") ||
 	fail "QEMU failed or the log check found more than the intended panic (log: $log)"
 expect "$log" '^KT: kexec -e: jumping to stage 2' "first kernel executed kexec -e" ||
 	fail "the first kernel did not get to kexec (log: $log)"

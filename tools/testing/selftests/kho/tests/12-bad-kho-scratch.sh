@@ -21,6 +21,7 @@ for v in "${bad[@]}"; do
 done
 expect_count "$log" 'KHO: ignoring malformed kho_bootmem=7%x: .*using 200%$' 2 \
 	"one message per boot for the alias kho_bootmem=7%x" || rc=1
-expect_count "$log" "Malformed early option 'kho_(scratch|bootmem)'" 0 "no generic early-option message" || rc=1
+expect_count "$log" "Malformed early option 'kho_(scratch|bootmem)'" 0 \
+	"no generic early-option message" || rc=1
 assert_roundtrip "$log" "$marker" || rc=1
 [ $rc = 0 ] || fail "malformed kho_scratch= handling (log: $log)"

@@ -33,7 +33,8 @@ for area in lowmem global "node 0" "node 1"; do
 done
 sum=$(scratch_sum "$log")
 [ "$sum" != unaligned ] && [ "$sum" -gt 0 ] || { echo "  bad scratch areas: $sum"; rc=1; }
-[ "$(cma_mib "$log")" = "$sum" ] || { echo "  CmaTotal $(cma_mib "$log") MiB != scratch $sum MiB"; rc=1; }
+[ "$(cma_mib "$log")" = "$sum" ] ||
+	{ echo "  CmaTotal $(cma_mib "$log") MiB != scratch $sum MiB"; rc=1; }
 echo "  default scratch: $sum MiB, CmaTotal $(cma_mib "$log") MiB"
 
 log=$(kt_boot scratch-explicit meminfo.sh -m 1024 -n 2 -a "kho=on kho_scratch=16M,0,6M") ||
@@ -48,7 +49,8 @@ log=$(kt_boot scratch-bootmem meminfo.sh -m 1024 -a "kho=on kho_bootmem=12M,4M,0
 	fail "QEMU exited with an error (log: $log)"
 expect "$log" 'KHO: scratch lowmem: .* 12 MiB$' "kho_bootmem= sets the lowmem size" || rc=1
 expect "$log" 'KHO: scratch global: .* 4 MiB$' "kho_bootmem= sets the global size" || rc=1
-expect_count "$log" 'KHO: scratch node' 0 "kho_bootmem= sets no per-node area when its size is 0" || rc=1
+expect_count "$log" 'KHO: scratch node' 0 \
+	"kho_bootmem= sets no per-node area when its size is 0" || rc=1
 
 log=$(kt_boot scratch-off meminfo.sh -m 1024 -n 2) ||
 	fail "QEMU exited with an error (log: $log)"

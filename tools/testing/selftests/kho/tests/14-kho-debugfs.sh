@@ -31,14 +31,16 @@ shown=$(sed -n 's/^KT: sub_fdt test_kho \([0-9]*\) bytes$/\1/p' "$log")
 if [ -n "$size" ] && [ -n "$shown" ] && [ $((16#$size)) -eq "$shown" ]; then
 	echo "  ok: out/fdt names subtree test_kho of $shown bytes, as sub_fdts/test_kho shows"
 else
-	echo "  subtree test_kho: blob-size 0x$size in out/fdt, sub_fdts/test_kho ${shown:-missing} bytes"
+	echo "  subtree test_kho: blob-size 0x$size in out/fdt," \
+		"sub_fdts/test_kho ${shown:-missing} bytes"
 	rc=1
 fi
 
 # preserved-memory-map is a CPU-native (little-endian) u64.
 map=$(fdtget -t bx "$tmp/fdt.dtb" / preserved-memory-map | tr ' ' '\n' | tac |
 	while read -r b; do printf '%02x' "0x$b"; done)
-announced=$(sed -n 's/.*KHO: ready: handover FDT at 0x[0-9a-f]*, memory map at 0x\([0-9a-f]*\)$/\1/p' "$log")
+announced=$(sed -n \
+	's/.*KHO: ready: handover FDT at 0x[0-9a-f]*, memory map at 0x\([0-9a-f]*\)$/\1/p' "$log")
 if [ -n "$announced" ] && [ -n "$map" ] && [ $((16#$map)) -eq $((16#$announced)) ]; then
 	echo "  ok: preserved-memory-map 0x$map is the announced map root"
 else

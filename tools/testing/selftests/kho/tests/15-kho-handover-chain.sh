@@ -17,8 +17,10 @@ expect_count "$log" 'KHO: found kexec handover data: FDT at 0x[0-9a-f]+, [0-9]+ 
 expect_count "$log" 'KHO: reserved [1-9][0-9]* preserved ranges, [1-9][0-9]* KiB$' 2 \
 	"preserved memory (at least the root FDT page) was reserved each time" || rc=1
 expect_count "$log" '^KT: is-kho-boot: yes$' 2 "in/ exists after each kexec" || rc=1
-expect_count "$log" 'KHO: exec from: 6\.12\.[0-9]+ \(count 1\)$' 1 "kernel 2 names its predecessor (kexec-metadata)" || rc=1
-expect_count "$log" 'KHO: exec from: 6\.12\.[0-9]+ \(count 2\)$' 1 "kernel 3 counts two live updates in a row" || rc=1
+expect_count "$log" 'KHO: exec from: 6\.12\.[0-9]+ \(count 1\)$' 1 \
+	"kernel 2 names its predecessor (kexec-metadata)" || rc=1
+expect_count "$log" 'KHO: exec from: 6\.12\.[0-9]+ \(count 2\)$' 1 \
+	"kernel 3 counts two live updates in a row" || rc=1
 
 mapfile -t outs < <(sed -n 's/^KT: out-fdt-sha //p' "$log")
 mapfile -t ins < <(sed -n 's/^KT: in-fdt-sha //p' "$log")
@@ -26,7 +28,8 @@ for i in 0 1; do
 	if [ -n "${ins[i]:-}" ] && [ "${ins[i]}" = "${outs[i]:-}" ]; then
 		echo "  ok: kernel $((i + 2)) in/fdt equals kernel $((i + 1)) out/fdt"
 	else
-		echo "  kernel $((i + 2)) in/fdt ${ins[i]:-none} != kernel $((i + 1)) out/fdt ${outs[i]:-none}"
+		echo "  kernel $((i + 2)) in/fdt ${ins[i]:-none} !=" \
+			"kernel $((i + 1)) out/fdt ${outs[i]:-none}"
 		rc=1
 	fi
 done

@@ -5,5 +5,6 @@
 # normally after.
 . "$(dirname "$0")/../lib.sh"
 
-check_refusal map 'preserved-memory map \[mem 0x0004000000000000-0x0004000000000fff\] is not in system RAM$' ||
+range='\[mem 0x0004000000000000-0x0004000000000fff\]'
+check_refusal map "preserved-memory map $range is not in system RAM\$" ||
 	fail "a memory map outside RAM was not refused cleanly"

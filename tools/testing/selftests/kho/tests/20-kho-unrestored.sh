@@ -9,8 +9,10 @@
 rc=0
 log=$(kt_boot kho-unrestored kho-chain.sh -a "kho=on test_kho.restore=0") ||
 	fail "QEMU or the kernel failed (log: $log)"
-expect "$log" 'test_kho: leaving the handed-over folios unrestored$' "test_kho restored nothing" || rc=1
-left=$(sed -n 's/.*KHO: \([0-9]*\) KiB of preserved memory was not restored by its owner.*/\1/p' "$log")
+expect "$log" 'test_kho: leaving the handed-over folios unrestored$' \
+	"test_kho restored nothing" || rc=1
+left=$(sed -n \
+	's/.*KHO: \([0-9]*\) KiB of preserved memory was not restored by its owner.*/\1/p' "$log")
 if [ -n "$left" ] && [ "$left" -ge 8192 ]; then
 	echo "  ok: the kernel reports $left KiB left reserved"
 else

@@ -19,16 +19,21 @@ log=$(kt_boot kho-reserve-mem reserve-mem.sh \
 	fail "QEMU or the kernel failed (log: $log)"
 expect_count "$log" 'Linux version 6\.' 2 "two kernels booted" || rc=1
 expect "$log" "^KT: pmsg written: KTPMSG $token\$" "first kernel wrote to /dev/pmsg0" || rc=1
-expect "$log" "^KT: trace marker written: KTMARK $token\$" "first kernel wrote a trace marker" || rc=1
+expect "$log" "^KT: trace marker written: KTMARK $token\$" \
+	"first kernel wrote a trace marker" || rc=1
 expect "$log" 'Command line: .*kt\.stage=2 .*reserve_mem=2M:4096:shift reserve_mem=1M:4096:oops' \
 	"second kernel declares an extra region first" || rc=1
 for name in oops trace; do
-	expect_count "$log" "reserve_mem: '$name' taken over from the previous kernel at \\[mem 0x[0-9a-f]+-0x[0-9a-f]+\\]\$" 1 \
+	expect_count "$log" \
+		"reserve_mem: '$name' taken over from the previous kernel at $KT_MEM_RE\$" 1 \
 		"second kernel took '$name' over" || rc=1
 done
-expect "$log" "^KT: pstore pmsg: KTPMSG $token\$" "the pmsg line is in /sys/fs/pstore after kexec" || rc=1
-expect "$log" '^KT: trace marker: found$' "the marker is in the boot_map instance's trace after kexec" || rc=1
-expect_count "$log" 'KHO: all preserved memory was restored$' 1 "no handed-over memory is left unclaimed" || rc=1
+expect "$log" "^KT: pstore pmsg: KTPMSG $token\$" \
+	"the pmsg line is in /sys/fs/pstore after kexec" || rc=1
+expect "$log" '^KT: trace marker: found$' \
+	"the marker is in the boot_map instance's trace after kexec" || rc=1
+expect_count "$log" 'KHO: all preserved memory was restored$' 1 \
+	"no handed-over memory is left unclaimed" || rc=1
 expect_count "$log" "reserve_mem: .*(cannot be handed over|outside scratch memory)" 0 \
 	"the new region 'shift' is placed where it can be handed on in turn" || rc=1
 
@@ -63,7 +68,8 @@ for region in "oops $oops_addr 100000" "trace $trace_addr 200000"; do
 		[ $((16#$got_start)) = $((addr)) ] && [ $((16#$got_size)) = $((16#$size)) ]; then
 		echo "  ok: /$name is reserve-mem-v1 at $addr, 0x$size bytes"
 	else
-		echo "  /$name: compatible '$got_compat', start 0x$got_start, size 0x$got_size; want $addr, 0x$size"
+		echo "  /$name: compatible '$got_compat', start 0x$got_start, size 0x$got_size;" \
+			"want $addr, 0x$size"
 		rc=1
 	fi
 done

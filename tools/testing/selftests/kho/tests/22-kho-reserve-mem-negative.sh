@@ -13,7 +13,8 @@ log=$(kt_boot kho-reserve-mem-off reserve-mem.sh \
 	fail "QEMU or the kernel failed (log: $log)"
 expect_count "$log" 'Linux version 6\.' 2 "two kernels booted" || rc=1
 expect "$log" "^KT: pmsg written: KTPMSG $token\$" "first kernel wrote to /dev/pmsg0" || rc=1
-expect "$log" "^KT: trace marker written: KTMARK $token\$" "first kernel wrote a trace marker" || rc=1
+expect "$log" "^KT: trace marker written: KTMARK $token\$" \
+	"first kernel wrote a trace marker" || rc=1
 expect "$log" '^KT: init reached: stage 2' "second kernel reached its init" || rc=1
 expect_count "$log" "reserve_mem: '.*' taken over" 0 "nothing is taken over without KHO" || rc=1
 expect "$log" '^KT: pstore pmsg: none$' "the pmsg line is lost" || rc=1

@@ -14,14 +14,18 @@ log=$(kt_boot kho-reserve-mem-mismatch reserve-mem.sh \
 expect_count "$log" 'Linux version 6\.' 2 "two kernels booted" || rc=1
 expect "$log" 'Command line: .*kt\.stage=2 .*reserve_mem=2M:4096:oops' \
 	"second kernel asks for a 2 MiB oops region" || rc=1
-expect_count "$log" "reserve_mem: 'oops' was handed over with 1048576 bytes, 2097152 asked for now; allocating it anew\$" 1 \
+expect_count "$log" "reserve_mem: 'oops' was handed over with 1048576 bytes,\
+ 2097152 asked for now; allocating it anew\$" 1 \
 	"the size mismatch is named once" || rc=1
 expect_count "$log" "reserve_mem: '.*' taken over" 0 "nothing is taken over" || rc=1
-expect_count "$log" "reserve_mem: 'oops' \\[mem 0x[0-9a-f]+-0x[0-9a-f]+\\] is not used by this kernel; freed 1024 KiB\$" 1 \
+expect_count "$log" \
+	"reserve_mem: 'oops' $KT_MEM_RE is not used by this kernel; freed 1024 KiB\$" 1 \
 	"the old oops region is freed" || rc=1
-expect_count "$log" "reserve_mem: 'trace' \\[mem 0x[0-9a-f]+-0x[0-9a-f]+\\] is not used by this kernel; freed 2048 KiB\$" 1 \
+expect_count "$log" \
+	"reserve_mem: 'trace' $KT_MEM_RE is not used by this kernel; freed 2048 KiB\$" 1 \
 	"the trace region no longer declared is freed" || rc=1
-expect_count "$log" 'KHO: all preserved memory was restored$' 1 "no handed-over memory is leaked" || rc=1
+expect_count "$log" 'KHO: all preserved memory was restored$' 1 \
+	"no handed-over memory is leaked" || rc=1
 expect "$log" '^KT: init reached: stage 2' "second kernel runs on" || rc=1
 expect "$log" '^KT: pstore pmsg: none$' "the old pmsg contents are not used" || rc=1
 mapfile -t addrs < <(kt_region_addrs "$log")

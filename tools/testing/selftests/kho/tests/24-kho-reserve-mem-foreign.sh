@@ -12,15 +12,18 @@ rc=0
 log=$(kt_boot kho-reserve-mem-foreign reserve-mem.sh \
 	-a "kho=on $KT_RESERVE_MEM_ARGS kt.shift=1 kt.corrupt=sub:memblock kt.token=$token") ||
 	fail "QEMU or the kernel failed (log: $log)"
-expect "$log" '^KT: corrupted the handover: sub:memblock$' "first kernel gave its memblock subtree a foreign version" || rc=1
-expect_count "$log" 'reserve_mem: the handed-over region list is not memblock-v1; allocating every region anew$' 1 \
-	"second kernel names the foreign version once" || rc=1
+expect "$log" '^KT: corrupted the handover: sub:memblock$' \
+	"first kernel gave its memblock subtree a foreign version" || rc=1
+expect_count "$log" 'reserve_mem: the handed-over region list is not memblock-v1;'\
+' allocating every region anew$' 1 "second kernel names the foreign version once" || rc=1
 expect_count "$log" "reserve_mem: '.*' taken over" 0 "no region is taken over" || rc=1
-expect_count "$log" 'KHO: found kexec handover data' 1 "the rest of the handover is accepted" || rc=1
+expect_count "$log" 'KHO: found kexec handover data' 1 \
+	"the rest of the handover is accepted" || rc=1
 expect "$log" 'test_kho: restore succeeded' "test_kho's data comes back" || rc=1
 expect "$log" '^KT: init reached: stage 2' "second kernel runs on" || rc=1
 expect "$log" '^KT: pstore pmsg: none$' "the untrusted pstore contents are not used" || rc=1
-left=$(sed -n 's/.*KHO: \([0-9]*\) KiB of preserved memory was not restored by its owner.*/\1/p' "$log")
+left=$(sed -n \
+	's/.*KHO: \([0-9]*\) KiB of preserved memory was not restored by its owner.*/\1/p' "$log")
 if [ -n "$left" ] && [ "$left" -ge 3072 ]; then
 	echo "  ok: the untrusted regions stay reserved and are reported ($left KiB)"
 else

@@ -23,7 +23,8 @@ log=$(kt_boot kho-load-under-pressure pressure.sh -m 2048 \
 	-a "kho=on kt.leave=66 kt.minfree=5424 kt.keep=1 kt.stages=3") ||
 	fail "QEMU or the kernel failed (log: $log)"
 echo "  -- 66 MiB free before each load"
-sed -n 's/^KT: meminfo \(before load\|after_load\): .*\(MemFree=[0-9]*\).*\(CmaFree=[0-9]*\).*/  \1: \2 \3/p' "$log"
+sed -n 's/^KT: meminfo \(before load\|after_load\): .*\(MemFree=[0-9]*\).*'\
+'\(CmaFree=[0-9]*\).*/  \1: \2 \3/p' "$log"
 expect_count "$log" '^KT: min_free_kbytes: 5424$' 3 "min_free_kbytes at mainline's value" || rc=1
 # The fill really left the guest short: MemFree at most 68 MiB before each load.
 n=$(awk '/^KT: meminfo before load:/ { match($0, /MemFree=[0-9]+/);
@@ -47,7 +48,8 @@ echo "  -- a 400 MiB initramfs with 200 MiB free"
 expect_count "$log" '^KT: load: exit 255$' 1 "kexec fails" || rc=1
 expect "$log" '^KT: kexec says: kexec_file_load failed: Cannot allocate memory' \
 	"with ENOMEM" || rc=1
-expect_count "$log" '^\[ *[0-9.]+\] KHO: not enough free memory to read the kexec-initramfs \([0-9]+ KiB\)$' 1 \
+expect_count "$log" \
+	'^\[ *[0-9.]+\] KHO: not enough free memory to read the kexec-initramfs \([0-9]+ KiB\)$' 1 \
 	"the kernel says why" || rc=1
 expect "$log" '^KT: stage 1 done' "the guest goes on after the refusal" || rc=1
 no_oom "$log"

@@ -21,7 +21,8 @@ token=$(kt_token)
 start=$(date +%s)
 log=$(kt_boot kho-long-chain long-chain.sh -m 512 -t "${KHO_TIMEOUT:-600}" \
 	-f "$tool:/bin/kho_tree" \
-	-a "kho=on $KT_PSTORE_ARGS test_kho.max_mem=$((16 << 20)) kt.stages=$gens kt.token=$token kt.seed=27") ||
+	-a "kho=on $KT_PSTORE_ARGS test_kho.max_mem=$((16 << 20)) kt.stages=$gens\
+ kt.token=$token kt.seed=27") ||
 	fail "QEMU or the kernel failed (log: $log)"
 echo "  $gens generations in $(($(date +%s) - start)) s"
 rc=0
@@ -35,11 +36,13 @@ gen_lines() {
 echo "  -- the chain"
 expect_count "$log" 'Linux version 6\.' $gens "$gens kernels booted" || rc=1
 expect "$log" "^KT: stage $gens done" "the last kernel finished its scenario" || rc=1
-expect_count "$log" 'KHO: found kexec handover data: FDT at 0x[0-9a-f]+, [0-9]+ scratch areas$' $((gens - 1)) \
+expect_count "$log" \
+	'KHO: found kexec handover data: FDT at 0x[0-9a-f]+, [0-9]+ scratch areas$' $((gens - 1)) \
 	"kernels 2 to $gens accepted the handover" || rc=1
 counts=$(sed -nE 's/.*KHO: exec from: 6\.12\.[0-9]+ \(count ([0-9]+)\)$/\1/p' "$log" | tr '\n' ' ')
 if [ "$counts" = "$(seq -s ' ' 1 $((gens - 1))) " ]; then
-	echo "  ok: kernels 2 to $gens count 1 to $((gens - 1)) live updates in a row (kexec-metadata)"
+	echo "  ok: kernels 2 to $gens count 1 to $((gens - 1)) live updates in a row" \
+		"(kexec-metadata)"
 else
 	echo "  live update counts of kernels 2 to $gens: '$counts', want 1 to $((gens - 1))"
 	rc=1
@@ -62,7 +65,8 @@ else
 fi
 
 echo "  -- pstore region"
-expect_count "$log" "reserve_mem: 'oops' taken over from the previous kernel at \\[mem 0x[0-9a-f]+-0x[0-9a-f]+\\]\$" \
+expect_count "$log" \
+	"reserve_mem: 'oops' taken over from the previous kernel at $KT_MEM_RE\$" \
 	$((gens - 1)) "kernels 2 to $gens took 'oops' over" || rc=1
 kt_same_region "$log" $gens || rc=1
 expect_count "$log" '^KT: pmsg written: ' $gens "each kernel wrote its pmsg line" || rc=1
@@ -79,25 +83,30 @@ done
 [ $pmsg_rc = 0 ] || rc=1
 
 echo "  -- tmpfs kho=chain"
-expect_count "$log" '^KT: mount chain gen [0-9]+: ok$' $gens "kho=chain mounts in each kernel" || rc=1
-expect_count "$log" 'tmpfs: kho=chain: handed over by the previous kernel, waiting for mount -o kho=chain$' \
+expect_count "$log" '^KT: mount chain gen [0-9]+: ok$' $gens \
+	"kho=chain mounts in each kernel" || rc=1
+expect_count "$log" \
+	'tmpfs: kho=chain: handed over by the previous kernel, waiting for mount -o kho=chain$' \
 	$((gens - 1)) "kernels 2 to $gens announce kho=chain" || rc=1
 kt_frozen_restored "$log" chain $((gens - 1)) || rc=1
 mapfile -t sum_in < <(gen_lines sum-in)
 mapfile -t sum_out < <(gen_lines sum-out)
 tmpfs_rc=0
 if [ "${#sum_in[@]}" != $gens ] || [ "${#sum_out[@]}" != $gens ]; then
-	echo "  kho=chain summed ${#sum_in[@]} times on arrival and ${#sum_out[@]} on departure, not $gens"
+	echo "  kho=chain summed ${#sum_in[@]} times on arrival and ${#sum_out[@]} on departure," \
+		"not $gens"
 	tmpfs_rc=1
 fi
 for ((n = 2; n <= gens; n++)); do
 	out=${sum_out[n - 2]#* } in=${sum_in[n - 1]#* }
-	if [ -z "$in" ] || [ "$in" != "$out" ] || ! [[ $in =~ ^entries=[0-9]+\ manifest=[0-9a-f]{64}$ ]]; then
+	if [ -z "$in" ] || [ "$in" != "$out" ] ||
+		! [[ $in =~ ^entries=[0-9]+\ manifest=[0-9a-f]{64}$ ]]; then
 		echo "  kernel $n found '$in', kernel $((n - 1)) handed on '$out'"
 		tmpfs_rc=1
 	fi
 done
-[ $tmpfs_rc = 0 ] && echo "  ok: each kernel finds kho=chain as the one before handed it on (manifest)"
+[ $tmpfs_rc = 0 ] &&
+	echo "  ok: each kernel finds kho=chain as the one before handed it on (manifest)"
 echo "  kho=chain: ${sum_in[0]#* } in kernel 1, ${sum_out[gens - 1]#* } at the end"
 # Every earlier generation's file, with the bytes it was written with.
 for ((n = 2; n <= gens; n++)); do
@@ -107,7 +116,8 @@ for ((n = 2; n <= gens; n++)); do
 		history+="gen $k $token|"
 	done
 	got=$(gen_lines file | sed -n "s/^$n //p" | tr '\n' '|')
-	if [ "$got" != "$want" ] || [ "$(grep -c '^gen-' <<< "${want//|/$'\n'}")" != $((n - 1)) ]; then
+	if [ "$got" != "$want" ] ||
+		[ "$(grep -c '^gen-' <<< "${want//|/$'\n'}")" != $((n - 1)) ]; then
 		echo "  kernel $n has files '$got', want '$want'"
 		tmpfs_rc=1
 	fi
@@ -125,7 +135,8 @@ echo "  -- memory (kB) at the start of init (boot) and with kho=chain mounted (r
 field() {
 	sed -nE "s/^KT: meminfo $1 gen $2: (.* )?$3=([0-9]+)( .*)?\$/\\2/p" "$log"
 }
-mapfile -t reserved < <(sed -nE 's/.*Memory: [0-9]+K\/[0-9]+K available \(.* ([0-9]+)K reserved, .*/\1/p' "$log")
+mapfile -t reserved < <(sed -nE \
+	's/.*Memory: [0-9]+K\/[0-9]+K available \(.* ([0-9]+)K reserved, .*/\1/p' "$log")
 printf '  %-3s %8s %8s %7s | %8s %8s %7s | %7s %6s %6s %8s\n' gen Total Free Pcp \
 	Total Free Pcp CmaFree Shmem Slab Reserved
 for ((n = 1; n <= gens; n++)); do
@@ -155,10 +166,12 @@ within() {
 		return 1
 	fi
 	if ((spread > limit)); then
-		echo "  $when: $what of kernels 2 to $gens differs by $spread kB from kernel 2's $base kB, more than $limit kB"
+		echo "  $when: $what of kernels 2 to $gens differs by $spread kB" \
+			"from kernel 2's $base kB, more than $limit kB"
 		return 1
 	fi
-	echo "  ok: $when: $what of kernels 2 to $gens within $spread kB of kernel 2's $base kB (limit $limit kB)"
+	echo "  ok: $when: $what of kernels 2 to $gens within $spread kB of kernel 2's $base kB" \
+		"(limit $limit kB)"
 }
 mem_rc=0
 for when in boot restored; do
@@ -182,5 +195,6 @@ within restored MemTotal 16 "${total[@]}" || mem_rc=1
 
 echo "  -- kernel logs"
 kt_no_warnings "$log" || rc=1
-expect_count "$log" 'Kernel panic|^KT: FAIL|Tainted:' 0 "no panic, taint or failed guest step" || rc=1
+expect_count "$log" 'Kernel panic|^KT: FAIL|Tainted:' 0 \
+	"no panic, taint or failed guest step" || rc=1
 [ $rc = 0 ] || fail "long chain of $gens kernels (log: $log)"

@@ -10,14 +10,20 @@
 . "$(dirname "$0")/../lib.sh"
 
 rc=0
-check_refusal map-loop "preserved-memory map has more than the [0-9]+ nodes a map of this machine's RAM can have: it loops$" || rc=1
-check_refusal map-node-scratch 'preserved-memory map node at 0x[0-9a-f]+ lies in scratch or boot memory$' || rc=1
-check_refusal map-shared 'preserved-memory map node at 0x[0-9a-f]+ is reached from two slots$' late || rc=1
-check_refusal map-node-block 'preserved-memory map node at 0x[0-9a-f]+ lies in preserved memory \[mem 0x[0-9a-f]+-0x[0-9a-f]+\]$' late || rc=1
+check_refusal map-loop "preserved-memory map has more than the [0-9]+ nodes\
+ a map of this machine's RAM can have: it loops\$" || rc=1
+check_refusal map-node-scratch \
+	'preserved-memory map node at 0x[0-9a-f]+ lies in scratch or boot memory$' || rc=1
+check_refusal map-shared \
+	'preserved-memory map node at 0x[0-9a-f]+ is reached from two slots$' late || rc=1
+check_refusal map-node-block \
+	"preserved-memory map node at 0x[0-9a-f]+ lies in preserved memory $KT_MEM_RE\$" late ||
+	rc=1
 # With a pstore region: reserve_mem= looks at the handover before the
 # preserved memory is reserved, and must not take back a region of a
 # handover that is refused when it is.
-check_refusal map-overlap 'preserved blocks of order 0 and [0-9]+ overlap in \[mem 0x[0-9a-f]+-0x[0-9a-f]+\]$' late \
+check_refusal map-overlap \
+	'preserved blocks of order 0 and [0-9]+ overlap in \[mem 0x[0-9a-f]+-0x[0-9a-f]+\]$' late \
 	"$KT_PSTORE_ARGS" || rc=1
 expect_count "$KHO_LOGDIR/kho-bad-map-overlap.log" "reserve_mem: 'oops' taken over" 1 \
 	"only the third kernel takes the pstore region over" || rc=1

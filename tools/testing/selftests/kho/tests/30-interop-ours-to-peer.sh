@@ -15,7 +15,8 @@ log=$(kt_boot_chain interop-ours-to-peer "ours peer" \
 	fail "QEMU or a kernel failed (log: $log)"
 expect "$log" 'Linux version 6\.12\.' "our kernel booted first" || rc=1
 expect "$log" 'Linux version 7\.' "the peer booted second" || rc=1
-expect "$log" 'test_kho_v1: preserved [0-9]+ folios, 8192 KiB$' "we handed over 8 MiB in kho-test-v1 format" || rc=1
+expect "$log" 'test_kho_v1: preserved [0-9]+ folios, 8192 KiB$' \
+	"we handed over 8 MiB in kho-test-v1 format" || rc=1
 expect "$log" "^KT: pmsg written: KTPMSG $token\$" "we wrote to /dev/pmsg0" || rc=1
 if grep -q 'KHO: disabling KHO revival' "$log"; then
 	echo "  the peer refused the handover:"
@@ -24,10 +25,14 @@ if grep -q 'KHO: disabling KHO revival' "$log"; then
 	rc=1
 fi
 expect_count "$log" 'KHO: found kexec handover data\.$' 1 "the peer accepted the handover" || rc=1
-expect "$log" "Revived memory reservation 'oops' from KHO" "the peer took the pstore region over" || rc=1
-expect "$log" 'KHO: exec from: 6\.12\.[0-9]+ \(count 1\)$' "the peer read our kexec-metadata" || rc=1
-expect "$log" 'test_kho: KHO restore succeeded' "the peer's KHO test restored and checked our folios" || rc=1
+expect "$log" "Revived memory reservation 'oops' from KHO" \
+	"the peer took the pstore region over" || rc=1
+expect "$log" 'KHO: exec from: 6\.12\.[0-9]+ \(count 1\)$' \
+	"the peer read our kexec-metadata" || rc=1
+expect "$log" 'test_kho: KHO restore succeeded' \
+	"the peer's KHO test restored and checked our folios" || rc=1
 expect "$log" "^KT: pstore pmsg: KTPMSG $token\$" "the peer read the pmsg line from pstore" || rc=1
-expect_count "$log" '(test_kho|test_kho_v1): .*(FAILED|failed)' 0 "no KHO test reports a failure" || rc=1
+expect_count "$log" '(test_kho|test_kho_v1): .*(FAILED|failed)' 0 \
+	"no KHO test reports a failure" || rc=1
 kt_same_region "$log" 2 || rc=1
 [ $rc = 0 ] || fail "handover from our kernel to the mainline peer (log: $log)"

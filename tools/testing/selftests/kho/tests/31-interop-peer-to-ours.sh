@@ -17,14 +17,19 @@ expect "$log" "^KT: pmsg written: KTPMSG $token\$" "the peer wrote to /dev/pmsg0
 expect_count "$log" 'KHO: found kexec handover data: FDT at 0x[0-9a-f]+, [0-9]+ scratch areas$' 1 \
 	"our kernel accepted the peer's handover" || rc=1
 expect_count "$log" 'KHO: disabling KHO revival' 0 "no refusal" || rc=1
-expect "$log" 'KHO: reserved [1-9][0-9]* preserved ranges' "our kernel reserved what the peer preserved" || rc=1
+expect "$log" 'KHO: reserved [1-9][0-9]* preserved ranges' \
+	"our kernel reserved what the peer preserved" || rc=1
 expect_count "$log" "reserve_mem: 'oops' taken over from the previous kernel" 1 \
 	"our kernel took the peer's pstore region over" || rc=1
 expect "$log" 'test_kho_v1: restore succeeded: [0-9]+ folios, 8192 KiB$' \
 	"the peer's 8 MiB of test folios came back with the peer's checksum" || rc=1
-expect "$log" "^KT: pstore pmsg: KTPMSG $token\$" "our kernel read the pmsg line from pstore" || rc=1
-expect_count "$log" '(test_kho|test_kho_v1): .*(FAILED|failed)' 0 "no KHO test reports a failure" || rc=1
+expect "$log" "^KT: pstore pmsg: KTPMSG $token\$" \
+	"our kernel read the pmsg line from pstore" || rc=1
+expect_count "$log" '(test_kho|test_kho_v1): .*(FAILED|failed)' 0 \
+	"no KHO test reports a failure" || rc=1
 kt_same_region "$log" 2 || rc=1
-expect "$log" 'KHO: exec from: 7\.[0-9.]+ \(count 1\)$' "our kernel read the peer's kexec-metadata" || rc=1
-expect_count "$log" 'KHO: all preserved memory was restored$' 1 "every page the peer preserved found its owner" || rc=1
+expect "$log" 'KHO: exec from: 7\.[0-9.]+ \(count 1\)$' \
+	"our kernel read the peer's kexec-metadata" || rc=1
+expect_count "$log" 'KHO: all preserved memory was restored$' 1 \
+	"every page the peer preserved found its owner" || rc=1
 [ $rc = 0 ] || fail "handover from the mainline peer to our kernel (log: $log)"

@@ -33,12 +33,15 @@ for k in ours peer; do
 	echo "  ok: kho_compat.c builds against the $k tree (Linux $release)"
 
 	log=$(KHO_KERNEL=$image kt_boot "kho-compat-$k" module-roundtrip.sh \
-		-f "$dir/kho_compat.ko:/modules/$release/kho_compat.ko" -a "kho=on" "${expect_warn[@]}") ||
+		-f "$dir/kho_compat.ko:/modules/$release/kho_compat.ko" -a "kho=on" \
+		"${expect_warn[@]}") ||
 		fail "QEMU or the $k kernel failed (log: $log)"
-	expect_count "$log" '^KT: insmod kho_compat: ok$' 2 "$k: the module loads in both kernels" || rc=1
+	expect_count "$log" '^KT: insmod kho_compat: ok$' 2 \
+		"$k: the module loads in both kernels" || rc=1
 	expect_count "$log" 'kho_compat: preserved: folio, 3 pages, 5-page vmalloc area$' 1 \
 		"$k: the first kernel preserved its data" || rc=1
-	expect_count "$log" 'kho_compat: restore succeeded: folio, 3 pages, 5-page vmalloc area$' 1 \
+	expect_count "$log" \
+		'kho_compat: restore succeeded: folio, 3 pages, 5-page vmalloc area$' 1 \
 		"$k: the second kernel restored and checked it" || rc=1
 	expect_count "$log" 'kho_compat: restore FAILED' 0 "$k: no failure" || rc=1
 done

@@ -49,7 +49,8 @@ peer_src=$(readlink -f "$peer_obj/source" 2>/dev/null || true)
 [ -f "$peer_src/lib/test_kho.c" ] ||
 	peer_src=$(ls -1d "$peer_obj"/../../src/linux-7.* 2>/dev/null | sort -V | tail -n 1)
 [ -f "$peer_src/tools/testing/selftests/kho/init.c" ] ||
-	fail "no peer source tree with tools/testing/selftests/kho/init.c (peer build dir: $peer_obj)"
+	fail "no peer source tree with tools/testing/selftests/kho/init.c" \
+		"(peer build dir: $peer_obj)"
 ours_release=$(cat "$ours_obj/include/config/kernel.release")
 peer_release=$(cat "$peer_obj/include/config/kernel.release")
 echo "  mainline's self-test from: $(readlink -f "$peer_src")"
@@ -61,7 +62,8 @@ echo "  ok: built mainline's init.c as vmtest.sh does (static, nolibc)"
 # The peer first: if mainline's test_kho.c does not build against its own
 # tree, the recipe is at fault, not our tree.
 if "$helper" module "$peer_src" "$peer_obj" "$selftest/test_kho-peer" > /dev/null; then
-	echo "  ok: mainline's lib/test_kho.c builds as a module against the peer tree (Linux $peer_release)"
+	echo "  ok: mainline's lib/test_kho.c builds as a module against the peer tree" \
+		"(Linux $peer_release)"
 else
 	echo "  mainline's lib/test_kho.c does not build against its own tree (Linux $peer_release)"
 	failed+=("test_kho.c does not build against the peer tree")
@@ -71,19 +73,28 @@ fi
 # declares differently, from the compiler's and modpost's diagnostics.
 ours_ko=
 if ours_ko=$("$helper" module "$peer_src" "$ours_obj" "$selftest/test_kho-ours"); then
-	echo "  ok: mainline's lib/test_kho.c builds as a module against our tree (Linux $ours_release)"
+	echo "  ok: mainline's lib/test_kho.c builds as a module against our tree" \
+		"(Linux $ours_release)"
 else
-	missing=$(grep -oE "implicit declaration of function '[A-Za-z0-9_]+'|'[A-Za-z0-9_]+' undeclared|unknown type name '[A-Za-z0-9_]+'|no member named '[A-Za-z0-9_]+'|too (many|few) arguments to function '[A-Za-z0-9_]+'|incompatible (pointer )?type for argument [0-9]+ of '[A-Za-z0-9_]+'|\"[A-Za-z0-9_]+\" \[[^]]*\] undefined" \
-		"$selftest/test_kho-ours/build.log" | grep -oE "['\"][A-Za-z0-9_]+['\"]" | tr -d "'\"" | sort -u | paste -sd ' ')
+	id='[A-Za-z0-9_]+'
+	missing=$(grep -oE -e "implicit declaration of function '$id'" -e "'$id' undeclared" \
+		-e "unknown type name '$id'" -e "no member named '$id'" \
+		-e "too (many|few) arguments to function '$id'" \
+		-e "incompatible (pointer )?type for argument [0-9]+ of '$id'" \
+		-e "\"$id\" \[[^]]*\] undefined" \
+		"$selftest/test_kho-ours/build.log" | grep -oE "['\"][A-Za-z0-9_]+['\"]" |
+		tr -d "'\"" | sort -u | paste -sd ' ')
 	echo "  mainline's lib/test_kho.c does not build against our tree (Linux $ours_release)"
 	echo "  missing or different in our tree: ${missing:-(see the compiler output above)}"
-	failed+=("mainline's test_kho.c does not build against our tree: ${missing:-see the compiler output}")
+	failed+=("mainline's test_kho.c does not build against our tree:\
+ ${missing:-see the compiler output}")
 fi
 
 # run_flow NAME FIRST SECOND [mkinitramfs.sh -f options]: boot FIRST with
 # a bare initramfs holding SECOND as /kernel and the files given (one of
 # them /init), with vmtest.sh's command line, and print the log's path.
 # kt.token marks this run's command line, which init.c hands on unchanged.
+no_init='(No working init found|VFS: Unable to mount root fs)'
 run_flow() {
 	local name=$1 first=$2 second=$3 log=$KHO_LOGDIR/$1.log
 	shift 3
@@ -96,7 +107,7 @@ run_flow() {
 	# one report the log check is told to expect (see check_flow).
 	"$KT_DIR/run-qemu.sh" -k "$first" -i "$selftest/$name.cpio" -l "$log" \
 		-t "${KHO_TIMEOUT:-240}" -m 1024 -c 2 -a "kho=on kt.token=$token" \
-		-x "1:^Kernel panic - not syncing: (No working init found|VFS: Unable to mount root fs)" >&2
+		-x "1:^Kernel panic - not syncing: $no_init" >&2
 }
 
 # check_flow LOG "VERSIONS": what every run of the flow must show. Exactly
@@ -109,7 +120,7 @@ run_flow() {
 # warned or oopsed.
 check_flow() {
 	local log=$1 want=$2 seen bad rc=0
-	local end='Kernel panic - not syncing: (No working init found|VFS: Unable to mount root fs)'
+	local end="Kernel panic - not syncing: $no_init"
 	seen=$(grep -oE 'Linux version [0-9]+\.[0-9]+' "$log" | awk '{ print $3 }' | paste -sd ' ')
 	if [[ $seen =~ ^$want$ ]]; then
 		echo "  ok: kernels in order: $seen"
@@ -121,11 +132,13 @@ check_flow() {
 		"both kernels booted with the first one's command line (init.c hands it on)" || rc=1
 	expect_count "$log" 'kexec_core: Starting new kernel$' 1 \
 		"the first kernel kexec'd (init.c's reboot(RB_KEXEC))" || rc=1
-	expect_count "$log" 'KHO: .*[Dd]isabling|disabling kexec handover' 0 "no KHO refusal" || rc=1
+	expect_count "$log" 'KHO: .*[Dd]isabling|disabling kexec handover' 0 \
+		"no KHO refusal" || rc=1
 	if awk -v end="$end" '/Linux version/ { k++ }
 		$0 ~ end { if (k == 2) found = 1; exit }
 		END { exit !found }' "$log"; then
-		echo "  ok: the second kernel ended as in mainline's flow: $(grep -oE "$end" "$log")"
+		echo "  ok: the second kernel ended as in mainline's flow:" \
+			"$(grep -oE "$end" "$log")"
 	else
 		echo "  the second kernel did not end in the panic for want of an init (/$end/)"
 		rc=1
@@ -139,8 +152,10 @@ check_flow() {
 		sed 's/^/    /' <<< "$bad" | head -n 20
 		rc=1
 	fi
-	expect_count "$log" '\] Kernel panic' 1 "one panic in all, the one that ends the flow" || rc=1
-	expect_count "$log" 'KHO restore failed|restore FAILED' 0 "no KHO test reports a failure" || rc=1
+	expect_count "$log" '\] Kernel panic' 1 \
+		"one panic in all, the one that ends the flow" || rc=1
+	expect_count "$log" 'KHO restore failed|restore FAILED' 0 \
+		"no KHO test reports a failure" || rc=1
 	return $rc
 }
 
@@ -159,7 +174,7 @@ expect_count "$log" '^\[ *[0-9.]+\] test_kho: KHO restore succeeded$' 1 \
 echo "  -- ours -> peer: our kernel first, with test_kho.c as a module"
 if [ -n "$ours_ko" ]; then
 	log=$(run_flow peer-selftest-ours-to-peer "$KHO_KERNEL" "$KHO_PEER_KERNEL" \
-		-f /bin/busybox:/bin/busybox -f "$KT_DIR/init-insmod:/init" \
+		-f /bin/busybox:/bin/busybox -f "$KT_DIR/init-insmod.sh:/init" \
 		-f "$init:/kho-init" -f "$ours_ko:/test_kho.ko")
 	qemu=$?
 	rc=0
@@ -167,7 +182,8 @@ if [ -n "$ours_ko" ]; then
 	check_flow "$log" '6\.12 7\.[0-9]+' || rc=1
 	expect_count "$log" '^KT: insmod test_kho.ko: ok$' 1 \
 		"our kernel loaded mainline's test_kho (it preserves its folios)" || rc=1
-	expect_count "$log" 'KHO: found kexec handover data\.$' 1 "the peer accepted our handover" || rc=1
+	expect_count "$log" 'KHO: found kexec handover data\.$' 1 \
+		"the peer accepted our handover" || rc=1
 	expect_count "$log" '^\[ *[0-9.]+\] test_kho: KHO restore succeeded$' 1 \
 		"the peer: test_kho: KHO restore succeeded (vmtest.sh's pass line)" || rc=1
 	[ $rc = 0 ] || failed+=("ours -> peer failed, log: $log")

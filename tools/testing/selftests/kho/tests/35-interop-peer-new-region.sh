@@ -19,18 +19,22 @@ expect "$log" 'Command line: .*kt\.stage=2 .*reserve_mem=6M:4096:shift' \
 	"the peer booted with the extra region" || rc=1
 expect_count "$log" 'Command line: .*kt\.stage=3 .*reserve_mem=6M:4096:shift' 0 \
 	"the third kernel booted without it" || rc=1
-expect "$log" "Revived memory reservation 'oops' from KHO" "the peer took the pstore region over" || rc=1
+expect "$log" "Revived memory reservation 'oops' from KHO" \
+	"the peer took the pstore region over" || rc=1
 expect_count "$log" 'KHO: disabling KHO revival' 0 "no kernel refused a handover" || rc=1
-expect_count "$log" 'KHO: .*lies in scratch' 0 "no preserved range was called corrupt for lying in scratch" || rc=1
+expect_count "$log" 'KHO: .*lies in scratch' 0 \
+	"no preserved range was called corrupt for lying in scratch" || rc=1
 expect "$log" 'KHO: [0-9]+ preserved ranges lie in the scratch areas; taken out of scratch' \
 	"the third kernel found the peer's new region inside scratch and carved it out" || rc=1
 expect_count "$log" "reserve_mem: 'oops' taken over from the previous kernel" 1 \
 	"our third kernel took pstore back from the peer" || rc=1
 expect "$log" "reserve_mem: 'shift' \\[mem [^]]*\\] is not used by this kernel; freed 6144 KiB" \
 	"the peer's region that our kernel does not declare is freed" || rc=1
-expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 2 "the pmsg line was read after each handover" || rc=1
+expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 2 \
+	"the pmsg line was read after each handover" || rc=1
 expect "$log" '^KT: init reached: stage 3' "the third kernel reached init" || rc=1
-expect "$log" 'KHO: all preserved memory was restored' "nothing preserved was left unclaimed in the third kernel" || rc=1
+expect "$log" 'KHO: all preserved memory was restored' \
+	"nothing preserved was left unclaimed in the third kernel" || rc=1
 kt_same_region "$log" 3 || rc=1
 kt_no_warnings "$log" || rc=1
 [ $rc = 0 ] || fail "a new reserve_mem region on the peer (log: $log)"

@@ -20,8 +20,10 @@ expect_count "$log" "reserve_mem: 'oops' taken over from the previous kernel" 1 
 	"our kernel took pstore over from the peer" || rc=1
 expect_count "$log" "reserve_mem: no room for 'shift' outside scratch" 0 \
 	"our kernel placed the new region where it can be handed on" || rc=1
-expect "$log" "Revived memory reservation 'oops' from KHO" "the third kernel (peer) took pstore back" || rc=1
-expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 2 "the pmsg line was read after each handover" || rc=1
+expect "$log" "Revived memory reservation 'oops' from KHO" \
+	"the third kernel (peer) took pstore back" || rc=1
+expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 2 \
+	"the pmsg line was read after each handover" || rc=1
 expect "$log" '^KT: init reached: stage 3' "the third kernel reached init" || rc=1
 kt_same_region "$log" 3 || rc=1
 kt_no_warnings "$log" || rc=1

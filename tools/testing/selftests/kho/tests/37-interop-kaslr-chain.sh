@@ -23,21 +23,27 @@ expect_count "$log" 'Linux version 6\.12\.' 4 "our kernel booted four times" || 
 expect_count "$log" 'Linux version 7\.' 4 "the peer booted four times" || rc=1
 expect_count "$log" 'Command line: .*nokaslr' 0 "KASLR was on in every kernel" || rc=1
 expect_count "$log" 'KHO: disabling KHO revival' 0 "no kernel refused a handover" || rc=1
-expect_count "$log" 'KHO: preserved memory .* lies under memory this kernel uses at boot \(.*(kernel image|low memory)' 0 \
+expect_count "$log" 'KHO: preserved memory .* lies under memory this kernel uses at boot'\
+' \(.*(kernel image|low memory)' 0 \
 	"no kernel was placed on preserved memory" || rc=1
 # Mainline 7.3's kexec_file places its segments anywhere in the scratch
 # areas, missing its own reserve_mem= regions that lie there: now and then
 # the peer puts our boot parameters on its "shift" region and overwrites
 # part of it. Our kernel must then drop just that part and say so.
-under_peer=$(grep -c 'lies under memory this kernel uses at boot (initrd, boot parameters or firmware data)' "$log" || true)
+under_peer=$(grep -c 'lies under memory this kernel uses at boot'\
+' (initrd, boot parameters or firmware data)' "$log" || true)
 if [ "$under_peer" -gt 0 ]; then
 	echo "    note: $under_peer time(s) a peer put a kexec segment on its own preserved memory"
-	expect_count "$log" "reserve_mem: 'shift' .* could not be restored whole from the handover" "$under_peer" \
+	expect_count "$log" \
+		"reserve_mem: 'shift' .* could not be restored whole from the handover" \
+		"$under_peer" \
 		"each such drop left only that reserve_mem region incomplete" || rc=1
 fi
-expect_count "$log" 'KHO: [0-9]+ preserved ranges lie in the scratch areas; taken out of scratch' 3 \
+expect_count "$log" \
+	'KHO: [0-9]+ preserved ranges lie in the scratch areas; taken out of scratch' 3 \
 	"each of our kernels after a peer found the peer's region in scratch" || rc=1
-expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 7 "the pmsg line was read after every handover" || rc=1
+expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 7 \
+	"the pmsg line was read after every handover" || rc=1
 expect "$log" '^KT: init reached: stage 8' "the eighth kernel reached init" || rc=1
 kt_same_region "$log" 8 || rc=1
 kt_no_warnings "$log" || rc=1

@@ -20,7 +20,8 @@ for chain in "peer ours peer:300%" "ours peer ours:150%"; do
 		-m 1024 -n 2) || { echo "  QEMU or a kernel failed (log: $log)"; rc=1; continue; }
 	expect "$log" 'NUMA: .*|Initmem setup node 1' "two NUMA nodes" || rc=1
 	expect_count "$log" 'KHO: disabling KHO revival' 0 "no kernel refused a handover" || rc=1
-	expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 2 "the pmsg line was read after each handover" || rc=1
+	expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 2 \
+		"the pmsg line was read after each handover" || rc=1
 	expect "$log" '^KT: init reached: stage 3' "the third kernel reached init" || rc=1
 	kt_same_region "$log" 3 || rc=1
 	kt_no_warnings "$log" || rc=1
@@ -36,8 +37,10 @@ log=$(kt_boot_chain interop-numa-new-region "ours peer ours" \
 	"kho=on $KT_PSTORE_ARGS kt.token=$token kt.args-2=reserve_mem=6M:4096:shift" \
 	-m 1024 -n 2) || { echo "  QEMU or a kernel failed (log: $log)"; rc=1; }
 expect_count "$log" 'KHO: disabling KHO revival' 0 "no kernel refused a handover" || rc=1
-expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 2 "the pmsg line was read after each handover" || rc=1
-expect "$log" "reserve_mem: 'shift' \\[mem [^]]*\\] (is not used by this kernel; freed 6144 KiB|could not be restored whole from the handover; freed the [0-9]+ KiB still preserved)" \
+expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 2 \
+	"the pmsg line was read after each handover" || rc=1
+expect "$log" "reserve_mem: 'shift' \\[mem [^]]*\\] (is not used by this kernel; freed 6144 KiB|\
+could not be restored whole from the handover; freed the [0-9]+ KiB still preserved)" \
 	"the peer's region is freed, whole or what is left of it" || rc=1
 expect_count "$log" 'KHO: [0-9]+ KiB of preserved memory was not restored by its owner' 0 \
 	"no preserved memory stays reserved for nobody" || rc=1

@@ -15,8 +15,10 @@ log=$(kt_boot_chain interop-tmpfs-through-peer "ours peer ours" \
 	"kho=on $KT_PSTORE_ARGS kt.token=$token kt.tmpfs=interop" -m 1024) ||
 	fail "QEMU or a kernel failed (log: $log)"
 expect "$log" '^KT: tmpfs interop: written$' "our first kernel wrote into kho=interop" || rc=1
-expect "$log" 'tmpfs: kho=interop: frozen for handover: ' "our first kernel handed the tmpfs over" || rc=1
-expect "$log" '^KT: tmpfs interop: not supported by this kernel$' "the peer has no kho= tmpfs" || rc=1
+expect "$log" 'tmpfs: kho=interop: frozen for handover: ' \
+	"our first kernel handed the tmpfs over" || rc=1
+expect "$log" '^KT: tmpfs interop: not supported by this kernel$' \
+	"the peer has no kho= tmpfs" || rc=1
 expect_count "$log" 'KHO: disabling KHO revival' 0 "no kernel refused a handover" || rc=1
 expect_count "$log" 'tmpfs: kho=interop: handed over by the previous kernel' 0 \
 	"the peer did not hand our tmpfs on" || rc=1

@@ -16,13 +16,15 @@
 tool=$(kt_tree_tool) || fail "cannot build kho_tree"
 rc=0
 log=$(kt_boot tmpfs-tree tmpfs.sh -m 1024 -t "${KHO_TIMEOUT:-600}" -f "$tool:/bin/kho_tree" \
-	-a "kho=on kt.tmpfs=tree kt.stages=3 kt.seed=${KHO_TMPFS_SEED:-40} kt.entries=10000 kt.big=64") ||
+	-a "kho=on kt.tmpfs=tree kt.stages=3 kt.seed=${KHO_TMPFS_SEED:-40}\
+ kt.entries=10000 kt.big=64") ||
 	fail "QEMU or the kernel failed (log: $log)"
 expect_count "$log" 'Linux version 6\.' 3 "three kernels booted" || rc=1
 expect "$log" '^KT: stage 3 done' "the third kernel finished its scenario" || rc=1
 expect_count "$log" '^KT: mount t1 on /kho/t1: ok$' 3 "kho=t1 mounts in each kernel" || rc=1
 expect "$log" '^KT: made t1: made [0-9]{5} entries' "the first kernel built the tree" || rc=1
-expect_count "$log" 'tmpfs: kho=t1: handed over by the previous kernel, waiting for mount -o kho=t1$' 2 \
+expect_count "$log" \
+	'tmpfs: kho=t1: handed over by the previous kernel, waiting for mount -o kho=t1$' 2 \
 	"kernels 2 and 3 announce the handover at boot" || rc=1
 expect_count "$log" 'tmpfs: kho=t1: nothing handed over, starting empty$' 1 \
 	"kernel 1, a cold boot, starts t1 empty" || rc=1
@@ -47,12 +49,14 @@ for i in 0 1 2; do
 	if [[ $o == *,size=524288k,* && $o == *,nr_inodes=20000,* ]]; then
 		echo "  ok: kernel $((i + 1)) mounts t1 with size=524288k,nr_inodes=20000"
 	else
-		echo "  kernel $((i + 1)) mounts t1 with '${opts[i]:-}', not size=524288k,nr_inodes=20000"
+		echo "  kernel $((i + 1)) mounts t1 with '${opts[i]:-}'," \
+			"not size=524288k,nr_inodes=20000"
 		rc=1
 	fi
 done
 used=$(sed -n 's/^KT: used t1: //p' "$log" | sort -u)
-if [ "$(sed -n 's/^KT: used t1: //p' "$log" | wc -l)" = 3 ] && [ "$(echo "$used" | wc -l)" = 1 ]; then
+if [ "$(sed -n 's/^KT: used t1: //p' "$log" | wc -l)" = 3 ] &&
+	[ "$(echo "$used" | wc -l)" = 1 ]; then
 	echo "  ok: kho=t1 uses $used in all three kernels (accounted as written)"
 else
 	echo "  kho=t1: space in use differs between kernels:" $used

@@ -11,10 +11,12 @@ log=$(kt_boot tmpfs-busy tmpfs.sh -f "$tool:/bin/kho_tree" -a "kho=on kt.tmpfs=b
 	fail "QEMU or the kernel failed (log: $log)"
 expect_count "$log" 'Linux version 6\.' 2 "two kernels booted" || rc=1
 expect "$log" '^KT: stage 2 done' "the second kernel finished its scenario" || rc=1
-expect_count "$log" '^KT: mount b on /kho/b: ok$' 2 "the first mount of kho=b works in both kernels" || rc=1
+expect_count "$log" '^KT: mount b on /kho/b: ok$' 2 \
+	"the first mount of kho=b works in both kernels" || rc=1
 expect_count "$log" '^KT: mount b on /kho/b2: failed: Device or resource busy$' 2 \
 	"the second mount of kho=b fails with EBUSY in both kernels" || rc=1
-expect_count "$log" 'tmpfs: kho=b: already mounted$' 2 "the kernel says kho=b is already mounted" || rc=1
+expect_count "$log" 'tmpfs: kho=b: already mounted$' 2 \
+	"the kernel says kho=b is already mounted" || rc=1
 expect_count "$log" 'tmpfs: kho=b: restored [0-9]+ inodes' 1 "kho=b was restored once" || rc=1
 expect_count "$log" '^KT: manifest b: same$' 1 "the tree of kho=b came through" || rc=1
 kt_same_sum "$log" b 2 || rc=1

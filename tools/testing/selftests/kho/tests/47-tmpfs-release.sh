@@ -26,7 +26,8 @@ for i in 0 1 2 3; do
 	if [ "${#pending[@]}" = 4 ] && [ "${pending[i]}" = "${want[i]}" ]; then
 		echo "  ok: pending read $((i + 1)): '${want[i]}'"
 	else
-		echo "  pending read $((i + 1)): '${pending[i]:-}', want '${want[i]}' (${#pending[@]} reads)"
+		echo "  pending read $((i + 1)): '${pending[i]:-}', want '${want[i]}'" \
+			"(${#pending[@]} reads)"
 		rc=1
 	fi
 done
@@ -34,14 +35,16 @@ done
 expect "$log" '^KT: release r1: ok$' "release takes r1" || rc=1
 expect_count "$log" 'tmpfs: kho=r1: released [0-9]+ KiB that was not mounted again$' 1 \
 	"the kernel reports r1 released" || rc=1
-released=$(sed -nE 's/.*tmpfs: kho=r1: released ([0-9]+) KiB that was not mounted again$/\1/p' "$log")
+released=$(sed -nE \
+	's/.*tmpfs: kho=r1: released ([0-9]+) KiB that was not mounted again$/\1/p' "$log")
 if [ -n "$released" ] && [ "$released" -ge $((64 << 10)) ]; then
 	echo "  ok: $released KiB released for r1, at least its 64 MiB file"
 else
 	echo "  ${released:-no} KiB released for r1, less than its 64 MiB file"
 	rc=1
 fi
-read -r before after < <(sed -n 's/^KT: MemFree before release r1: \([0-9]*\) kB, after: \([0-9]*\) kB$/\1 \2/p' "$log")
+read -r before after < <(sed -n \
+	's/^KT: MemFree before release r1: \([0-9]*\) kB, after: \([0-9]*\) kB$/\1 \2/p' "$log")
 if [ -n "${before:-}" ] && [ $((after - before)) -ge $((64 * 1024 * 8 / 10)) ]; then
 	echo "  ok: MemFree rose by $((after - before)) kB ($before -> $after)"
 else
@@ -61,7 +64,8 @@ expect_count "$log" 'tmpfs: kho=r2: nothing handed over, starting empty$' 2 \
 	"r2 starts empty after its release (and on the cold boot)" || rc=1
 expect_count "$log" '^KT: entries in r2: 0$' 1 "the mount of r2 after its release is empty" || rc=1
 expect_count "$log" 'tmpfs: kho=r3: restored [0-9]+ inodes' 1 "r3 was restored" || rc=1
-expect_count "$log" '^KT: manifest r3: same$' 2 "r3 keeps its tree, before and after release all" || rc=1
+expect_count "$log" '^KT: manifest r3: same$' 2 \
+	"r3 keeps its tree, before and after release all" || rc=1
 kt_same_sum "$log" r3 3 || rc=1
 kt_no_warnings "$log" || rc=1
 [ $rc = 0 ] || fail "releasing handed-over kho mounts (log: $log)"

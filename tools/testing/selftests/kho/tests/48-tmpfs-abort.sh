@@ -10,19 +10,22 @@
 
 tool=$(kt_tree_tool) || fail "cannot build kho_tree"
 rc=0
-log=$(kt_boot tmpfs-abort tmpfs.sh -f "$tool:/bin/kho_tree" -a "kho=on kt.tmpfs=abort kt.seed=48") ||
+log=$(kt_boot tmpfs-abort tmpfs.sh -f "$tool:/bin/kho_tree" \
+	-a "kho=on kt.tmpfs=abort kt.seed=48") ||
 	fail "QEMU or the kernel failed (log: $log)"
 expect_count "$log" 'Linux version 6\.' 2 "two kernels booted" || rc=1
 expect "$log" '^KT: stage 2 done' "the second kernel finished its scenario" || rc=1
 expect "$log" '^KT: finalize 1: ok$' "finalize succeeded" || rc=1
 mapfile -t subs < <(sed -n 's/^KT: sub_fdts: //p' "$log")
-if [[ " ${subs[0]:-} " == *" tmpfs-ab "* ]] && [[ " ${subs[1]:-tmpfs-ab} " != *" tmpfs-ab "* ]]; then
+if [[ " ${subs[0]:-} " == *" tmpfs-ab "* ]] &&
+	[[ " ${subs[1]:-tmpfs-ab} " != *" tmpfs-ab "* ]]; then
 	echo "  ok: subtree tmpfs-ab is there after finalize and gone after the abort"
 else
 	echo "  sub_fdts after finalize: '${subs[0]:-}', after the abort: '${subs[1]:-}'"
 	rc=1
 fi
-expect_count "$log" 'tmpfs: kho=ab: frozen for handover: [0-9]+ inodes, [0-9]+ folios, [0-9]+ KiB$' 2 \
+expect_count "$log" \
+	'tmpfs: kho=ab: frozen for handover: [0-9]+ inodes, [0-9]+ folios, [0-9]+ KiB$' 2 \
 	"kho=ab was frozen at finalize and again at kexec" || rc=1
 expect_count "$log" '^KT: writer after 2 s: blocked$' 1 "a writer blocks while finalized" || rc=1
 expect_count "$log" 'tmpfs: kho=ab: handover aborted; the mount works as before$' 1 \
@@ -31,7 +34,8 @@ expect "$log" '^KT: finalize 0: ok$' "finalize takes 0" || rc=1
 expect_count "$log" '^KT: writer done$' 1 "the writer completes after the abort" || rc=1
 expect "$log" '^KT: f after abort: before data $' "the writer's data is in the file" || rc=1
 expect "$log" '^KT: g after abort: after$' "a new file can be written after the abort" || rc=1
-expect_count "$log" 'tmpfs: kho=ab: restored [0-9]+ inodes' 1 "the next kernel restores kho=ab" || rc=1
+expect_count "$log" 'tmpfs: kho=ab: restored [0-9]+ inodes' 1 \
+	"the next kernel restores kho=ab" || rc=1
 expect "$log" '^KT: f after kexec: before data $' "the writer's data is handed over" || rc=1
 expect "$log" '^KT: g after kexec: after$' "the file written after the abort is handed over" || rc=1
 expect_count "$log" '^KT: manifest ab: same$' 1 "the whole tree of kho=ab came through" || rc=1

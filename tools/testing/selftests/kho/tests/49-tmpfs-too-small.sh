@@ -20,7 +20,8 @@ expect_count "$log" 'tmpfs: kho=s: the handover holds [0-9]+ KiB, more than size
 expect_count "$log" 'tmpfs: kho=s: the handover holds [0-9]+ names, more than nr_inodes=10$' 1 \
 	"the nr_inodes refusal names both counts" || rc=1
 expect "$log" '^KT: pending: s $' "the handover is still pending after the refusals" || rc=1
-expect_count "$log" '^KT: mount s on /kho/s: ok$' 2 "kho=s mounts in kernel 1 and, without the options, in kernel 2" || rc=1
+expect_count "$log" '^KT: mount s on /kho/s: ok$' 2 \
+	"kho=s mounts in kernel 1 and, without the options, in kernel 2" || rc=1
 expect_count "$log" '^KT: manifest s: same$' 1 "kernel 2 restores the whole tree" || rc=1
 kt_same_sum "$log" s 2 || rc=1
 kt_frozen_restored "$log" s 1 || rc=1

@@ -10,11 +10,11 @@
 export PATH=/bin:/sbin:/usr/bin:/usr/sbin
 
 mkdir -p /proc /sys /dev /tmp /run
-mount -t proc proc /proc
-mount -t sysfs sysfs /sys
-mount -t devtmpfs devtmpfs /dev 2>/dev/null
-mount -t tmpfs tmpfs /tmp
-mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+mount -t proc none /proc
+mount -t sysfs none /sys
+mount -t devtmpfs none /dev 2>/dev/null
+mount -t tmpfs none /tmp
+mount -t debugfs none /sys/kernel/debug 2>/dev/null
 
 . /guest-lib.sh
 kt_log "init reached: stage $(kt_stage), kernel $(uname -r)"
