@@ -46,7 +46,8 @@ echo "  ok: ${#mails[@]} mails and a cover letter"
 n=0
 for m in "${mails[@]}"; do
 	n=$((n + 1))
-	info=$(git mailinfo "$tmp/msg" "$tmp/patch" < "$m") || fail "$(basename "$m"): git mailinfo failed"
+	info=$(git mailinfo "$tmp/msg" "$tmp/patch" < "$m") ||
+		fail "$(basename "$m"): git mailinfo failed"
 	grep -qx "Author: ${who% <*}" <<< "$info" &&
 		grep -qx "Email: kho-selftest@example.invalid" <<< "$info" ||
 		{ echo "    $info"; fail "$(basename "$m"): git mailinfo finds no author"; }
@@ -56,7 +57,8 @@ for m in "${mails[@]}"; do
 		fail "$(basename "$m"): the message does not end with the sign-off"
 	[ -s "$tmp/patch" ] || fail "$(basename "$m"): no diff"
 done
-echo "  ok: each mail has an author, a numbered subject, a message signed off by the builder and a diff"
+echo "  ok: each mail has an author, a numbered subject, a message signed off by the builder" \
+	"and a diff"
 
 # apply_series REPO BASE MAIL...: a git repository of every file the mails
 # change (not create), from the tree BASE, with the mails applied by git am.
@@ -66,7 +68,8 @@ apply_series() {
 	mkdir -p "$repo"
 	sed -n 's|^--- a/\([^[:space:]]*\).*|\1|p' "$@" | sort -u > "$repo.changed"
 	while read -r f; do
-		[ -f "$base/$f" ] || { echo "    a mail changes $f, which $base does not have"; return 1; }
+		[ -f "$base/$f" ] ||
+			{ echo "    a mail changes $f, which $base does not have"; return 1; }
 		mkdir -p "$repo/$(dirname "$f")"
 		cp "$base/$f" "$repo/$f"
 	done < "$repo.changed"
@@ -87,7 +90,8 @@ same_as_tree() {
 	awk '{ print $2 }' "$manifest" | sort > "$repo.tree-files"
 	if ! diff -u "$repo.tree-files" "$repo.files" > "$repo.files.diff"; then
 		sed 's/^/    /' "$repo.files.diff"
-		echo "    the series and the assembled tree (- assembled, + series) do not have the same files"
+		echo "    the series and the assembled tree (- assembled, + series)" \
+			"do not have the same files"
 		return 1
 	fi
 	while read -r f; do
@@ -95,35 +99,46 @@ same_as_tree() {
 			echo "    differs: $f"
 			differ=$((differ + 1))
 		elif [ "$(stat -c %a "$dir/$f")" != "$(stat -c %a "$tree/$f")" ]; then
-			echo "    mode differs: $f ($(stat -c %a "$dir/$f") against $(stat -c %a "$tree/$f"))"
+			echo "    mode differs: $f ($(stat -c %a "$dir/$f")" \
+				"against $(stat -c %a "$tree/$f"))"
 			differ=$((differ + 1))
 		fi
 	done < "$repo.files"
-	[ $differ = 0 ] || { echo "    $differ files of the applied series differ from build/linux"; return 1; }
+	[ $differ = 0 ] || {
+		echo "    $differ files of the applied series differ from build/linux"
+		return 1
+	}
 }
 
 repo=$tmp/repo
 apply_series "$repo" "$pristine" "${mails[@]}" || fail "git am did not apply the series"
 commits=$(git -C "$repo" rev-list --count HEAD)
 [ "$commits" = $((steps + 1)) ] || fail "git am made $((commits - 1)) commits for $steps mails"
-echo "  ok: git am applied all $steps mails to Debian's $(cat "$pristine/.kho-kernelversion") ($(wc -l < "$repo.changed") upstream files changed)"
-[ "$(git -C "$repo" log -1 --format='%an <%ae>')" = "$who" ] || fail "the commits do not carry the mails' author"
+echo "  ok: git am applied all $steps mails to Debian's $(cat "$pristine/.kho-kernelversion")" \
+	"($(wc -l < "$repo.changed") upstream files changed)"
+[ "$(git -C "$repo" log -1 --format='%an <%ae>')" = "$who" ] ||
+	fail "the commits do not carry the mails' author"
 same_as_tree "$repo" || fail "the applied series is not build/linux"
-echo "  ok: the applied series is build/linux, byte for byte and mode for mode ($(wc -l < "$repo.files") files)"
+echo "  ok: the applied series is build/linux, byte for byte and mode for mode" \
+	"($(wc -l < "$repo.files") files)"
 
 # kernel.org's tree: the same mails apply; with Debian's own hunks put back
 # on top (they touch none of our lines), the files are build/linux's.
 up=$tmp/upstream
-apply_series "$up" "$upstream" "${mails[@]}" || fail "git am did not apply the series to kernel.org's files"
+apply_series "$up" "$upstream" "${mails[@]}" ||
+	fail "git am did not apply the series to kernel.org's files"
 echo "  ok: git am applied all $steps mails to $(cat "$upstream/.kho-version")"
 cp -a "$up" "$up.debian"
 patch -p1 -F0 -s --no-backup-if-mismatch -d "$up.debian" < "$upstream/.kho-debian.diff" ||
 	fail "Debian's hunks do not apply exactly on top of the series"
-same_as_tree "$up" "$up.debian" || fail "kernel.org's tree with the series and Debian's hunks is not build/linux"
+same_as_tree "$up" "$up.debian" ||
+	fail "kernel.org's tree with the series and Debian's hunks is not build/linux"
 while read -r f; do
-	cmp -s "$up/$f" "$up.debian/$f" && fail "Debian's hunks leave $f as it was: it is not kernel.org's"
+	cmp -s "$up/$f" "$up.debian/$f" &&
+		fail "Debian's hunks leave $f as it was: it is not kernel.org's"
 done < <(sed -n 's|^+++ b/\([^[:space:]]*\).*|\1|p' "$upstream/.kho-debian.diff" | sort -u)
-echo "  ok: with Debian's hunks put back (build/src/linux-6.12-upstream/.kho-debian.diff), it is build/linux too"
+echo "  ok: with Debian's hunks put back (build/src/linux-6.12-upstream/.kho-debian.diff)," \
+	"it is build/linux too"
 
 # Negative control: one character of an added line changed in the last
 # mail that adds lines still applies, and the comparison must see it.
@@ -139,11 +154,14 @@ apply_series "$tmp/bad-repo" "$pristine" "$tmp/bad-mails"/*.patch ||
 if same_as_tree "$tmp/bad-repo" > "$tmp/bad-compare.log"; then
 	fail "a mail with one character changed gave build/linux: the comparison cannot fail"
 fi
-grep -q '^    differs: ' "$tmp/bad-compare.log" || { cat "$tmp/bad-compare.log"; fail "the control failed for another reason"; }
-echo "  ok: a mail with one character changed ($(basename "$victim")) is caught: $(grep '^    differs: ' "$tmp/bad-compare.log" | sed 's/^ *//')"
+grep -q '^    differs: ' "$tmp/bad-compare.log" ||
+	{ cat "$tmp/bad-compare.log"; fail "the control failed for another reason"; }
+caught=$(grep '^    differs: ' "$tmp/bad-compare.log" | sed 's/^ *//')
+echo "  ok: a mail with one character changed ($(basename "$victim")) is caught: $caught"
 
 # Refusals: a sign-off that is not "Name <mail>", a file in no step.
-if SIGNOFF="nobody" "$KHO_ROOT/harness/make-series.py" "$pristine" "$tmp/bad" > "$tmp/bad.log" 2>&1; then
+if SIGNOFF="nobody" "$KHO_ROOT/harness/make-series.py" "$pristine" \
+	"$tmp/bad" > "$tmp/bad.log" 2>&1; then
 	fail "make-series.py accepted SIGNOFF=nobody"
 fi
 grep -q '^error: SIGNOFF="nobody" is not "Name <mail>"' "$tmp/bad.log" ||
@@ -154,7 +172,8 @@ if KHO_STEPS=$tmp/steps SIGNOFF=$who "$KHO_ROOT/harness/make-series.py" "$pristi
 	> "$tmp/bad.log" 2>&1; then
 	fail "make-series.py accepted a steps file without Documentation/admin-guide/mm/kho.rst"
 fi
-grep -q '^error: files of the kernel tree in no step of patches/steps: Documentation/admin-guide/mm/kho.rst$' \
-	"$tmp/bad.log" || { cat "$tmp/bad.log"; fail "no clear error for a file in no step"; }
+nostep='^error: files of the kernel tree in no step of patches/steps: '
+grep -q "${nostep}Documentation/admin-guide/mm/kho.rst\$" "$tmp/bad.log" ||
+	{ cat "$tmp/bad.log"; fail "no clear error for a file in no step"; }
 echo "  ok: a file left out of every step is refused"
 exit $rc
