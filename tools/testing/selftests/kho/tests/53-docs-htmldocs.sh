@@ -80,7 +80,8 @@ shown() { grep -q "^  .*$1" "$tmp/control.log"; }
 shown "kho_fdt.c:.*'kho_no_such_function' not found" &&
 	shown 'core-api/kho/concepts.rst:[0-9]*: WARNING: Title underline too short' ||
 	{ cat "$tmp/control.log"; fail "the control failed without showing both warnings"; }
-echo "  ok: the control fails: $(grep -E '^htmldocs: [0-9]+ warnings concern' "$tmp/control.log" | tr '\n' ' ')"
+summary=$(grep -E '^htmldocs: [0-9]+ warnings concern' "$tmp/control.log" | tr '\n' ' ')
+echo "  ok: the control fails: $summary"
 grep -E "kho_no_such_function|Title underline" "$tmp/control.log" | sed 's/^ */    /'
 ! grep -q kho_no_such_function "$tree/Documentation/core-api/kho/abi.rst" ||
 	fail "the control wrote into build/linux"

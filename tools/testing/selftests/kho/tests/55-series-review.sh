@@ -28,7 +28,9 @@ echo "  ok: $(tail -n 1 "$tmp/cp.log")"
 # Negative control: the first empty line the first mail adds to a C file
 # becomes a macro of 101 columns (the hunk keeps its line count).
 victim=$tmp/control.patch
-awk '/^\+\+\+ / { file = $2 } !done && file ~ /\.[ch]$/ && /^\+$/ { s = "#define KHO_CONTROL (1"; while (length(s) < 90) s = s " + 1"
+awk '/^\+\+\+ / { file = $2 }
+	!done && file ~ /\.[ch]$/ && /^\+$/ {
+	s = "#define KHO_CONTROL (1"; while (length(s) < 90) s = s " + 1"
 	s = s " + "; s = s substr("1000000000000", 1, 100 - length(s)) ")"
 	$0 = "+" s; done = 1 } { print }' "${mails[0]}" > "$victim"
 cmp -s "$victim" "${mails[0]}" && fail "the first mail adds no empty line to a C file"
@@ -50,7 +52,8 @@ gm() {
 missing=0
 checked=0
 while read -r f; do
-	gm "$f" > "$tmp/gm.log" 2>&1 || { cat "$tmp/gm.log"; fail "get_maintainer.pl failed on $f"; }
+	gm "$f" > "$tmp/gm.log" 2>&1 ||
+		{ cat "$tmp/gm.log"; fail "get_maintainer.pl failed on $f"; }
 	checked=$((checked + 1))
 	grep -qxF "$entry" "$tmp/gm.log" || { echo "    $f: no $entry"; missing=$((missing + 1)); }
 done < <({
