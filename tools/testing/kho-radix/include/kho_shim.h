@@ -28,6 +28,10 @@ typedef uint64_t phys_addr_t;
 #ifndef __printf
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #endif
+/* Address-space annotations mean nothing outside sparse. */
+#ifndef __user
+#define __user
+#endif
 
 #define READ_ONCE(x)		__atomic_load_n(&(x), __ATOMIC_RELAXED)
 #define cmpxchg(ptr, old, new)	({					\
