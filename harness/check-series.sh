@@ -10,10 +10,11 @@
 # changed. Each state is built out of tree with ccache, with
 # harness/kho.config: KEXEC_HANDOVER=y from the step that adds the option
 # on (a step after it that loses the option fails), and again with
-# KEXEC_HANDOVER=n where that configuration differs. A step passes when its
-# builds succeed and no warning (compiler, objtool, modpost, Kconfig) names
-# a file of the series: a file it adds, or an upstream file one of its
-# diffs changes.
+# KEXEC_HANDOVER=n where that configuration differs; the objects of the
+# files the series has added by then are compiled once more with W=1. A
+# step passes when its builds succeed and no warning (compiler, objtool,
+# modpost, Kconfig) names a file of the series: a file it adds, or an
+# upstream file one of its diffs changes.
 #
 # Output: one line per step, then "series: N of N steps build"; the exit
 # status is non-zero when any step failed. Logs: build/series-check/.
@@ -101,6 +102,29 @@ build() {	# build y|n LOG
 	"$KHO_ROOT/harness/build-kernel.sh" --no-verify "$tree" "$check/obj-$1" "$frag" > "$2" 2>&1
 }
 
+# build_w1 y|n COMMIT LOG: compile again with W=1 the objects of the files
+# the series has added up to COMMIT, the ones this configuration builds.
+# Every line of those is ours; the lines the series adds to upstream files
+# get W=1 from check-static.sh (test 54), as their upstream lines have W=1
+# warnings of their own. The objects are removed first, so that each
+# warning is printed again (ccache replays it); the next plain build
+# compiles them anew, as their flags changed.
+build_w1() {
+	local frag=$frag_y f objects=()
+	[ "$1" = n ] && frag=$frag_n
+	while read -r f; do
+		case $f in
+		tools/* | arch/x86/boot/*) continue ;;	# not kbuild objects of their own
+		esac
+		[ -f "$check/obj-$1/${f%.c}.o" ] && objects+=("${f%.c}.o")
+	done < <(git -C "$repo" diff --no-renames --name-only --diff-filter=A base "$2" -- '*.c')
+	[ ${#objects[@]} -gt 0 ] || return 0
+	(cd "$check/obj-$1" && rm -f "${objects[@]}")
+	echo "W=1: ${objects[*]}" >> "$3"
+	"$KHO_ROOT/harness/build-kernel.sh" --no-verify --targets "W=1 ${objects[*]}" \
+		"$tree" "$check/obj-$1" "$frag" >> "$3" 2>&1
+}
+
 # kconfig_changed FILE...: whether any is a kbuild or Kconfig file.
 kconfig_changed() {
 	local f
@@ -185,6 +209,10 @@ for c in "${commits[@]}"; do
 		[ $cfg = y ] || same_config=0
 		if ! build $cfg "$log"; then
 			verdict+=" KEXEC_HANDOVER=$cfg: build FAILED (log: $log)"
+			continue
+		fi
+		if ! build_w1 $cfg "$c" "$log"; then
+			verdict+=" KEXEC_HANDOVER=$cfg: W=1 build of the series' files FAILED (log: $log)"
 			continue
 		fi
 		built+=" =$cfg"
