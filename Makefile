@@ -6,7 +6,7 @@
 #                  lay the series over it and build the test kernel
 #   make series    write the series as mails for git am to build/series
 #   make check-series  build every prefix of the series (KEXEC_HANDOVER=y, =n)
-#   make check-docs  build our documentation with make htmldocs (core-api
+#   make check-docs  build our documentation with make htmldocs (core-api,
 #                  admin-guide/mm, filesystems) and fail on a warning about it
 #   make check-static  W=1, sparse and kernel-doc -Wall on the series' own
 #                  code (harness/check-static.sh; objects in build/obj/static)
