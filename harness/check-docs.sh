@@ -9,18 +9,18 @@
 # hold our pages are built (SPHINXDIRS): core-api, with core-api/kho/ in its
 # toctree, admin-guide/mm with kho.rst, and filesystems with tmpfs.rst and
 # its kho= option. (kernel-parameters.txt is included as a literal block,
-# which Sphinx does not parse: the whole admin-guide book would add nothing.) TREE is the assembled kernel
-# tree (build/linux); OUT, the output directory, is emptied first, because
-# an incremental Sphinx build does not repeat the warnings of pages it does
-# not read again.
+# which Sphinx does not parse: the whole admin-guide book would add
+# nothing.) TREE is the assembled kernel tree (build/linux); OUT, the output
+# directory, is emptied first, because an incremental Sphinx build does not
+# repeat the warnings of pages it does not read again.
 #
-# A line of the build's output that reports a warning or an error fails
-# the check when it concerns our files (it names a file or symbol of KHO:
-# kho, kexec_handover, liveupdate; or filesystems/tmpfs.rst) or the build as a whole (it names no
-# file: a missing tool, a failing extension); each such line is printed.
-# Warnings about other pages are counted and left in the log: a book built
-# alone cannot resolve its references to other books, and upstream 6.12
-# has a few warnings of its own.
+# A line of the build's output that reports a warning or an error fails the
+# check when it concerns our files (it names a file or symbol of KHO: kho,
+# kexec_handover, liveupdate; or filesystems/tmpfs.rst) or the build as a
+# whole (it names no file: a missing tool, a failing extension); each such
+# line is printed. Warnings about other pages are counted and left in the
+# log: a book built alone cannot resolve its references to other books, and
+# upstream 6.12 has a few warnings of its own.
 #
 # make htmldocs also regenerates the netlink rst files inside the source
 # tree; YNL_TOOL=/bin/true stops that, so the tree is not written to (those

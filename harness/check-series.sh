@@ -21,18 +21,19 @@
 #
 # A run that passes writes patches/series-checked: a digest of everything
 # the prefix builds read that can change (patches/, the configuration
-# fragment, and the repository's files under include/ and arch/ and
-# mm/*.h, which patched upstream files include or build; the rest of the
+# fragment, this script, and the repository's files under include/ and arch/
+# and mm/*.h, which patched upstream files include or build; the rest of the
 # new code is built only from the step that adds KEXEC_HANDOVER, the tree
-# make check builds). Commit it with the
-# change. --if-changed (make check's test 52) stops at once when the
-# digest is the committed one, and otherwise checks every prefix.
+# make check builds). Commit it with the change. --if-changed (make check's
+# test 52) stops at once when the digest is the committed one, and otherwise
+# checks every prefix.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 stamp=$KHO_ROOT/patches/series-checked
 inputs_digest() {
-	(cd "$KHO_ROOT" && git ls-files -- patches include arch 'mm/*.h' harness/kho.config |
+	(cd "$KHO_ROOT" && git ls-files -- patches include arch 'mm/*.h' harness/kho.config \
+		harness/check-series.sh |
 		grep -vx 'patches/series-checked' | sort | xargs sha256sum) |
 		sha256sum | cut -d' ' -f1
 }
@@ -84,6 +85,12 @@ git -C "$repo" diff --no-renames --name-only base HEAD > "$check/series-files"
 sort -u "$old_files" "$check/series-files" | while read -r f; do
 	rm -f "$tree/$f"
 	[ ! -f "$base/$f" ] || cp "$base/$f" "$tree/$f"
+	# An object of a file the series adds would outlive its source: the W=1
+	# pass below, which compiles the objects it finds, would then build it
+	# at a step that does not have what it needs yet.
+	case $f in
+	*.c) rm -f "$check"/obj-*/"${f%.c}.o" ;;
+	esac
 done
 
 # The tree is the base again: no earlier build stands for it.
@@ -103,21 +110,32 @@ build() {	# build y|n LOG
 }
 
 # build_w1 y|n COMMIT LOG: compile again with W=1 the objects of the files
-# the series has added up to COMMIT, the ones this configuration builds.
-# Every line of those is ours; the lines the series adds to upstream files
-# get W=1 from check-static.sh (test 54), as their upstream lines have W=1
+# the series has added up to COMMIT, the ones this configuration built.
+# Every line of those is ours, and only warnings in files the series adds
+# count (added_warnings); the lines the series adds to upstream files get
+# W=1 from check-static.sh (test 54), as their upstream lines have W=1
 # warnings of their own. The objects are removed first, so that each
 # warning is printed again (ccache replays it); the next plain build
 # compiles them anew, as their flags changed.
 build_w1() {
-	local frag=$frag_y f objects=()
+	local frag=$frag_y f added objects=()
 	[ "$1" = n ] && frag=$frag_n
+	added=$(git -C "$repo" diff --no-renames --name-only --diff-filter=A base "$2") ||
+		return 1
 	while read -r f; do
+		case $f in
+		*.c) ;;
+		*) continue ;;
+		esac
 		case $f in
 		tools/* | arch/x86/boot/*) continue ;;	# not kbuild objects of their own
 		esac
-		[ -f "$check/obj-$1/${f%.c}.o" ] && objects+=("${f%.c}.o")
-	done < <(git -C "$repo" diff --no-renames --name-only --diff-filter=A base "$2" -- '*.c')
+		if [ -f "$check/obj-$1/${f%.c}.o" ]; then
+			objects+=("${f%.c}.o")
+		fi
+	done <<< "$added"
+	echo "$added" > "$check/added-files"
+	: > "$3"
 	[ ${#objects[@]} -gt 0 ] || return 0
 	(cd "$check/obj-$1" && rm -f "${objects[@]}")
 	echo "W=1: ${objects[*]}" >> "$3"
@@ -154,9 +172,9 @@ read_by_build() {
 	return 1
 }
 
-# Warnings that name a file of the series: "path:line: warning:" of the
-# compiler and Kconfig (objtool names the object: its .c counts), and any
-# modpost warning.
+# series_warnings FILES LOG: warnings of LOG that name a file listed in
+# FILES: "path:line: warning:" of the compiler and Kconfig (objtool names
+# the object: its .c counts), and any modpost warning.
 series_warnings() {
 	awk -v tree="$tree/" 'NR == FNR { ours[$0] = 1; next }
 		/^WARNING: modpost:/ { print; next }
@@ -170,7 +188,7 @@ series_warnings() {
 			sub(/\.o$/, ".c", path)
 			if (path in ours)
 				print
-		}' "$check/series-files" "$1"
+		}' "$1" "$2"
 }
 
 n=0 bad=0 same_config=0
@@ -211,13 +229,14 @@ for c in "${commits[@]}"; do
 			verdict+=" KEXEC_HANDOVER=$cfg: build FAILED (log: $log)"
 			continue
 		fi
-		if ! build_w1 $cfg "$c" "$log"; then
-			verdict+=" KEXEC_HANDOVER=$cfg: W=1 build of the series' files FAILED (log: $log)"
+		if ! build_w1 $cfg "$c" "$log.w1"; then
+			verdict+=" KEXEC_HANDOVER=$cfg: W=1 build of the series' files FAILED (log: $log.w1)"
 			continue
 		fi
 		built+=" =$cfg"
 		touch "$check/obj-$cfg/.kho-built"
-		warnings=$(series_warnings "$log")
+		warnings=$(series_warnings "$check/series-files" "$log"
+			   series_warnings "$check/added-files" "$log.w1")
 		[ -z "$warnings" ] ||
 			verdict+=" KEXEC_HANDOVER=$cfg: warnings in series files: $(echo "$warnings" | head -n 3 | tr '\n' ' ')"
 	done

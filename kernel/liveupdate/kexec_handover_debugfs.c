@@ -16,7 +16,7 @@
  *                      handover only)
  *   in/sub_fdts/NAME   each subtree blob that came with it
  *
- * Only root reads them: files are 0400, except finalize (0600) and
+ * Only root can use them: files are 0400, except finalize (0600) and
  * corrupt (0200, write-only).
  */
 

@@ -81,7 +81,7 @@ kho_cursor(struct kho_cursors *cursors, unsigned int order)
 			      KHO_CURSOR_SLOTS - 1];
 }
 
-/* kexec_handover.c, kho_in.c: the outgoing and the incoming handover. */
+/* kexec_handover.c, kho_in.c, kho_restore.c: outgoing and incoming. */
 void *kho_out_fdt(void);
 struct kho_radix_map *kho_out_map(void);
 const void *kho_in_fdt(void);
