@@ -6,8 +6,8 @@
 #                  lay the series over it and build the test kernel
 #   make series    write the series as mails for git am to build/series
 #   make check-series  build every prefix of the series (KEXEC_HANDOVER=y, =n)
-#   make check-docs  build our documentation with make htmldocs (core-api
-#                  and admin-guide/mm) and fail on a warning about it
+#   make check-docs  build our documentation with make htmldocs (core-api,
+#                  admin-guide/mm, filesystems) and fail on a warning about it
 #   make check-static  W=1, sparse and kernel-doc -Wall on the series' own
 #                  code (harness/check-static.sh; objects in build/obj/static)
 #   make check     build what is needed and run every test (TAP, then

@@ -7,18 +7,20 @@
 #
 # The whole of Documentation/ takes too long, so only the Sphinx books that
 # hold our pages are built (SPHINXDIRS): core-api, with core-api/kho/ in its
-# toctree, and admin-guide/mm with kho.rst. TREE is the assembled kernel
-# tree (build/linux); OUT, the output directory, is emptied first, because
-# an incremental Sphinx build does not repeat the warnings of pages it does
-# not read again.
+# toctree, admin-guide/mm with kho.rst, and filesystems with tmpfs.rst and
+# its kho= option. (kernel-parameters.txt is included as a literal block,
+# which Sphinx does not parse: the whole admin-guide book would add
+# nothing.) TREE is the assembled kernel tree (build/linux); OUT, the output
+# directory, is emptied first, because an incremental Sphinx build does not
+# repeat the warnings of pages it does not read again.
 #
-# A line of the build's output that reports a warning or an error fails
-# the check when it concerns our files (it names a file or symbol of KHO:
-# kho, kexec_handover, liveupdate) or the build as a whole (it names no
-# file: a missing tool, a failing extension); each such line is printed.
-# Warnings about other pages are counted and left in the log: a book built
-# alone cannot resolve its references to other books, and upstream 6.12
-# has a few warnings of its own.
+# A line of the build's output that reports a warning or an error fails the
+# check when it concerns our files (it names a file or symbol of KHO: kho,
+# kexec_handover, liveupdate; or filesystems/tmpfs.rst) or the build as a
+# whole (it names no file: a missing tool, a failing extension); each such
+# line is printed. Warnings about other pages are counted and left in the
+# log: a book built alone cannot resolve its references to other books, and
+# upstream 6.12 has a few warnings of its own.
 #
 # make htmldocs also regenerates the netlink rst files inside the source
 # tree; YNL_TOOL=/bin/true stops that, so the tree is not written to (those
@@ -28,7 +30,7 @@ set -euo pipefail
 
 tree=$KHO_BUILD/linux
 out=$KHO_BUILD/obj/docs
-dirs="core-api admin-guide/mm"
+dirs="core-api admin-guide/mm filesystems"
 while getopts t:o:d: opt; do
 	case $opt in
 	t) tree=$OPTARG ;;
@@ -67,7 +69,7 @@ echo "htmldocs: built in $(($(date +%s) - start)) s, exit status $rc"
 			$0 = substr($0, 1, i - 1) substr($0, i + length(prefix) + 1)
 	}
 	{ cut(out); cut(tree); cut(real) }
-	/kho|kexec_handover|liveupdate/ { print > (out "/ours.txt"); next }
+	/kho|kexec_handover|liveupdate|filesystems\/tmpfs\.rst/ { print > (out "/ours.txt"); next }
 	/^[^[:space:]:]+\.(rst|txt|h|c|py|yaml)(:[0-9]+)?: / { print > (out "/other.txt"); next }
 	{ print > (out "/wide.txt") }'
 
@@ -90,7 +92,8 @@ fi
 touch "$out/other.txt"
 echo "htmldocs: $(wc -l < "$out/other.txt") warnings about other pages, left in the log"
 # Our pages, in the books that were built.
-for page in core-api/kho/index core-api/kho/concepts core-api/kho/abi admin-guide/mm/kho; do
+for page in core-api/kho/index core-api/kho/concepts core-api/kho/abi admin-guide/mm/kho \
+	filesystems/tmpfs; do
 	for dir in $dirs; do
 		case $page in
 		"$dir"/*)

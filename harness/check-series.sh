@@ -10,28 +10,30 @@
 # changed. Each state is built out of tree with ccache, with
 # harness/kho.config: KEXEC_HANDOVER=y from the step that adds the option
 # on (a step after it that loses the option fails), and again with
-# KEXEC_HANDOVER=n where that configuration differs. A step passes when its
-# builds succeed and no warning (compiler, objtool, modpost, Kconfig) names
-# a file of the series: a file it adds, or an upstream file one of its
-# diffs changes.
+# KEXEC_HANDOVER=n where that configuration differs; the objects of the
+# files the series has added by then are compiled once more with W=1. A
+# step passes when its builds succeed and no warning (compiler, objtool,
+# modpost, Kconfig) names a file of the series: a file it adds, or an
+# upstream file one of its diffs changes.
 #
 # Output: one line per step, then "series: N of N steps build"; the exit
 # status is non-zero when any step failed. Logs: build/series-check/.
 #
 # A run that passes writes patches/series-checked: a digest of everything
 # the prefix builds read that can change (patches/, the configuration
-# fragment, and the repository's files under include/ and arch/ and
-# mm/*.h, which patched upstream files include or build; the rest of the
+# fragment, this script, and the repository's files under include/ and arch/
+# and mm/*.h, which patched upstream files include or build; the rest of the
 # new code is built only from the step that adds KEXEC_HANDOVER, the tree
-# make check builds). Commit it with the
-# change. --if-changed (make check's test 52) stops at once when the
-# digest is the committed one, and otherwise checks every prefix.
+# make check builds). Commit it with the change. --if-changed (make check's
+# test 52) stops at once when the digest is the committed one, and otherwise
+# checks every prefix.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 stamp=$KHO_ROOT/patches/series-checked
 inputs_digest() {
-	(cd "$KHO_ROOT" && git ls-files -- patches include arch 'mm/*.h' harness/kho.config |
+	(cd "$KHO_ROOT" && git ls-files -- patches include arch 'mm/*.h' harness/kho.config \
+		harness/check-series.sh |
 		grep -vx 'patches/series-checked' | sort | xargs sha256sum) |
 		sha256sum | cut -d' ' -f1
 }
@@ -83,6 +85,12 @@ git -C "$repo" diff --no-renames --name-only base HEAD > "$check/series-files"
 sort -u "$old_files" "$check/series-files" | while read -r f; do
 	rm -f "$tree/$f"
 	[ ! -f "$base/$f" ] || cp "$base/$f" "$tree/$f"
+	# An object of a file the series adds would outlive its source: the W=1
+	# pass below, which compiles the objects it finds, would then build it
+	# at a step that does not have what it needs yet.
+	case $f in
+	*.c) rm -f "$check"/obj-*/"${f%.c}.o" ;;
+	esac
 done
 
 # The tree is the base again: no earlier build stands for it.
@@ -99,6 +107,40 @@ build() {	# build y|n LOG
 	local frag=$frag_y
 	[ "$1" = n ] && frag=$frag_n
 	"$KHO_ROOT/harness/build-kernel.sh" --no-verify "$tree" "$check/obj-$1" "$frag" > "$2" 2>&1
+}
+
+# build_w1 y|n COMMIT LOG: compile again with W=1 the objects of the files
+# the series has added up to COMMIT, the ones this configuration built.
+# Every line of those is ours, and only warnings in files the series adds
+# count (added_warnings); the lines the series adds to upstream files get
+# W=1 from check-static.sh (test 54), as their upstream lines have W=1
+# warnings of their own. The objects are removed first, so that each
+# warning is printed again (ccache replays it); the next plain build
+# compiles them anew, as their flags changed.
+build_w1() {
+	local frag=$frag_y f added objects=()
+	[ "$1" = n ] && frag=$frag_n
+	added=$(git -C "$repo" diff --no-renames --name-only --diff-filter=A base "$2") ||
+		return 1
+	while read -r f; do
+		case $f in
+		*.c) ;;
+		*) continue ;;
+		esac
+		case $f in
+		tools/* | arch/x86/boot/*) continue ;;	# not kbuild objects of their own
+		esac
+		if [ -f "$check/obj-$1/${f%.c}.o" ]; then
+			objects+=("${f%.c}.o")
+		fi
+	done <<< "$added"
+	echo "$added" > "$check/added-files"
+	: > "$3"
+	[ ${#objects[@]} -gt 0 ] || return 0
+	(cd "$check/obj-$1" && rm -f "${objects[@]}")
+	echo "W=1: ${objects[*]}" >> "$3"
+	"$KHO_ROOT/harness/build-kernel.sh" --no-verify --targets "W=1 ${objects[*]}" \
+		"$tree" "$check/obj-$1" "$frag" >> "$3" 2>&1
 }
 
 # kconfig_changed FILE...: whether any is a kbuild or Kconfig file.
@@ -130,9 +172,9 @@ read_by_build() {
 	return 1
 }
 
-# Warnings that name a file of the series: "path:line: warning:" of the
-# compiler and Kconfig (objtool names the object: its .c counts), and any
-# modpost warning.
+# series_warnings FILES LOG: warnings of LOG that name a file listed in
+# FILES: "path:line: warning:" of the compiler and Kconfig (objtool names
+# the object: its .c counts), and any modpost warning.
 series_warnings() {
 	awk -v tree="$tree/" 'NR == FNR { ours[$0] = 1; next }
 		/^WARNING: modpost:/ { print; next }
@@ -146,7 +188,7 @@ series_warnings() {
 			sub(/\.o$/, ".c", path)
 			if (path in ours)
 				print
-		}' "$check/series-files" "$1"
+		}' "$1" "$2"
 }
 
 n=0 bad=0 same_config=0
@@ -187,9 +229,14 @@ for c in "${commits[@]}"; do
 			verdict+=" KEXEC_HANDOVER=$cfg: build FAILED (log: $log)"
 			continue
 		fi
+		if ! build_w1 $cfg "$c" "$log.w1"; then
+			verdict+=" KEXEC_HANDOVER=$cfg: W=1 build of the series' files FAILED (log: $log.w1)"
+			continue
+		fi
 		built+=" =$cfg"
 		touch "$check/obj-$cfg/.kho-built"
-		warnings=$(series_warnings "$log")
+		warnings=$(series_warnings "$check/series-files" "$log"
+			   series_warnings "$check/added-files" "$log.w1")
 		[ -z "$warnings" ] ||
 			verdict+=" KEXEC_HANDOVER=$cfg: warnings in series files: $(echo "$warnings" | head -n 3 | tr '\n' ' ')"
 	done

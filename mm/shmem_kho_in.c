@@ -22,7 +22,6 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
-#include <linux/xattr.h>
 
 #include "internal.h"
 #include "shmem_kho.h"

@@ -8,7 +8,6 @@
 
 #define pr_fmt(fmt) "tmpfs: " fmt
 
-#include <linux/ctype.h>
 #include <linux/fs.h>
 #include <linux/hash.h>
 #include <linux/kexec_handover.h>

@@ -28,12 +28,8 @@
 #include <linux/reboot.h>
 #include <linux/sizes.h>
 
-#include "kho_corrupt.h"
-#include "kho_debugfs.h"
-#include "kho_internal.h"
-#include "kho_fdt.h"
+#include "kexec_handover_internal.h"
 #include "kho_radix.h"
-#include "kho_scratch.h"
 
 static bool kho_enable __ro_after_init;
 
@@ -469,7 +465,7 @@ EXPORT_SYMBOL_GPL(kho_remove_subtree);
  * clients after it are still asked. KHO_ABORT also comes when finalize is
  * undone, and a client must then work exactly as before.
  *
- * Return: 0.
+ * Return: 0, or -EEXIST if @nb is already registered.
  */
 int kho_register_notifier(struct notifier_block *nb)
 {

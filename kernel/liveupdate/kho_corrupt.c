@@ -36,11 +36,8 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 
-#include "kho_corrupt.h"
-#include "kho_fdt.h"
-#include "kho_internal.h"
+#include "kexec_handover_internal.h"
 #include "kho_radix.h"
-#include "kho_scratch.h"
 
 static enum {
 	KHO_CORRUPT_SCRATCH_NONE,

@@ -23,7 +23,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 
-#include "kho_fdt.h"
+#include "kexec_handover_internal.h"
 
 /**
  * kho_fdt_create - write an empty root FDT

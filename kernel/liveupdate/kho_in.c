@@ -33,11 +33,8 @@
 #include <asm/sections.h>
 
 #include "../../mm/internal.h"
-#include "kho_fdt.h"
-#include "kho_internal.h"
-#include "kho_map_check.h"
+#include "kexec_handover_internal.h"
 #include "kho_radix.h"
-#include "kho_scratch.h"
 
 /*
  * At most this many scratch areas: two plus one per possible node, and room

@@ -33,10 +33,7 @@
 #include <linux/vmalloc.h>
 
 #include "../kexec_internal.h"
-#include "kho_corrupt.h"
-#include "kho_fdt.h"
-#include "kho_internal.h"
-#include "kho_scratch.h"
+#include "kexec_handover_internal.h"
 
 /**
  * kho_fill_kimage - add the handover to an image being loaded

@@ -28,7 +28,6 @@
 #include <linux/printk.h>
 #include <linux/sort.h>
 
-#include "kho_map_check.h"
 #include "kho_radix.h"
 
 struct kho_map_check {

@@ -17,7 +17,7 @@
 #include <linux/string.h>
 #include <linux/utsname.h>
 
-#include "kho_internal.h"
+#include "kexec_handover_internal.h"
 
 /*
  * Read the previous kernel's metadata, say who it was, and free its page.

@@ -104,4 +104,11 @@ int kho_radix_walk(const struct kho_radix_map *map,
 		   const struct kho_radix_walk_ops *ops, void *arg);
 void kho_radix_destroy(struct kho_radix_map *map);
 
+/*
+ * kho_map_check.c: how the nodes and blocks of an incoming map relate, which
+ * kho_radix_walk() alone cannot see.
+ */
+int kho_map_check_tree(const struct kho_radix_map *map,
+		       unsigned long max_nodes, u64 orders);
+
 #endif /* _KERNEL_LIVEUPDATE_KHO_RADIX_H */

@@ -29,8 +29,7 @@
 #include <linux/sched.h>
 
 #include "../../mm/internal.h"
-#include "kho_fdt.h"
-#include "kho_internal.h"
+#include "kexec_handover_internal.h"
 #include "kho_radix.h"
 
 /*

@@ -29,7 +29,7 @@
 #include <linux/string.h>
 
 #include "../../mm/internal.h"
-#include "kho_scratch.h"
+#include "kexec_handover_internal.h"
 
 static struct kho_scratch_request kho_scratch_request __initdata = {
 	.scale = KHO_SCRATCH_DEFAULT_SCALE,

@@ -3,7 +3,7 @@
 #include <kunit/test.h>
 #include <linux/sizes.h>
 
-#include "kho_scratch.h"
+#include "kexec_handover_internal.h"
 
 struct kho_scratch_test_case {
 	const char *arg;

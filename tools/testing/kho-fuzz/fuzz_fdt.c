@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kho_fdt.h"
+#include "kexec_handover_internal.h"
 #include <linux/kho/abi/kexec_metadata.h>
 #include <linux/kho/abi/memblock.h>
 #include <libfdt.h>

@@ -16,7 +16,7 @@
 #include <linux/kho/abi/memblock.h>
 #include <linux/libfdt.h>
 
-#include "../../../kernel/liveupdate/kho_fdt.h"
+#include "../../../kernel/liveupdate/kexec_handover_internal.h"
 #include "../../../kernel/liveupdate/kho_radix.h"
 #include "fuzz_in.h"
 

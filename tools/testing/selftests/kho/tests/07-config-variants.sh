@@ -9,7 +9,10 @@
 #   kho-off        KEXEC_HANDOVER=n: the stubs in kexec_handover.h and the
 #                  #ifdef CONFIG_KEXEC_HANDOVER branches of patched files
 #   no-debugfs     KEXEC_HANDOVER_DEBUGFS=n (and so no fault injection),
-#                  TMPFS=n: kho_debugfs.h's stubs, KHO without shmem_kho
+#                  TMPFS=n: the debugfs stubs of kexec_handover_internal.h
+#                  and kexec_handover.h, KHO without shmem_kho
+#   tmpfs-no-debugfs  KEXEC_HANDOVER_DEBUGFS=n with TMPFS on: shmem_kho's
+#                  debugfs files fall back to kexec_handover.h's stubs
 #   no-fault-inj   KEXEC_HANDOVER_FAULT_INJECTION=n with debugfs on,
 #                  TRANSPARENT_HUGEPAGE=n
 . "$(dirname "$0")/../lib.sh"
@@ -121,5 +124,6 @@ variant() {
 variant kho-off "KEXEC_HANDOVER" "KEXEC_HANDOVER_DEBUGFS KEXEC_HANDOVER_FAULT_INJECTION\
  KEXEC_HANDOVER_KUNIT_TEST TEST_KEXEC_HANDOVER"
 variant no-debugfs "KEXEC_HANDOVER_DEBUGFS TMPFS" "KEXEC_HANDOVER_FAULT_INJECTION TMPFS_XATTR"
+variant tmpfs-no-debugfs "KEXEC_HANDOVER_DEBUGFS" "KEXEC_HANDOVER_FAULT_INJECTION"
 variant no-fault-inj "KEXEC_HANDOVER_FAULT_INJECTION TRANSPARENT_HUGEPAGE"
 [ $rc = 0 ] || fail "the series does not build in every configuration"

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Our documentation builds with the kernel's make htmldocs (Sphinx from
-# Debian) without a warning: harness/check-docs.sh builds the core-api and
-# admin-guide/mm books of build/linux and fails on any warning that
-# concerns our files or the build as a whole. The pages then hold what
+# Debian) without a warning: harness/check-docs.sh builds the core-api,
+# admin-guide/mm and filesystems books of build/linux and fails on any
+# warning that concerns our files (tmpfs.rst among them) or the build as
+# a whole. The pages then hold what
 # they should: the three pages of core-api/kho, in core-api's toctree, the
 # admin guide, and what only the kernel-doc directives can have put there
 # (struct kho_scratch from include/linux/kho/abi/kexec_handover.h,
@@ -29,7 +30,7 @@ trap 'rm -rf "$tmp"' EXIT
 rc=$?
 grep -E '^(htmldocs|  )' "$KHO_LOGDIR/docs-htmldocs.log" | sed 's/^/  /'
 [ $rc = 0 ] || fail "make htmldocs warns about our pages (log: $KHO_LOGDIR/docs-htmldocs.log)"
-echo "  ok: make htmldocs of core-api and admin-guide/mm: no warning in our pages"
+echo "  ok: make htmldocs of core-api, admin-guide/mm, filesystems: no warning in our pages"
 
 # has PAGE TEXT WHAT: the rendered page contains TEXT (fixed string).
 has() {
@@ -47,6 +48,7 @@ has core-api/kho/abi 'id="c.kho_preserve_folio"' "kho_preserve_folio() (kernel-d
 has core-api/kho/abi 'id="c.kho_tmpfs_header"' "struct kho_tmpfs_header (kernel-doc)"
 has core-api/kho/abi 'id="c.kho_fill_kimage"' "kho_fill_kimage() (kernel-doc, :functions:)"
 has admin-guide/mm/kho '<h1>Kexec HandOver (KHO)<' "the admin guide's title"
+has filesystems/tmpfs 'can outlive a kexec with its files in place' "the kho=NAME option"
 
 # The copy: symlinks, except what kbuild resolves and what is broken.
 farm=$tmp/linux

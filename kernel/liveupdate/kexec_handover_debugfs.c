@@ -16,8 +16,8 @@
  *                      handover only)
  *   in/sub_fdts/NAME   each subtree blob that came with it
  *
- * Everything is read-only for the kernel's users: files are 0400 except
- * finalize (0600).
+ * Only root can use them: files are 0400, except finalize (0600) and
+ * corrupt (0200, write-only).
  */
 
 #define pr_fmt(fmt) "KHO: " fmt
@@ -38,10 +38,7 @@
 #include <linux/uaccess.h>
 #include <linux/io.h>
 
-#include "kho_debugfs.h"
-#include "kho_fdt.h"
-#include "kho_internal.h"
-#include "kho_scratch.h"
+#include "kexec_handover_internal.h"
 
 static struct dentry *kho_debugfs_root;
 static struct dentry *kho_debugfs_sub_fdts;
@@ -130,7 +127,7 @@ DEFINE_DEBUGFS_ATTRIBUTE(kho_debugfs_finalize_fops, kho_debugfs_finalize_get,
 /**
  * kho_debugfs_read_line - the line a user wrote to a debugfs file
  * @buf:   where to put it
- * @size:  size of @buf; a longer write is refused
+ * @size:  size of @buf; a write of @size bytes or more is refused
  * @ubuf:  what the user wrote
  * @count: its length
  *
@@ -140,7 +137,8 @@ DEFINE_DEBUGFS_ATTRIBUTE(kho_debugfs_finalize_fops, kho_debugfs_finalize_get,
  * input alike.
  *
  * Return: the line, inside @buf; ERR_PTR(-EINVAL) if it does not fit,
- * ERR_PTR(-EFAULT) if @ubuf cannot be read.
+ * ERR_PTR(-EFAULT) if @ubuf cannot be read. Without
+ * CONFIG_KEXEC_HANDOVER_DEBUGFS, ERR_PTR(-EOPNOTSUPP).
  */
 char *kho_debugfs_read_line(char *buf, size_t size, const char __user *ubuf,
 			    size_t count)
