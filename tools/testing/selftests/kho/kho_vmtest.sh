@@ -196,6 +196,11 @@ shift $((OPTIND - 1))
 mkdir -p "$out" || bail output "cannot create KHO_OUTPUT=$out"
 out=$(cd "$out" && pwd)
 obj=$out/kernel
+# What the tests need is checked before a build that may take long.
+if [ $mode = run ]; then
+	select_tests "$@"
+	check_tools
+fi
 if [ $mode != run ] || [ -z "${KHO_KERNEL:-}" ]; then
 	find_tree
 	configure
@@ -205,8 +210,6 @@ if [ $mode != run ] || [ -z "${KHO_KERNEL:-}" ]; then
 fi
 [ -f "$KHO_KERNEL" ] || bail kernel "KHO_KERNEL=$KHO_KERNEL does not exist"
 KHO_KERNEL=$(realpath "$KHO_KERNEL")
-select_tests "$@"
-check_tools
 
 # The tests' defaults point into the KHO repository; here everything goes
 # to $out.
