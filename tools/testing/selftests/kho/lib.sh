@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Host-side helpers for the tests in tests/. Sourced by each test, which runs
-# with: KHO_KERNEL (bzImage under test), KHO_LOGDIR (where logs go) and
-# KHO_ACCEL (kvm or tcg, probed once by run-tests.sh).
+# with: KHO_KERNEL (bzImage under test), KHO_LOGDIR (where logs go),
+# KHO_BUILD (where host tools are built; the repository's build/ when
+# unset) and KHO_ACCEL (kvm or tcg, probed once by run-tests.sh).
 
 KT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 KHO_ROOT=${KHO_ROOT:-$(cd "$KT_DIR/../../../.." && pwd)}
@@ -178,11 +179,12 @@ kt_boot_chain() {
 }
 
 # kt_tree_tool: build kho_tree.c, the static program the persistent tmpfs
-# tests run in the guest, into build/tools/kho_tree when it is missing or
-# older than its source, and print its path. Tests pack it as /bin/kho_tree
-# (run-qemu.sh -f "$tool:/bin/kho_tree").
+# tests run in the guest, into $KHO_BUILD/tools/kho_tree (build/tools of
+# the repository by default) when it is missing or older than its source,
+# and print its path. Tests pack it as /bin/kho_tree (run-qemu.sh -f
+# "$tool:/bin/kho_tree").
 kt_tree_tool() {
-	local src=$KT_DIR/kho_tree.c out=$KHO_ROOT/build/tools/kho_tree
+	local src=$KT_DIR/kho_tree.c out=${KHO_BUILD:-$KHO_ROOT/build}/tools/kho_tree
 	if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
 		mkdir -p "$(dirname "$out")"
 		if ! gcc -O2 -static -Wall -Wextra -o "$out.tmp" "$src" >&2; then
