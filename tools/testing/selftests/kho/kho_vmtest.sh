@@ -14,9 +14,10 @@
 #
 # The kernel under test is KHO_KERNEL, a bzImage (absolute path) built with
 # the options of ./config. Without it, the kernel tree is configured
-# (KHO_BASE_CONFIG, tinyconfig by default, with ./config merged in by
-# scripts/kconfig/merge_config.sh; each option of ./config must survive
-# olddefconfig) and its bzImage built out of tree in $KHO_OUTPUT/kernel.
+# (KHO_BASE_CONFIG, tinyconfig by default, with ./config and ./vm.config
+# merged in by scripts/kconfig/merge_config.sh; each of their options must
+# survive olddefconfig) and its bzImage built out of tree in
+# $KHO_OUTPUT/kernel.
 # The tree is KHO_TREE, else the one this script is in, else kbuild's
 # $srctree (make kselftest); it must have the KHO series applied.
 #   -c  only configure that kernel, then exit
@@ -120,35 +121,44 @@ find_tree() {
 		"or KHO_TREE to a kernel tree with the KHO series ($here is not in one)"
 }
 
+# kmake ARG...: make in the kernel tree. Under kselftest's make the
+# environment holds that make's variables (MAKEFLAGS with OUTPUT=, O=, ...),
+# which kbuild would take for its own: the kernel is built with PATH, HOME,
+# the locale and ccache's settings only, and KHO_MAKEFLAGS.
 kmake() {
-	local flags=()
+	local flags=() keep=() v
 
 	read -ra flags <<< "${KHO_MAKEFLAGS:-}"
-	make -C "$tree" O="$obj" -j"${KHO_JOBS:-$(nproc)}" "${flags[@]}" "$@"
+	for v in PATH HOME TMPDIR LANG LC_ALL $(compgen -e | grep '^CCACHE_'); do
+		[ -n "${!v+set}" ] && keep+=("$v=${!v}")
+	done
+	env -i "${keep[@]}" make -C "$tree" O="$obj" -j"${KHO_JOBS:-$(nproc)}" "${flags[@]}" "$@"
 }
 
-# configure: $obj/.config from KHO_BASE_CONFIG and ./config. An unchanged
-# result keeps the old file and its time, so nothing is rebuilt for it.
+# configure: $obj/.config from KHO_BASE_CONFIG, ./config and ./vm.config.
+# An unchanged result keeps the old file and its time, so nothing is
+# rebuilt for it.
 configure() {
 	local old=$obj/.config.kho-old log=$out/kernel-config.log line lost=()
 
 	mkdir -p "$obj"
 	rm -f "$old"
 	[ -f "$obj/.config" ] && cp -p "$obj/.config" "$old"
-	note "configuring $tree in $obj (${KHO_BASE_CONFIG:-tinyconfig} + $here/config)"
+	note "configuring $tree in $obj (${KHO_BASE_CONFIG:-tinyconfig}, config, vm.config)"
 	{
 		kmake "${KHO_BASE_CONFIG:-tinyconfig}" &&
 			"$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
-				"$here/config" &&
+				"$here/config" "$here/vm.config" &&
 			kmake olddefconfig
 	} > "$log" 2>&1 || bail_log kernel "$log" "configuring the kernel failed"
 	while read -r line; do
 		case $line in
 		CONFIG_*=*) grep -qxF "$line" "$obj/.config" || lost+=("$line") ;;
 		esac
-	done < "$here/config"
+	done < <(cat "$here/config" "$here/vm.config")
 	[ ${#lost[@]} = 0 ] ||
-		bail kernel "these options of $here/config are not in $obj/.config:" "${lost[@]}"
+		bail kernel "these options of config and vm.config are not in $obj/.config:" \
+			"${lost[@]}"
 	if [ -f "$old" ] && cmp -s "$old" "$obj/.config"; then
 		mv "$old" "$obj/.config"
 	else
@@ -212,8 +222,8 @@ fi
 KHO_KERNEL=$(realpath "$KHO_KERNEL")
 
 # The tests' defaults point into the KHO repository; here everything goes
-# to $out.
-unset KHO_ROOT KHO_DEBUG_KERNEL KHO_PEER_KERNEL
+# to $out. No test inherits kselftest's make.
+unset KHO_ROOT KHO_DEBUG_KERNEL KHO_PEER_KERNEL MAKEFLAGS MFLAGS MAKELEVEL MAKEOVERRIDES
 export KHO_KERNEL KHO_LOGDIR=$out/logs KHO_BUILD=$out
 rm -rf "$KHO_LOGDIR"
 mkdir -p "$KHO_LOGDIR"
