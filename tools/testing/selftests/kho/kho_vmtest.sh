@@ -146,9 +146,11 @@ configure() {
 	[ -f "$obj/.config" ] && cp -p "$obj/.config" "$old"
 	note "configuring $tree in $obj (${KHO_BASE_CONFIG:-tinyconfig}, config, vm.config)"
 	{
+		# merge_config.sh writes a temporary file in the current
+		# directory, which may be the source tree: run it in $obj.
 		kmake "${KHO_BASE_CONFIG:-tinyconfig}" &&
-			"$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \
-				"$here/config" "$here/vm.config" &&
+			(cd "$obj" && "$tree/scripts/kconfig/merge_config.sh" -m -O "$obj" \
+				"$obj/.config" "$here/config" "$here/vm.config") &&
 			kmake olddefconfig
 	} > "$log" 2>&1 || bail_log kernel "$log" "configuring the kernel failed"
 	while read -r line; do
