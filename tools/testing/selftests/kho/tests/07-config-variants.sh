@@ -13,8 +13,11 @@
 #                  and kexec_handover.h, KHO without shmem_kho
 #   tmpfs-no-debugfs  KEXEC_HANDOVER_DEBUGFS=n with TMPFS on: shmem_kho's
 #                  debugfs files fall back to kexec_handover.h's stubs
-#   no-fault-inj   KEXEC_HANDOVER_FAULT_INJECTION=n with debugfs on,
-#                  TRANSPARENT_HUGEPAGE=n
+#   small          KEXEC_HANDOVER_FAULT_INJECTION=n with debugfs on,
+#                  TRANSPARENT_HUGEPAGE=n, and the options kho.config has
+#                  as distribution kernels do off (memory cgroups, swap,
+#                  file locking, POSIX ACLs, hugetlbfs, preemption; SLUB_TINY
+#                  as tinyconfig has it): the stubs the test kernels skip
 . "$(dirname "$0")/../lib.sh"
 
 tree=$KHO_ROOT/build/linux
@@ -70,7 +73,8 @@ done
 
 # variant NAME "OPTIONS TO TURN OFF" ["OPTIONS THAT GO WITH THEM"]: build
 # the objects of kho.config with the options turned off (the others are
-# dropped from the fragment, as olddefconfig turns them off too).
+# dropped from the fragment: olddefconfig turns them off too, or back to
+# what tinyconfig has).
 variant() {
 	local name=$1 off=$2 drop="$2 ${3:-}" out frag sym targets=() obj need ok log
 	# One object directory for all: host tools, objtool and the generated
@@ -81,7 +85,7 @@ variant() {
 	mkdir -p "$out"
 	cp "$KHO_ROOT/harness/kho.config" "$frag"
 	for sym in $drop; do
-		sed -i "/^CONFIG_$sym=/d" "$frag"
+		sed -i "/^CONFIG_$sym=/d; /^# CONFIG_$sym is not set$/d" "$frag"
 	done
 	for sym in $off; do
 		echo "# CONFIG_$sym is not set" >> "$frag"
@@ -123,7 +127,10 @@ variant() {
 
 variant kho-off "KEXEC_HANDOVER" "KEXEC_HANDOVER_DEBUGFS KEXEC_HANDOVER_FAULT_INJECTION\
  KEXEC_HANDOVER_KUNIT_TEST TEST_KEXEC_HANDOVER"
-variant no-debugfs "KEXEC_HANDOVER_DEBUGFS TMPFS" "KEXEC_HANDOVER_FAULT_INJECTION TMPFS_XATTR"
+variant no-debugfs "KEXEC_HANDOVER_DEBUGFS TMPFS" "KEXEC_HANDOVER_FAULT_INJECTION TMPFS_XATTR\
+ TMPFS_POSIX_ACL"
 variant tmpfs-no-debugfs "KEXEC_HANDOVER_DEBUGFS" "KEXEC_HANDOVER_FAULT_INJECTION"
-variant no-fault-inj "KEXEC_HANDOVER_FAULT_INJECTION TRANSPARENT_HUGEPAGE"
+variant small "KEXEC_HANDOVER_FAULT_INJECTION TRANSPARENT_HUGEPAGE MEMCG CGROUPS SWAP\
+ FILE_LOCKING TMPFS_POSIX_ACL HUGETLBFS PREEMPT PREEMPT_DYNAMIC" "ZRAM ZSMALLOC\
+ ZRAM_BACKEND_LZO BLK_DEV BLOCK SLUB_TINY"
 [ $rc = 0 ] || fail "the series does not build in every configuration"
