@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Persistent tmpfs, the folios of the outgoing side: each folio of a
+ * frozen kho mount must be in memory, and outside the scratch areas, before
+ * it can be preserved where it is. Swapped-out pages are read back in and
+ * folios in scratch memory are migrated out, without ever waking an OOM
+ * killer for a handover that can fail instead.
+ */
+
+#include <linux/gfp.h>
+#include <linux/migrate.h>
+#include <linux/mm.h>
+#include <linux/pagemap.h>
+#include <linux/sched/mm.h>
+#include <linux/shmem_fs.h>
+#include <linux/swap.h>
+
+#include "internal.h"
+#include "shmem_kho_internal.h"
+
+/*
+ * Tmpfs folios are movable and may sit in scratch memory (CMA), which the
+ * next kernel boots from and so cannot be preserved. Move such a folio out
+ * the way long-term pinning does: isolate it and migrate it with movable
+ * allocations forbidden. When memory outside scratch is short, this fails
+ * rather than wake the OOM killer: at kexec -e, that would kill processes
+ * for a mount that cannot be handed over anyway. Consumes the caller's
+ * reference.
+ */
+static int shmem_kho_move_out(struct folio *folio)
+{
+	struct migration_target_control mtc = {
+		.nid = NUMA_NO_NODE,
+		.gfp_mask = GFP_USER | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
+		.reason = MR_LONGTERM_PIN,
+	};
+	unsigned int pin_flags;
+	LIST_HEAD(list);
+	int err;
+
+	/* A folio just read in may still wait in a per-CPU LRU batch. */
+	if (!folio_test_lru(folio))
+		lru_add_drain_all();
+	if (!IS_ENABLED(CONFIG_MIGRATION) || !folio_isolate_lru(folio)) {
+		folio_put(folio);
+		return -EBUSY;
+	}
+	list_add(&folio->lru, &list);
+	node_stat_mod_folio(folio, NR_ISOLATED_ANON + folio_is_file_lru(folio),
+			    folio_nr_pages(folio));
+	folio_put(folio);
+
+	pin_flags = memalloc_pin_save();
+	err = migrate_pages(&list, alloc_migration_target, NULL,
+			    (unsigned long)&mtc, MIGRATE_SYNC, MR_LONGTERM_PIN,
+			    NULL);
+	memalloc_pin_restore(pin_flags);
+	if (err) {
+		putback_movable_pages(&list);
+		return err < 0 ? err : -EBUSY;
+	}
+	return 0;
+}
+
+/*
+ * Read the folio at @index back from swap. The read-in is charged to the
+ * memory cgroup that owned the page; when that cgroup cannot take it back
+ * under its limit, fail with -ENOMEM rather than let the charge invoke the
+ * cgroup's OOM killer on the workload whose data is being handed over.
+ */
+static int shmem_kho_swapin_folio(struct inode *inode, pgoff_t index,
+				  struct folio **foliop)
+{
+	struct address_space *mapping = inode->i_mapping;
+	gfp_t gfp = mapping_gfp_mask(mapping) | __GFP_RETRY_MAYFAIL;
+	struct folio *folio;
+
+	folio = shmem_read_folio_gfp(mapping, index, gfp);
+	if (IS_ERR(folio))
+		return PTR_ERR(folio);
+	*foliop = folio;
+	return 0;
+}
+
+/**
+ * shmem_kho_get_folio - a folio of a frozen kho mount, ready to preserve
+ * @inode: a regular file of the mount
+ * @index: the page index to look up
+ * @foliop: the folio, with a reference, or NULL for a hole
+ * @moved: incremented for each folio moved out of scratch memory
+ *
+ * The folio is brought back from swap if need be, and moved out of
+ * scratch memory if it sits there.
+ *
+ * Return: 0, the error of reading the folio back from swap (-ENOMEM when
+ * its memory cgroup has no room for it) or of moving it out of scratch
+ * memory, or -EBUSY when it kept landing back in scratch memory.
+ */
+int shmem_kho_get_folio(struct inode *inode, pgoff_t index,
+			struct folio **foliop, unsigned long *moved)
+{
+	struct folio *folio;
+	int err, tries;
+
+	for (tries = 0; tries < 3; tries++) {
+		if (xa_is_value(xa_load(&inode->i_mapping->i_pages, index))) {
+			err = shmem_kho_swapin_folio(inode, index, &folio);
+		} else {
+			err = shmem_get_folio(inode, index, 0, &folio, SGP_READ);
+			if (!err && folio)
+				folio_unlock(folio);
+		}
+		if (err || !folio)
+			break;
+		if (folio_is_longterm_pinnable(folio))
+			break;
+		err = shmem_kho_move_out(folio);
+		folio = NULL;
+		if (err)
+			break;
+		(*moved)++;
+		err = -EBUSY;
+	}
+	*foliop = folio;
+	return err;
+}
