@@ -14,6 +14,7 @@
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/tmpfs.h>
 #include <linux/list.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
@@ -117,6 +118,54 @@ static int shmem_kho_check_space(const char *name,
 	return 0;
 }
 
+#ifdef CONFIG_MEMCG
+/*
+ * Pages the memory cgroup of the mounting task can still be charged before
+ * its memory.max, or an ancestor's, is reached.
+ */
+static unsigned long shmem_kho_memcg_room(void)
+{
+	struct mem_cgroup *memcg = get_mem_cgroup_from_current();
+	unsigned long room = ULONG_MAX, max, usage;
+	struct mem_cgroup *pos;
+
+	for (pos = memcg; pos && !mem_cgroup_is_root(pos);
+	     pos = parent_mem_cgroup(pos)) {
+		max = READ_ONCE(pos->memory.max);
+		usage = page_counter_read(&pos->memory);
+		room = min(room, max > usage ? max - usage : 0);
+	}
+	mem_cgroup_put(memcg);
+	return room;
+}
+#else
+static unsigned long shmem_kho_memcg_room(void)
+{
+	return ULONG_MAX;
+}
+#endif
+
+/*
+ * Restored folios are charged to the memory cgroup of the task that mounts.
+ * Refuse a handover that does not fit under that cgroup's limit before the
+ * first folio is charged: a charge over the limit would reclaim or OOM-kill
+ * halfway through, and a half-restored mount loses the rest of its data.
+ * Refused, the handover stays whole for a mount from a cgroup with room.
+ * Swap does not count as room: the restored folios arrive in memory.
+ */
+static int shmem_kho_check_memcg(const char *name,
+				 const struct shmem_kho_view *v)
+{
+	unsigned long pages = shmem_kho_view_pages(v);
+	unsigned long room = shmem_kho_memcg_room();
+
+	if (pages <= room)
+		return 0;
+	pr_err("kho=%s: the handover holds %lu KiB, more than the memory cgroup of the mounting task has room for (%lu KiB)\n",
+	       name, pages << (PAGE_SHIFT - 10), room << (PAGE_SHIFT - 10));
+	return -ENOMEM;
+}
+
 /*
  * Check and rebuild. *@consumed tells whether the handover was used up:
  * a handover that fails the checks, or does not fit, is left whole.
@@ -140,6 +189,8 @@ static int shmem_kho_restore(struct shmem_kho_incoming *in,
 	err = shmem_kho_check_image(in->name, &v, hdr, in->image);
 	if (!err)
 		err = shmem_kho_check_space(in->name, &v, sb);
+	if (!err)
+		err = shmem_kho_check_memcg(in->name, &v);
 	if (err)
 		return err;
 	/* The last failure that leaves the handover whole. */
@@ -169,8 +220,9 @@ static int shmem_kho_restore(struct shmem_kho_incoming *in,
  * kho/tmpfs/release); one that fails halfway through is freed.
  *
  * Return: 0, -EINVAL for an inconsistent handover, -ENOSPC when it does
- * not fit size= or nr_inodes=, or the error of
- * restoring (-ENOSPC, -ENOMEM).
+ * not fit size= or nr_inodes=, -ENOMEM when it does not fit the memory
+ * cgroup of the mounting task, or the error of restoring (-ENOSPC,
+ * -ENOMEM).
  */
 int shmem_kho_populate(struct super_block *sb)
 {
