@@ -31,6 +31,14 @@
 #             lock held, its hot journal and part of its changes on the
 #             tmpfs); finalize, kexec; the next kernel checks the database
 #             with sqlite's own tools, and file locks on it once more
+#   memcg     kho=sw: 96 MiB written by a task of a memory cgroup limited to
+#             32 MiB, most of it in zram swap; a finalize while that limit
+#             still holds, then one without it; the next kernel mounts
+#             kho=sw from a cgroup with too little room, then from one
+#             with room, and compares memory.current before and after
+#   limits    the documented limits on kho=lim: a file with a POSIX ACL, a
+#             file unlinked but still open; kho=um unmounted after the
+#             finalize (as systemctl kexec does), kho=um2 before it
 #
 # What a test asserts on: "KT: mount NAME on DIR: ok" or "...: failed:
 # ERROR", "KT: options NAME: ..." (from /proc/mounts), "KT: sum NAME:
@@ -180,6 +188,60 @@ sq_wait_holding() {
 # its lock, and log what sqlite3 says.
 sq_busy() {
 	kt_log "$1: $(sqlite3 -cmd '.timeout 0' "$db" "$2" 2>&1 | sq_oneline)"
+}
+
+cgroot=/sys/fs/cgroup
+
+# cg_setup: cgroup v2 with the memory controller on for its children.
+cg_setup() {
+	mkdir -p $cgroot
+	mount -t cgroup2 none $cgroot
+	echo +memory > $cgroot/cgroup.subtree_control
+}
+
+# cg_new NAME MAX: a child cgroup with memory.max MAX.
+cg_new() {
+	mkdir -p "$cgroot/$1" && echo "$2" > "$cgroot/$1/memory.max"
+}
+
+# cg_run NAME COMMAND...: run COMMAND in cgroup NAME.
+cg_run() {
+	local dir=$cgroot/$1
+
+	shift
+	sh -c 'echo $$ > "$0/cgroup.procs" && exec "$@"' "$dir" "$@"
+}
+
+# cg_kib NAME FILE: a memory.* byte count of cgroup NAME, in KiB.
+cg_kib() {
+	echo $(($(cat "$cgroot/$1/$2") / 1024))
+}
+
+# cg_event NAME KEY: a count from memory.events of cgroup NAME.
+cg_event() {
+	awk -v k="$2" '$1 == k { print $2 }' "$cgroot/$1/memory.events"
+}
+
+# cg_mount CGROUP NAME: mount kho=NAME on /kho/NAME from a task of CGROUP.
+cg_mount() {
+	local err
+
+	mkdir -p "/kho/$2"
+	if err=$(cg_run "$1" mount -t tmpfs -o "kho=$2,noatime" none "/kho/$2" 2>&1); then
+		kt_log "mount $2 from $1: ok"
+	else
+		kt_log "mount $2 from $1: failed: ${err##*: }"
+	fi
+}
+
+# zram_swap SIZE: swap on a zram device of SIZE.
+zram_swap() {
+	if echo "$1" > /sys/block/zram0/disksize &&
+	   mkswap /dev/zram0 > /dev/null && swapon /dev/zram0; then
+		kt_log "swap: on zram0, $1"
+	else
+		kt_log "FAIL: no swap on zram0"
+	fi
 }
 
 tnext() {
@@ -434,6 +496,78 @@ SELECT 'holding';" >&3
 			"SELECT count(*), sum(v = 'after'), sum(v = 'refused') FROM t" 2>&1)"
 		kt_log "integrity 2 after commit: $(sqlite3 "$db" \
 			'PRAGMA integrity_check' 2>&1 | sq_oneline)"
+	fi
+	tnext
+	;;
+memcg)
+	cg_setup
+	if [ "$stage" = 1 ]; then
+		zram_swap 384M
+		tmount sw
+		cg_new w 32M
+		cg_run w sh -c 'dd if=/dev/urandom bs=1M count=96 2> /dev/null |
+			tee /kho/sw/data | sha256sum' | cut -d' ' -f1 > /sha.sw
+		kt_log "sha sw 1: $(cat /sha.sw)"
+		kt_log "w: memory.current $(cg_kib w memory.current) KiB," \
+			"swap.current $(cg_kib w memory.swap.current) KiB"
+		# The workload whose data this is: not to be OOM-killed.
+		cg_run w sleep 3600 &
+		workload=$!
+		tfinalize 1
+		kt_log "workload after finalize: $(kill -0 $workload 2> /dev/null &&
+			echo alive || echo gone), oom_kill $(cg_event w oom_kill)"
+		echo max > $cgroot/w/memory.max
+		tfinalize 1
+		kill $workload
+	else
+		cg_new small 32M
+		cg_new big 256M
+		cg_new idle 256M
+		cg_mount small sw
+		tpending
+		before=$(cg_kib big memory.current)
+		idle=$(cg_kib idle memory.current)
+		cg_mount big sw
+		kt_log "big: memory.current $before KiB before the mount," \
+			"$(cg_kib big memory.current) KiB after"
+		kt_log "idle: memory.current $idle KiB before," \
+			"$(cg_kib idle memory.current) KiB after"
+		kt_log "sha sw 2: $(sha256sum < /kho/sw/data | cut -d' ' -f1)"
+		kt_log "small: oom_kill $(cg_event small oom_kill)," \
+			"big: oom_kill $(cg_event big oom_kill)"
+	fi
+	tnext
+	;;
+limits)
+	if [ "$stage" = 1 ]; then
+		tmount lim
+		tmake lim 100 1
+		echo "acl" > /kho/lim/acl
+		chown 0:100 /kho/lim/acl
+		kt_log "acl 1: $(kho_tree acl /kho/lim/acl 1000)," \
+			"mode $(stat -c %a /kho/lim/acl)"
+		# A file unlinked while a descriptor holds it open.
+		exec 4<> /kho/lim/gone
+		dd if=/dev/zero bs=1M count=2 >&4 2> /dev/null
+		rm /kho/lim/gone
+		tsum lim
+		tmount um
+		echo "unmounted after finalize" > /kho/um/f
+		tmount um2
+		echo "unmounted before finalize" > /kho/um2/f
+		umount /kho/um2 && kt_log "umount um2: ok"
+		tfinalize 1
+		umount /kho/um && kt_log "umount um: ok"
+	else
+		tmount lim
+		tsum lim
+		kt_log "acl 2: $(kho_tree acl /kho/lim/acl 2>&1)," \
+			"mode $(stat -c %a /kho/lim/acl)"
+		kt_log "gone 2: $(ls /kho/lim/gone 2>&1 | sed 's/.*: //')"
+		tmount um
+		kt_log "um: $(cat /kho/um/f 2>&1)"
+		tmount um2
+		kt_log "um2: $(ls -A /kho/um2 | wc -l) entries"
 	fi
 	tnext
 	;;
