@@ -19,7 +19,8 @@
 #                  file locking, POSIX ACLs, hugetlbfs, preemption; SLUB_TINY
 #                  as tinyconfig has it): the stubs the test kernels skip
 #
-# and then allmodconfig (with KUNIT=y, which the series' KUnit tests need),
+# and then allmodconfig (with KUNIT=y, which the series' KUnit tests need,
+# and GCC_PLUGINS=n, which a machine without plugin headers has anyway),
 # in build/obj/allmod: every option of the series on, next to all else
 # allmodconfig turns on (KASAN, UBSAN, FORTIFY_SOURCE, lockdep, DEBUG_VM,
 # GCOV, KCOV), with the tree's own warning flags and CONFIG_WERROR.
@@ -45,6 +46,7 @@ declare -A objects=(
 	[mm/shmem_kho_out.o]="KEXEC_HANDOVER TMPFS"
 	[mm/shmem_kho_image.o]="KEXEC_HANDOVER TMPFS"
 	[mm/shmem_kho_rebuild.o]="KEXEC_HANDOVER TMPFS"
+	[mm/shmem_kho_folio.o]="KEXEC_HANDOVER TMPFS"
 	[lib/test_kho.o]=TEST_KEXEC_HANDOVER
 	[lib/test_kho_v1.o]=TEST_KEXEC_HANDOVER
 	[arch/x86/kernel/setup.o]=always
@@ -145,8 +147,10 @@ variant() {
 allmod() {
 	local out=$KHO_ROOT/build/obj/allmod frag=$KHO_ROOT/build/obj/allmod.config
 	local log=$KHO_LOGDIR/variant-allmod.config.log sym want=() missing=()
-	echo "  -- allmod: allmodconfig, KUNIT=y"
-	echo CONFIG_KUNIT=y > "$frag"
+	echo "  -- allmod: allmodconfig, KUNIT=y, GCC_PLUGINS=n"
+	# GCC plugins only where their headers are installed: off, so that
+	# every machine builds the same configuration.
+	printf '%s\n' CONFIG_KUNIT=y '# CONFIG_GCC_PLUGINS is not set' > "$frag"
 	if ! nice "$KHO_ROOT/harness/build-kernel.sh" --allmodconfig --config-only \
 		"$tree" "$out" "$frag" > "$log" 2>&1; then
 		sed 's/^/    /' "$log"
