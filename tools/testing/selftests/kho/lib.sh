@@ -198,6 +198,24 @@ kt_tree_tool() {
 	echo "$out"
 }
 
+# kt_shm_shim: build shm_shim.c, System V shared memory on anonymous shared
+# mappings for a guest program (LD_PRELOAD) when the test kernel has no
+# CONFIG_SYSVIPC, into $KHO_BUILD/tools/shm_shim.so like kt_tree_tool, and
+# print its path.
+kt_shm_shim() {
+	local src=$KT_DIR/shm_shim.c out=${KHO_BUILD:-$KHO_ROOT/build}/tools/shm_shim.so
+	if [ ! -f "$out" ] || [ "$src" -nt "$out" ]; then
+		mkdir -p "$(dirname "$out")"
+		if ! gcc -O2 -shared -fPIC -Wall -Wextra -o "$out.tmp" "$src" >&2; then
+			rm -f "$out.tmp"
+			echo "error: cannot build $src" >&2
+			return 1
+		fi
+		mv "$out.tmp" "$out"
+	fi
+	echo "$out"
+}
+
 # kt_same_sum LOG NAME N: the guest logged "sum NAME: entries=... manifest=..."
 # (scenarios/tmpfs.sh) N times, all equal. Prints them, and the manifest
 # differences the guest logged if any.
