@@ -30,6 +30,12 @@
  *	and write it. Print "acl: N entries" for FILE's access ACL, or
  *	"acl: none" when it has none.
  *
+ *   kho_tree mmap FILE
+ *	Map all of FILE shared and writable, print "mapped N bytes", then
+ *	for each line "OFFSET TEXT" of the standard input store TEXT at
+ *	OFFSET through the mapping (plain stores, no system call) and print
+ *	"stored OFFSET". The mapping is kept until the input ends.
+ *
  * Any error ends the program with a message and exit status 1.
  */
 #define _GNU_SOURCE
@@ -41,6 +47,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -954,13 +961,53 @@ static int cmd_acl(const char *path, long uid)
 	return 0;
 }
 
+static int cmd_mmap(const char *path)
+{
+	char line[4096], *text, *end;
+	unsigned long long off;
+	size_t len, size;
+	struct stat st;
+	uint8_t *map;
+	int fd;
+
+	fd = open(path, O_RDWR);
+	if (fd < 0 || fstat(fd, &st))
+		die("open %s", path);
+	size = st.st_size;
+	if (!size)
+		die("%s is empty", path);
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		die("mmap %s", path);
+	close(fd);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("mapped %zu bytes\n", size);
+	while (fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\n")] = 0;
+		errno = 0;
+		off = strtoull(line, &end, 0);
+		if (errno || end == line || *end != ' ')
+			die("bad line '%s'", line);
+		text = end + 1;
+		len = strlen(text);
+		if (off > size || len > size - off) {
+			errno = 0;
+			die("%zu bytes at %llu are beyond the mapping", len, off);
+		}
+		memcpy(map + off, text, len);
+		printf("stored %llu\n", off);
+	}
+	return 0;
+}
+
 static void print_usage(void)
 {
 	fprintf(stderr,
 		"usage: kho_tree make DIR SEED NENTRIES BIGMIB\n"
 		"       kho_tree manifest DIR\n"
 		"       kho_tree sum DIR\n"
-		"       kho_tree acl FILE [UID]\n");
+		"       kho_tree acl FILE [UID]\n"
+		"       kho_tree mmap FILE\n");
 	exit(2);
 }
 
@@ -989,6 +1036,8 @@ int main(int argc, char **argv)
 		return cmd_sum(argv[2]);
 	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "acl"))
 		return cmd_acl(argv[2], argc == 4 ? number(argv[3]) : -1);
+	if (argc == 3 && !strcmp(argv[1], "mmap"))
+		return cmd_mmap(argv[2]);
 	print_usage();
 	return 2;
 }
