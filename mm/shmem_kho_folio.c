@@ -63,23 +63,28 @@ static int shmem_kho_move_out(struct folio *folio)
 }
 
 /*
- * Read the folio at @index back from swap. The read-in is charged to the
- * memory cgroup that owned the page; when that cgroup cannot take it back
- * under its limit, fail with -ENOMEM rather than let the charge invoke the
- * cgroup's OOM killer on the workload whose data is being handed over.
+ * Look the folio at @index up, reading it back from swap if it is there.
+ * The read-in is charged to the memory cgroup that owned the page (or,
+ * when that cgroup is gone, the finalizing task's). When the cgroup has
+ * no room for it under its limit, fail with -ENOMEM rather than let the
+ * charge invoke the cgroup's OOM killer on the workload whose data is
+ * being handed over. The read-in is allocated outside CMA, as long-term
+ * pins are, so that it does not land in scratch memory.
  */
-static int shmem_kho_swapin_folio(struct inode *inode, pgoff_t index,
-				  struct folio **foliop)
+static int shmem_kho_read_folio(struct inode *inode, pgoff_t index,
+				struct folio **foliop)
 {
-	struct address_space *mapping = inode->i_mapping;
-	gfp_t gfp = mapping_gfp_mask(mapping) | __GFP_RETRY_MAYFAIL;
-	struct folio *folio;
+	gfp_t gfp = mapping_gfp_mask(inode->i_mapping) | __GFP_RETRY_MAYFAIL;
+	unsigned int pin_flags;
+	int err;
 
-	folio = shmem_read_folio_gfp(mapping, index, gfp);
-	if (IS_ERR(folio))
-		return PTR_ERR(folio);
-	*foliop = folio;
-	return 0;
+	pin_flags = memalloc_pin_save();
+	err = shmem_get_folio_gfp(inode, index, 0, foliop, SGP_READ, gfp,
+				  NULL, NULL);
+	memalloc_pin_restore(pin_flags);
+	if (!err && *foliop)
+		folio_unlock(*foliop);
+	return err;
 }
 
 /**
@@ -92,24 +97,21 @@ static int shmem_kho_swapin_folio(struct inode *inode, pgoff_t index,
  * The folio is brought back from swap if need be, and moved out of
  * scratch memory if it sits there.
  *
+ * Context: Process context, may sleep; the mount is frozen, so that no
+ * truncation or hole punch races with the lookup.
  * Return: 0, the error of reading the folio back from swap (-ENOMEM when
- * its memory cgroup has no room for it) or of moving it out of scratch
- * memory, or -EBUSY when it kept landing back in scratch memory.
+ * its memory cgroup has no room for it), the error of moving it out of
+ * scratch memory (-EBUSY when it cannot be isolated or migrated), or
+ * -EBUSY when it kept landing back in scratch memory.
  */
 int shmem_kho_get_folio(struct inode *inode, pgoff_t index,
 			struct folio **foliop, unsigned long *moved)
 {
-	struct folio *folio;
+	struct folio *folio = NULL;
 	int err, tries;
 
 	for (tries = 0; tries < 3; tries++) {
-		if (xa_is_value(xa_load(&inode->i_mapping->i_pages, index))) {
-			err = shmem_kho_swapin_folio(inode, index, &folio);
-		} else {
-			err = shmem_get_folio(inode, index, 0, &folio, SGP_READ);
-			if (!err && folio)
-				folio_unlock(folio);
-		}
+		err = shmem_kho_read_folio(inode, index, &folio);
 		if (err || !folio)
 			break;
 		if (folio_is_longterm_pinnable(folio))

@@ -125,7 +125,8 @@ static int shmem_kho_check_space(const char *name,
  */
 static unsigned long shmem_kho_memcg_room(void)
 {
-	struct mem_cgroup *memcg = get_mem_cgroup_from_current();
+	/* The cgroup mem_cgroup_charge() charges for this task. */
+	struct mem_cgroup *memcg = get_mem_cgroup_from_mm(NULL);
 	unsigned long room = ULONG_MAX, max, usage;
 	struct mem_cgroup *pos;
 
@@ -146,23 +147,45 @@ static unsigned long shmem_kho_memcg_room(void)
 #endif
 
 /*
- * Restored folios are charged to the memory cgroup of the task that mounts.
- * Refuse a handover that does not fit under that cgroup's limit before the
- * first folio is charged: a charge over the limit would reclaim or OOM-kill
- * halfway through, and a half-restored mount loses the rest of its data.
- * Refused, the handover stays whole for a mount from a cgroup with room.
- * Swap does not count as room: the restored folios arrive in memory.
+ * Kernel memory a restore charges besides the folios, an upper estimate:
+ * per inode its shmem inode and a dentry with room for a long name, per
+ * XA_CHUNK_SIZE pages a page-cache node, and the symlink targets, names
+ * and xattr values.
+ */
+static unsigned long shmem_kho_meta_pages(const struct shmem_kho_view *v,
+					  unsigned long data_pages)
+{
+	u64 bytes = v->hdr->nr_inodes *
+		    (sizeof(struct shmem_inode_info) + sizeof(struct dentry) +
+		     DNAME_INLINE_LEN + 128);
+
+	bytes += (data_pages / XA_CHUNK_SIZE + v->hdr->nr_inodes) *
+		 sizeof(struct xa_node);
+	bytes += v->hdr->strings_size + v->hdr->nr_xattrs * 64;
+	return DIV_ROUND_UP_ULL(bytes, PAGE_SIZE);
+}
+
+/*
+ * Restored folios, and the inodes and names that hold them, are charged to
+ * the memory cgroup of the task that mounts. Refuse a handover that does
+ * not fit under that cgroup's limit before anything is charged: a restore
+ * that fails halfway for want of memory loses the rest of the data, and a
+ * charge over the limit would otherwise reclaim or OOM-kill. Refused, the
+ * handover stays whole for a mount from a cgroup with room. Swap does not
+ * count as room: the restored folios arrive in memory.
  */
 static int shmem_kho_check_memcg(const char *name,
 				 const struct shmem_kho_view *v)
 {
-	unsigned long pages = shmem_kho_view_pages(v);
+	unsigned long data = shmem_kho_view_pages(v);
+	unsigned long need = data + shmem_kho_meta_pages(v, data);
 	unsigned long room = shmem_kho_memcg_room();
 
-	if (pages <= room)
+	if (need <= room)
 		return 0;
-	pr_err("kho=%s: the handover holds %lu KiB, more than the memory cgroup of the mounting task has room for (%lu KiB)\n",
-	       name, pages << (PAGE_SHIFT - 10), room << (PAGE_SHIFT - 10));
+	pr_err("kho=%s: the handover needs %lu KiB (%lu KiB of data), more than the memory cgroup of the mounting task has room for (%lu KiB)\n",
+	       name, need << (PAGE_SHIFT - 10), data << (PAGE_SHIFT - 10),
+	       room << (PAGE_SHIFT - 10));
 	return -ENOMEM;
 }
 

@@ -206,10 +206,11 @@ static int shmem_kho_add_xattr(struct shmem_kho_builder *b,
 
 /*
  * A file with an access ACL keeps the ACL's mask, not the owning group's
- * permissions, in the group bits of its mode. Recorded without the ACL,
- * the file gets the owning group's own permissions there instead, so that
- * leaving the ACL out takes access away (from the named users and groups)
- * and never hands the owning group the mask's wider rights.
+ * permissions, in the group bits of its mode; the owning group gets what
+ * both its entry and the mask grant. Recorded without the ACL, the file
+ * gets exactly that in the group bits, so that leaving the ACL out takes
+ * access away (from the named users and groups, and the mask's rights
+ * from the owning group) and never adds any.
  */
 static void shmem_kho_mode_without_acl(struct kho_tmpfs_inode *rec,
 				       struct inode *inode)
@@ -224,8 +225,7 @@ static void shmem_kho_mode_without_acl(struct kho_tmpfs_inode *rec,
 		return;
 	FOREACH_ACL_ENTRY(pa, acl, pe) {
 		if (pa->e_tag == ACL_GROUP_OBJ)
-			rec->mode = (rec->mode & ~0070) |
-				    ((pa->e_perm & 0007) << 3);
+			rec->mode &= ~0070 | ((pa->e_perm & 0007) << 3);
 	}
 	posix_acl_release(acl);
 }
@@ -271,11 +271,9 @@ static int shmem_kho_add_xattrs(struct shmem_kho_builder *b,
 	kvfree(names);
 	if (!acl)
 		return len < 0 ? len : err;
-	/* @rec may have moved with the array; look it up again. */
-	rec = (struct kho_tmpfs_inode *)b->inodes.data + index;
 	shmem_kho_mode_without_acl(rec, d_inode(dentry));
 	if (b->acls++ < SHMEM_KHO_ACL_WARNINGS)
-		pr_warn("kho=%s: %pd: its POSIX ACL is not handed over\n",
+		pr_warn("kho=%s: %pd2: its POSIX ACL is not handed over\n",
 			b->name, dentry);
 	return len < 0 ? len : err;
 }

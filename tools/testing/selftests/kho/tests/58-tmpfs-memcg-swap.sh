@@ -40,7 +40,7 @@ expect_count "$log" '^KT: finalize 1: ok$' 1 "the finalize without the limit suc
 expect "$log" "tmpfs: kho=sw: frozen for handover: 2 inodes, [0-9]+ folios, $data_kib KiB\$" \
 	"all of kho=sw, swapped pages included, is recorded" || rc=1
 
-expect "$log" "tmpfs: kho=sw: the handover holds $data_kib KiB, more than the memory cgroup of the mounting task has room for \\([0-9]+ KiB\\)\$" \
+expect "$log" "tmpfs: kho=sw: the handover needs [0-9]+ KiB \\($data_kib KiB of data\\), more than the memory cgroup of the mounting task has room for \\([0-9]+ KiB\\)\$" \
 	"a mount from a cgroup without room is refused with a message" || rc=1
 expect "$log" '^KT: mount sw from small: failed: Cannot allocate memory$' \
 	"that mount fails with ENOMEM" || rc=1
