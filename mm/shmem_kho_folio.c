@@ -16,6 +16,7 @@
 #include <linux/swap.h>
 
 #include "internal.h"
+#include "shmem_kho.h"
 #include "shmem_kho_internal.h"
 
 /*
