@@ -25,9 +25,10 @@
  *	"entries=N manifest=SHA256": the number of manifest lines and the
  *	SHA-256 of the manifest text.
  *
- *   kho_tree acl FILE [UID]
+ *   kho_tree acl FILE [UID [GROUP_PERM]]
  *	With UID, give FILE a POSIX access ACL that also lets user UID read
- *	and write it. Print "acl: N entries" for FILE's access ACL, or
+ *	and write it, and the owning group GROUP_PERM (an octal digit,
+ *	default 4: read). Print "acl: N entries" for FILE's access ACL, or
  *	"acl: none" when it has none.
  *
  *   kho_tree mmap FILE
@@ -930,7 +931,7 @@ struct acl_xattr {
 	struct acl_entry entries[5];
 };
 
-static int cmd_acl(const char *path, long uid)
+static int cmd_acl(const char *path, long uid, long group_perm)
 {
 	struct acl_xattr acl = {
 		.version = ACL_XATTR_VERSION,
@@ -946,6 +947,7 @@ static int cmd_acl(const char *path, long uid)
 
 	if (uid >= 0) {
 		acl.entries[1].id = uid;
+		acl.entries[2].perm = group_perm & 7;
 		if (setxattr(path, ACL_XATTR, &acl, sizeof(acl), 0))
 			die("setxattr %s %s", path, ACL_XATTR);
 	}
@@ -1006,7 +1008,7 @@ static void print_usage(void)
 		"usage: kho_tree make DIR SEED NENTRIES BIGMIB\n"
 		"       kho_tree manifest DIR\n"
 		"       kho_tree sum DIR\n"
-		"       kho_tree acl FILE [UID]\n"
+		"       kho_tree acl FILE [UID [GROUP_PERM]]\n"
 		"       kho_tree mmap FILE\n");
 	exit(2);
 }
@@ -1034,8 +1036,9 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "sum"))
 		return cmd_sum(argv[2]);
-	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "acl"))
-		return cmd_acl(argv[2], argc == 4 ? number(argv[3]) : -1);
+	if (argc >= 3 && argc <= 5 && !strcmp(argv[1], "acl"))
+		return cmd_acl(argv[2], argc >= 4 ? number(argv[3]) : -1,
+			       argc == 5 ? number(argv[4]) : 4);
 	if (argc == 3 && !strcmp(argv[1], "mmap"))
 		return cmd_mmap(argv[2]);
 	print_usage();

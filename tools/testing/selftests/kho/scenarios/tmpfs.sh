@@ -617,6 +617,14 @@ limits)
 		chown 0:100 /kho/lim/acl
 		kt_log "acl 1: $(kho_tree acl /kho/lim/acl 1000)," \
 			"mode $(stat -c %a /kho/lim/acl)"
+		# The owning group may write, but chmod narrows the mask to
+		# read, and with it what the group may do.
+		echo "narrow" > /kho/lim/narrow
+		chown 0:100 /kho/lim/narrow
+		kho_tree acl /kho/lim/narrow 1000 6 > /dev/null
+		chmod 640 /kho/lim/narrow
+		kt_log "narrow 1: $(kho_tree acl /kho/lim/narrow)," \
+			"mode $(stat -c %a /kho/lim/narrow)"
 		# A file unlinked while a descriptor holds it open.
 		exec 4<> /kho/lim/gone
 		dd if=/dev/zero bs=1M count=2 >&4 2> /dev/null
@@ -634,6 +642,8 @@ limits)
 		tsum lim
 		kt_log "acl 2: $(kho_tree acl /kho/lim/acl 2>&1)," \
 			"mode $(stat -c %a /kho/lim/acl)"
+		kt_log "narrow 2: $(kho_tree acl /kho/lim/narrow 2>&1)," \
+			"mode $(stat -c %a /kho/lim/narrow)"
 		kt_log "gone 2: $(ls /kho/lim/gone 2>&1 | sed 's/.*: //')"
 		tmount um
 		kt_log "um: $(cat /kho/um/f 2>&1)"
