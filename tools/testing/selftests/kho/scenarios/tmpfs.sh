@@ -682,7 +682,8 @@ mmap)
 		rc=0
 		wait "$fio_pid" || rc=$?
 		kt_log "fio write 1: exit $rc: $(mm_result /tmp/fio.out)"
-		kt_log "fio mappings left: $(grep -l " $app\$" /proc/[0-9]*/maps 2>/dev/null | wc -l)"
+		kt_log "fio mappings left:" \
+			"$(grep -l " $app\$" /proc/[0-9]*/maps 2>/dev/null | wc -l)"
 		kt_log "sha256 1: $(sha256sum "$app" | cut -d' ' -f1)"
 		# The limit: a program that keeps a mapping across finalize.
 		# Page A (offset 0) is data written with write(2), B (64 KiB)

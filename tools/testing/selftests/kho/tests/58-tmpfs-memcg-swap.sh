@@ -40,8 +40,9 @@ expect_count "$log" '^KT: finalize 1: ok$' 1 "the finalize without the limit suc
 expect "$log" "tmpfs: kho=sw: frozen for handover: 2 inodes, [0-9]+ folios, $data_kib KiB\$" \
 	"all of kho=sw, swapped pages included, is recorded" || rc=1
 
-expect "$log" "tmpfs: kho=sw: the handover needs [0-9]+ KiB \\($data_kib KiB of data\\), more than the memory cgroup of the mounting task has room for \\([0-9]+ KiB\\)\$" \
-	"a mount from a cgroup without room is refused with a message" || rc=1
+re="tmpfs: kho=sw: the handover needs [0-9]+ KiB \\($data_kib KiB of data\\), more than"
+re+=" the memory cgroup of the mounting task has room for \\([0-9]+ KiB\\)\$"
+expect "$log" "$re" "a mount from a cgroup without room is refused with a message" || rc=1
 expect "$log" '^KT: mount sw from small: failed: Cannot allocate memory$' \
 	"that mount fails with ENOMEM" || rc=1
 expect_count "$log" '^KT: pending: sw $' 2 \
@@ -49,11 +50,12 @@ expect_count "$log" '^KT: pending: sw $' 2 \
 expect "$log" '^KT: mount sw from big: ok$' "the mount from a cgroup with room succeeds" || rc=1
 expect "$log" "tmpfs: kho=sw: restored 2 inodes, [0-9]+ folios \\($data_kib KiB\\)\$" \
 	"kho=sw is restored whole" || rc=1
-read -r before after < <(sed -nE \
-	's/^KT: big: memory.current ([0-9]+) KiB before the mount, ([0-9]+) KiB after$/\1 \2/p' "$log")
+re='^KT: big: memory.current ([0-9]+) KiB before the mount, ([0-9]+) KiB after$'
+read -r before after < <(sed -nE "s/$re/\\1 \\2/p" "$log")
 if [ -n "$after" ] && [ $((after - before)) -ge $data_kib ] &&
 	[ $((after - before)) -le $((data_kib + 1024)) ]; then
-	echo "  ok: the mounting cgroup is charged $((after - before)) KiB for $data_kib KiB of data"
+	echo "  ok: the mounting cgroup is charged $((after - before)) KiB" \
+		"for $data_kib KiB of data"
 else
 	echo "  the mounting cgroup went from '$before' to '$after' KiB; expected" \
 		"$data_kib KiB more, within 1 MiB"

@@ -39,7 +39,8 @@ expect "$log" '^KT: narrow 2: acl: none, mode 640$' \
 mapfile -t diffs < <(sed -n 's/^KT: diff lim: //p' "$log")
 if [ ${#diffs[@]} = 2 ] && [[ ${diffs[0]} == "-acl f 0664 "* ]] &&
 	[ "${diffs[1]}" = "+acl f 0644 ${diffs[0]#-acl f 0664 }" ]; then
-	echo "  ok: the rest of the tree is handed over unchanged (only the ACL file's mode differs)"
+	echo "  ok: the rest of the tree is handed over unchanged" \
+		"(only the ACL file's mode differs)"
 else
 	echo "  the manifests differ in ${#diffs[@]} lines, not only in the ACL file's mode:"
 	printf '    %s\n' "${diffs[@]}"

@@ -64,14 +64,21 @@ fi
 echo "  -- stores through a mapping kept across finalize"
 sed -n 's/^KT: \(late .*\)/  \1/p' "$log"
 expect "$log" '^KT: late writer: mapped 1048576 bytes$' "the writer maps the second file" || rc=1
-expect "$log" '^KT: late before finalize: A=A1 by write\(2\) before finalize B=zeros C=C1 via mapping before finalize D=D1 via mapping before finalize$' \
-	"before finalize: A written with write(2), B a hole, C and D stored through the mapping" || rc=1
-expect "$log" '^KT: late after finalize: A=A2 via mapping after finalize\. B=B2 via mapping after finalize\. C=C1 via mapping before finalize D=D1 via mapping before finalize$' \
-	"after finalize the freeze stops neither store (A, B)" || rc=1
+re='^KT: late before finalize: A=A1 by write\(2\) before finalize B=zeros'
+re+=' C=C1 via mapping before finalize D=D1 via mapping before finalize$'
+what="before finalize: A written with write(2), B a hole,"
+what+=" C and D stored through the mapping"
+expect "$log" "$re" "$what" || rc=1
+re='^KT: late after finalize: A=A2 via mapping after finalize\. B=B2 via mapping'
+re+=' after finalize\. C=C1 via mapping before finalize D=D1 via mapping before finalize$'
+expect "$log" "$re" "after finalize the freeze stops neither store (A, B)" || rc=1
 expect "$log" '^KT: late after kexec -l: .* D=D2 via mapping after kexec -l\.$' \
 	"nor one after kexec -l (D)" || rc=1
-expect "$log" '^KT: late after kexec: A=A2 via mapping after finalize\. B=zeros C=C1 via mapping before finalize D=D2 via mapping after kexec -l\.$' \
-	"next kernel: the stores into A and D (data at finalize) are there, the store into B (a hole) is lost" || rc=1
+re='^KT: late after kexec: A=A2 via mapping after finalize\. B=zeros'
+re+=' C=C1 via mapping before finalize D=D2 via mapping after kexec -l\.$'
+what="next kernel: the stores into A and D (data at finalize) are there,"
+what+=" the store into B (a hole) is lost"
+expect "$log" "$re" "$what" || rc=1
 
 echo "  -- negative control"
 expect "$log" '^KT: fio verify damaged copy: exit [1-9][0-9]*: .*(verify failed|bad magic)' \
