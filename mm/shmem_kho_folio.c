@@ -8,6 +8,7 @@
  */
 
 #include <linux/gfp.h>
+#include <linux/kexec.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/pagemap.h>
@@ -69,8 +70,12 @@ static int shmem_kho_move_out(struct folio *folio)
  * when that cgroup is gone, the finalizing task's). When the cgroup has
  * no room for it under its limit, fail with -ENOMEM rather than let the
  * charge invoke the cgroup's OOM killer on the workload whose data is
- * being handed over. The read-in is allocated outside CMA, as long-term
- * pins are, so that it does not land in scratch memory.
+ * being handed over. At kexec -e (without a finalize before it), the
+ * limit protects nothing any more and failing would drop the mount: the
+ * charge then goes over the limit at once (__GFP_HIGH, no reclaim, which
+ * could only write out what is being read in, as it is all pinned). The
+ * read-in is allocated outside CMA, as long-term pins are, so that it
+ * does not land in scratch memory.
  */
 static int shmem_kho_read_folio(struct inode *inode, pgoff_t index,
 				struct folio **foliop)
@@ -79,6 +84,8 @@ static int shmem_kho_read_folio(struct inode *inode, pgoff_t index,
 	unsigned int pin_flags;
 	int err;
 
+	if (kexec_in_progress)
+		gfp = (gfp & ~__GFP_DIRECT_RECLAIM) | __GFP_HIGH;
 	pin_flags = memalloc_pin_save();
 	err = shmem_get_folio_gfp(inode, index, 0, foliop, SGP_READ, gfp,
 				  NULL, NULL);

@@ -23,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/xattr.h>
 
 #include "internal.h"
 #include "shmem_kho.h"
@@ -93,6 +94,25 @@ static void shmem_kho_set_sb_root(struct super_block *sb,
 }
 
 /*
+ * A symlink target longer than this takes a page of its own (mm/shmem.c's
+ * SHORT_SYMLINK_LEN); a shorter one is kept in the inode's allocation.
+ */
+#define SHMEM_KHO_SHORT_SYMLINK	128
+
+/* Pages the symlinks of a handover take besides the file data. */
+static unsigned long shmem_kho_link_pages(const struct shmem_kho_view *v)
+{
+	unsigned long pages = 0;
+	u64 i;
+
+	for (i = 0; i < v->hdr->nr_inodes; i++)
+		if (S_ISLNK(v->inodes[i].mode) &&
+		    v->inodes[i].size > SHMEM_KHO_SHORT_SYMLINK)
+			pages++;
+	return pages;
+}
+
+/*
  * Refuse, before anything is created, a handover that cannot fit the
  * mount: the inode count is exact only without xattrs, which take inode
  * space too, so a mount at its very limit may still fail halfway.
@@ -102,7 +122,7 @@ static int shmem_kho_check_space(const char *name,
 				 struct super_block *sb)
 {
 	struct shmem_sb_info *sbinfo = sb->s_fs_info;
-	unsigned long pages = shmem_kho_view_pages(v);
+	unsigned long pages = shmem_kho_view_pages(v) + shmem_kho_link_pages(v);
 
 	if (sbinfo->max_blocks && pages > sbinfo->max_blocks) {
 		pr_err("kho=%s: the handover holds %lu KiB, more than size=%luk\n",
@@ -147,21 +167,31 @@ static unsigned long shmem_kho_memcg_room(void)
 #endif
 
 /*
- * Kernel memory a restore charges besides the folios, an upper estimate:
- * per inode its shmem inode and a dentry with room for a long name, per
- * XA_CHUNK_SIZE pages a page-cache node, and the symlink targets, names
- * and xattr values.
+ * Kernel memory a restore charges besides the folios and symlink pages, an
+ * upper estimate: per inode its shmem inode, per name a dentry and, for a
+ * long name, its external copy, per xattr its value as kvmalloc() rounds
+ * it, per XA_CHUNK_SIZE pages a page-cache node.
  */
 static unsigned long shmem_kho_meta_pages(const struct shmem_kho_view *v,
 					  unsigned long data_pages)
 {
-	u64 bytes = v->hdr->nr_inodes *
-		    (sizeof(struct shmem_inode_info) + sizeof(struct dentry) +
-		     DNAME_INLINE_LEN + 128);
+	u64 bytes, i;
+	u32 len;
 
+	bytes = v->hdr->nr_inodes * sizeof(struct shmem_inode_info);
 	bytes += (data_pages / XA_CHUNK_SIZE + v->hdr->nr_inodes) *
 		 sizeof(struct xa_node);
-	bytes += v->hdr->strings_size + v->hdr->nr_xattrs * 64;
+	for (i = 0; i < v->hdr->nr_dentries; i++) {
+		bytes += sizeof(struct dentry);
+		len = v->dentries[i].name_len;
+		if (len >= DNAME_INLINE_LEN)
+			bytes += kmalloc_size_roundup(len + 1 + 2 * sizeof(long));
+	}
+	for (i = 0; i < v->hdr->nr_xattrs; i++) {
+		bytes += kmalloc_size_roundup(sizeof(struct simple_xattr) +
+					      v->xattrs[i].value_len);
+		bytes += kmalloc_size_roundup(v->xattrs[i].name_len + 1);
+	}
 	return DIV_ROUND_UP_ULL(bytes, PAGE_SIZE);
 }
 
@@ -178,7 +208,8 @@ static int shmem_kho_check_memcg(const char *name,
 				 const struct shmem_kho_view *v)
 {
 	unsigned long data = shmem_kho_view_pages(v);
-	unsigned long need = data + shmem_kho_meta_pages(v, data);
+	unsigned long need = data + shmem_kho_link_pages(v) +
+			     shmem_kho_meta_pages(v, data);
 	unsigned long room = shmem_kho_memcg_room();
 
 	if (need <= room)
@@ -234,6 +265,8 @@ static int shmem_kho_restore(struct shmem_kho_incoming *in,
 	return 0;
 }
 
+static DEFINE_MUTEX(shmem_kho_restore_lock);
+
 /**
  * shmem_kho_populate - rebuild a kho mount from its handover
  * @sb: the super block shmem_kho_claim() registered, with its root
@@ -264,7 +297,13 @@ int shmem_kho_populate(struct super_block *sb)
 		pr_info("kho=%s: nothing handed over, starting empty\n", mnt->name);
 		return 0;
 	}
+	/*
+	 * The memory cgroup check is no reservation: two mounts restored at
+	 * once could each find the room the other then takes.
+	 */
+	mutex_lock(&shmem_kho_restore_lock);
 	err = shmem_kho_restore(in, sb, &consumed);
+	mutex_unlock(&shmem_kho_restore_lock);
 	if (!consumed)
 		return err;
 	mutex_lock(&shmem_kho_lock);

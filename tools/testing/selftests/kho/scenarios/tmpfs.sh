@@ -33,9 +33,12 @@
 #             with sqlite's own tools, and file locks on it once more
 #   memcg     kho=sw: 96 MiB written by a task of a memory cgroup limited to
 #             32 MiB, most of it in zram swap; a finalize while that limit
-#             still holds, then one without it; the next kernel mounts
-#             kho=sw from a cgroup with too little room, then from one
-#             with room, and compares memory.current before and after
+#             still holds, then kexec -e; the next kernel mounts kho=sw
+#             from a cgroup with too little room, then from one with room,
+#             and compares memory.current before and after; kho=meta
+#             (long symlinks and names) from a cgroup with the room the
+#             refusal names; kho=c1 and kho=c2 at once from a cgroup with
+#             room for one
 #   limits    the documented limits on kho=lim: a file with a POSIX ACL, a
 #             file unlinked but still open; kho=um unmounted after the
 #             finalize (as systemctl kexec does), kho=um2 before it
@@ -575,21 +578,45 @@ memcg)
 	if [ "$stage" = 1 ]; then
 		zram_swap 384M
 		tmount sw
-		cg_new w 32M
+		# memory.high, not max, while writing: the writer is throttled
+		# and reclaimed to swap, and never meets the OOM killer.
+		cg_new w max
+		echo 32M > $cgroot/w/memory.high
 		cg_run w sh -c 'dd if=/dev/urandom bs=1M count=96 2> /dev/null |
 			tee /kho/sw/data | sha256sum' | cut -d' ' -f1 > /sha.sw
 		kt_log "sha sw 1: $(cat /sha.sw)"
 		kt_log "w: memory.current $(cg_kib w memory.current) KiB," \
 			"swap.current $(cg_kib w memory.swap.current) KiB"
+		# The limit the record meets: 8 MiB above what w holds.
+		echo $(($(cat $cgroot/w/memory.current) + 8 * 1024 * 1024)) \
+			> $cgroot/w/memory.max
 		# The workload whose data this is: not to be OOM-killed.
 		cg_run w sleep 3600 &
 		workload=$!
 		tfinalize 1
 		kt_log "workload after finalize: $(kill -0 $workload 2> /dev/null &&
 			echo alive || echo gone), oom_kill $(cg_event w oom_kill)"
-		echo max > $cgroot/w/memory.max
-		tfinalize 1
-		kill $workload
+		# kho=meta: names and symlinks that cost more kernel memory
+		# than their bytes (long targets take a page each, long names
+		# an allocation of their own); c1 and c2 to mount at once.
+		tmount meta
+		dd if=/dev/urandom of=/kho/meta/data bs=1M count=1 2> /dev/null
+		target=$(printf '%0200d' 0)
+		name=$(printf 'l%060d' 0)
+		i=0
+		while [ $i -lt 200 ]; do
+			ln -s "$target" "/kho/meta/s$i"
+			ln /kho/meta/data "/kho/meta/$name$i"
+			ln /kho/meta/data "/kho/meta/${name}x$i"
+			i=$((i + 1))
+		done
+		tcount meta
+		for c in c1 c2; do
+			tmount $c
+			dd if=/dev/zero of=/kho/$c/data bs=1M count=16 2> /dev/null
+		done
+		# No second finalize: kexec -e records kho=sw with w's limit
+		# still in place.
 	else
 		cg_new small 32M
 		cg_new big 256M
@@ -606,6 +633,20 @@ memcg)
 		kt_log "sha sw 2: $(sha256sum < /kho/sw/data | cut -d' ' -f1)"
 		kt_log "small: oom_kill $(cg_event small oom_kill)," \
 			"big: oom_kill $(cg_event big oom_kill)"
+		# kho=meta from a cgroup with the room the refusal names.
+		cg_new probe 1M
+		cg_mount probe meta
+		need=$(dmesg | sed -n 's/.*kho=meta: the handover needs \([0-9]*\) KiB.*/\1/p')
+		cg_new fit "$(((${need:-0} + 1024) * 1024))"
+		cg_mount fit meta
+		tcount meta
+		kt_log "fit: oom_kill $(cg_event fit oom_kill)"
+		# Two mounts at once, room for one.
+		cg_new par 24M
+		cg_mount par c1 &
+		cg_mount par c2
+		wait
+		kt_log "par: oom_kill $(cg_event par oom_kill)"
 	fi
 	tnext
 	;;
