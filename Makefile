@@ -81,6 +81,10 @@ check-static: assemble
 kernel-debug: assemble
 	@harness/build-kernel.sh $(TREE) $(DEBUG_OUT) $(DEBUG_CONFIGS)
 
+# QEMU tests run two at a time (run-tests.sh, KHO_TEST_JOBS): under TCG
+# each keeps about one core busy.
+TEST_JOBS ?= 2
+
 # A build that fails is reported as a failed test, so that the run still
 # ends with its summary line.
 # The interop tests need the mainline peer too: when it cannot be built,
@@ -95,7 +99,7 @@ check:
 		nice -n 10 $(MAKE) --no-print-directory kernel-debug || { debug=; \
 			echo "error: the debug kernel could not be built; debug: tests will fail"; }; \
 		KHO_KERNEL=$(BZIMAGE) KHO_PEER_KERNEL=$$peer KHO_DEBUG_KERNEL=$$debug \
-			$(SELFTESTS)/run-tests.sh $(TESTS); \
+			KHO_TEST_JOBS=$(TEST_JOBS) $(SELFTESTS)/run-tests.sh $(TESTS); \
 	else \
 		printf 'TAP version 13\n1..1\nnot ok 1 - build (make kernel failed, see above)\n'; \
 		echo "0 passed, 1 failed"; \

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-kernel.sh [--no-verify] [--config-only | --targets "TARGET..."] TREE OUTDIR FRAGMENT...
+# build-kernel.sh [--no-verify] [--allmodconfig] [--config-only | --targets "TARGET..."]
+#                 TREE OUTDIR FRAGMENT...
 #
 # Configure (tinyconfig + fragments + olddefconfig) and build a bzImage out of
-# tree. The configuration is regenerated every time but only replaces
+# tree. --allmodconfig configures with allmodconfig instead, the fragments
+# given to it as KCONFIG_ALLCONFIG (the values it must not choose itself). The configuration is regenerated every time but only replaces
 # OUTDIR/.config when it changed, so an unchanged tree rebuilds nothing.
 # --targets builds the kbuild targets given (objects, directories) instead
 # of the bzImage and modules. --no-verify accepts fragment options that the
@@ -12,12 +14,16 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-config_only=0 targets="bzImage modules" verify=1
-[ "${1:-}" = --no-verify ] && { verify=0; shift; }
-case "${1:-}" in
---config-only) config_only=1; shift ;;
---targets) targets=$2; shift 2 ;;
-esac
+config_only=0 targets="bzImage modules" verify=1 allmod=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--no-verify) verify=0; shift ;;
+	--allmodconfig) allmod=1; shift ;;
+	--config-only) config_only=1; shift ;;
+	--targets) targets=$2; shift 2 ;;
+	*) break ;;
+	esac
+done
 tree=$(realpath "${1:?tree}")
 out=$(realpath -m "${2:?output dir}")
 shift 2
@@ -61,13 +67,20 @@ verify_config() {
 configure() {
 	local scratch=$out/.kho-config
 	mkdir -p "$out"
-	# tinyconfig writes $out/.config; keep the current one aside so an
-	# identical result leaves its timestamp (and the build) alone.
+	# tinyconfig (or allmodconfig) writes $out/.config; keep the current
+	# one aside so an identical result leaves its timestamp (and the
+	# build) alone.
 	[ -f "$out/.config" ] && cp -p "$out/.config" "$scratch.old"
-	kmake tinyconfig >/dev/null
-	"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
-		"${fragments[@]}" >/dev/null
-	kmake olddefconfig >/dev/null
+	if [ "$allmod" = 1 ]; then
+		cat "${fragments[@]}" > "$scratch.all"
+		KCONFIG_ALLCONFIG=$scratch.all kmake allmodconfig >/dev/null
+		rm "$scratch.all"
+	else
+		kmake tinyconfig >/dev/null
+		"$tree/scripts/kconfig/merge_config.sh" -m -O "$out" "$out/.config" \
+			"${fragments[@]}" >/dev/null
+		kmake olddefconfig >/dev/null
+	fi
 	[ "$verify" = 0 ] || verify_config "$out/.config"
 	if [ -f "$scratch.old" ] && cmp -s "$out/.config" "$scratch.old"; then
 		mv "$scratch.old" "$out/.config"

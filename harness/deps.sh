@@ -23,8 +23,12 @@ done
 
 [ ${#missing[@]} -eq 0 ] && exit 0
 
-note "installing Debian packages: ${missing[*]}"
+# Tests that run side by side may both install what they need: one apt at
+# a time (the second finds the packages installed, or installs its own).
 mkdir -p "$KHO_BUILD"
+exec 9> "$KHO_BUILD/apt-install.lock"
+flock 9
+note "installing Debian packages: ${missing[*]}"
 log=$KHO_BUILD/apt-install.log
 # kexec-tools would otherwise set itself up to kexec on every reboot of this
 # machine; we only want the binary for the guests.

@@ -6,6 +6,7 @@
 #ifndef _MM_SHMEM_KHO_H
 #define _MM_SHMEM_KHO_H
 
+#include <linux/shmem_fs.h>
 #include <linux/types.h>
 
 struct address_space;
@@ -22,6 +23,11 @@ int shmem_add_to_page_cache(struct folio *folio, struct address_space *mapping,
 			    pgoff_t index, void *expected, gfp_t gfp);
 int shmem_inode_acct_blocks(struct inode *inode, long pages);
 void shmem_recalc_inode(struct inode *inode, long alloced, long swapped);
+/* And what recording them needs, to read swapped pages with its own gfp. */
+int shmem_get_folio_gfp(struct inode *inode, pgoff_t index,
+			loff_t write_end, struct folio **foliop,
+			enum sgp_type sgp, gfp_t gfp, struct vm_fault *vmf,
+			vm_fault_t *fault_type);
 
 /* mm/shmem_kho_rebuild.c, for mm/shmem_kho_in.c. */
 int shmem_kho_rebuild(const struct shmem_kho_view *v, struct super_block *sb,

@@ -14,6 +14,7 @@
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/tmpfs.h>
 #include <linux/list.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/pagemap.h>
@@ -22,6 +23,7 @@
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
+#include <linux/xattr.h>
 
 #include "internal.h"
 #include "shmem_kho.h"
@@ -92,6 +94,25 @@ static void shmem_kho_set_sb_root(struct super_block *sb,
 }
 
 /*
+ * A symlink target longer than this takes a page of its own (mm/shmem.c's
+ * SHORT_SYMLINK_LEN); a shorter one is kept in the inode's allocation.
+ */
+#define SHMEM_KHO_SHORT_SYMLINK	128
+
+/* Pages the symlinks of a handover take besides the file data. */
+static unsigned long shmem_kho_link_pages(const struct shmem_kho_view *v)
+{
+	unsigned long pages = 0;
+	u64 i;
+
+	for (i = 0; i < v->hdr->nr_inodes; i++)
+		if (S_ISLNK(v->inodes[i].mode) &&
+		    v->inodes[i].size > SHMEM_KHO_SHORT_SYMLINK)
+			pages++;
+	return pages;
+}
+
+/*
  * Refuse, before anything is created, a handover that cannot fit the
  * mount: the inode count is exact only without xattrs, which take inode
  * space too, so a mount at its very limit may still fail halfway.
@@ -101,7 +122,7 @@ static int shmem_kho_check_space(const char *name,
 				 struct super_block *sb)
 {
 	struct shmem_sb_info *sbinfo = sb->s_fs_info;
-	unsigned long pages = shmem_kho_view_pages(v);
+	unsigned long pages = shmem_kho_view_pages(v) + shmem_kho_link_pages(v);
 
 	if (sbinfo->max_blocks && pages > sbinfo->max_blocks) {
 		pr_err("kho=%s: the handover holds %lu KiB, more than size=%luk\n",
@@ -115,6 +136,88 @@ static int shmem_kho_check_space(const char *name,
 		return -ENOSPC;
 	}
 	return 0;
+}
+
+#ifdef CONFIG_MEMCG
+/*
+ * Pages the memory cgroup of the mounting task can still be charged before
+ * its memory.max, or an ancestor's, is reached.
+ */
+static unsigned long shmem_kho_memcg_room(void)
+{
+	/* The cgroup mem_cgroup_charge() charges for this task. */
+	struct mem_cgroup *memcg = get_mem_cgroup_from_mm(NULL);
+	unsigned long room = ULONG_MAX, max, usage;
+	struct mem_cgroup *pos;
+
+	for (pos = memcg; pos && !mem_cgroup_is_root(pos);
+	     pos = parent_mem_cgroup(pos)) {
+		max = READ_ONCE(pos->memory.max);
+		usage = page_counter_read(&pos->memory);
+		room = min(room, max > usage ? max - usage : 0);
+	}
+	mem_cgroup_put(memcg);
+	return room;
+}
+#else
+static unsigned long shmem_kho_memcg_room(void)
+{
+	return ULONG_MAX;
+}
+#endif
+
+/*
+ * Kernel memory a restore charges besides the folios and symlink pages, an
+ * upper estimate: per inode its shmem inode, per name a dentry and, for a
+ * long name, its external copy, per xattr its value as kvmalloc() rounds
+ * it, per XA_CHUNK_SIZE pages a page-cache node.
+ */
+static unsigned long shmem_kho_meta_pages(const struct shmem_kho_view *v,
+					  unsigned long data_pages)
+{
+	u64 bytes, i;
+	u32 len;
+
+	bytes = v->hdr->nr_inodes * sizeof(struct shmem_inode_info);
+	bytes += (data_pages / XA_CHUNK_SIZE + v->hdr->nr_inodes) *
+		 sizeof(struct xa_node);
+	for (i = 0; i < v->hdr->nr_dentries; i++) {
+		bytes += sizeof(struct dentry);
+		len = v->dentries[i].name_len;
+		if (len >= DNAME_INLINE_LEN)
+			bytes += kmalloc_size_roundup(len + 1 + 2 * sizeof(long));
+	}
+	for (i = 0; i < v->hdr->nr_xattrs; i++) {
+		bytes += kmalloc_size_roundup(sizeof(struct simple_xattr) +
+					      v->xattrs[i].value_len);
+		bytes += kmalloc_size_roundup(v->xattrs[i].name_len + 1);
+	}
+	return DIV_ROUND_UP_ULL(bytes, PAGE_SIZE);
+}
+
+/*
+ * Restored folios, and the inodes and names that hold them, are charged to
+ * the memory cgroup of the task that mounts. Refuse a handover that does
+ * not fit under that cgroup's limit before anything is charged: a restore
+ * that fails halfway for want of memory loses the rest of the data, and a
+ * charge over the limit would otherwise reclaim or OOM-kill. Refused, the
+ * handover stays whole for a mount from a cgroup with room. Swap does not
+ * count as room: the restored folios arrive in memory.
+ */
+static int shmem_kho_check_memcg(const char *name,
+				 const struct shmem_kho_view *v)
+{
+	unsigned long data = shmem_kho_view_pages(v);
+	unsigned long need = data + shmem_kho_link_pages(v) +
+			     shmem_kho_meta_pages(v, data);
+	unsigned long room = shmem_kho_memcg_room();
+
+	if (need <= room)
+		return 0;
+	pr_err("kho=%s: the handover needs %lu KiB (%lu KiB of data), more than the memory cgroup of the mounting task has room for (%lu KiB)\n",
+	       name, need << (PAGE_SHIFT - 10), data << (PAGE_SHIFT - 10),
+	       room << (PAGE_SHIFT - 10));
+	return -ENOMEM;
 }
 
 /*
@@ -140,6 +243,8 @@ static int shmem_kho_restore(struct shmem_kho_incoming *in,
 	err = shmem_kho_check_image(in->name, &v, hdr, in->image);
 	if (!err)
 		err = shmem_kho_check_space(in->name, &v, sb);
+	if (!err)
+		err = shmem_kho_check_memcg(in->name, &v);
 	if (err)
 		return err;
 	/* The last failure that leaves the handover whole. */
@@ -160,6 +265,8 @@ static int shmem_kho_restore(struct shmem_kho_incoming *in,
 	return 0;
 }
 
+static DEFINE_MUTEX(shmem_kho_restore_lock);
+
 /**
  * shmem_kho_populate - rebuild a kho mount from its handover
  * @sb: the super block shmem_kho_claim() registered, with its root
@@ -169,8 +276,9 @@ static int shmem_kho_restore(struct shmem_kho_incoming *in,
  * kho/tmpfs/release); one that fails halfway through is freed.
  *
  * Return: 0, -EINVAL for an inconsistent handover, -ENOSPC when it does
- * not fit size= or nr_inodes=, or the error of
- * restoring (-ENOSPC, -ENOMEM).
+ * not fit size= or nr_inodes=, -ENOMEM when it does not fit the memory
+ * cgroup of the mounting task, or the error of restoring (-ENOSPC,
+ * -ENOMEM).
  */
 int shmem_kho_populate(struct super_block *sb)
 {
@@ -189,7 +297,13 @@ int shmem_kho_populate(struct super_block *sb)
 		pr_info("kho=%s: nothing handed over, starting empty\n", mnt->name);
 		return 0;
 	}
+	/*
+	 * The memory cgroup check is no reservation: two mounts restored at
+	 * once could each find the room the other then takes.
+	 */
+	mutex_lock(&shmem_kho_restore_lock);
 	err = shmem_kho_restore(in, sb, &consumed);
+	mutex_unlock(&shmem_kho_restore_lock);
 	if (!consumed)
 		return err;
 	mutex_lock(&shmem_kho_lock);

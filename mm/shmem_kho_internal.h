@@ -84,6 +84,10 @@ int shmem_kho_check_header(const char *name,
 /* mm/shmem_kho_out.c */
 void __init shmem_kho_out_init(void);
 
+/* mm/shmem_kho_folio.c */
+int shmem_kho_get_folio(struct inode *inode, pgoff_t index,
+			struct folio **foliop, unsigned long *moved);
+
 /* mm/shmem_kho_in.c */
 void __init shmem_kho_in_init(void);
 

@@ -13,13 +13,12 @@
 #include <linux/kexec_handover.h>
 #include <linux/kho/abi/tmpfs.h>
 #include <linux/list.h>
-#include <linux/migrate.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/namei.h>
 #include <linux/notifier.h>
 #include <linux/pagemap.h>
-#include <linux/sched/mm.h>
+#include <linux/posix_acl.h>
 #include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -71,6 +70,8 @@ static void *shmem_kho_vec_add(struct shmem_kho_vec *vec, size_t nr)
  * @dirs:     struct shmem_kho_dir, directories still to be walked
  * @links:    hash table of struct shmem_kho_link, for hard links
  * @moved:    folios moved out of scratch memory
+ * @name:     the mount's kho= name, for messages
+ * @acls:     files whose POSIX ACLs are left out
  */
 struct shmem_kho_builder {
 	struct shmem_kho_vec inodes;
@@ -82,6 +83,8 @@ struct shmem_kho_builder {
 	struct shmem_kho_vec dirs;
 	struct hlist_head *links;
 	unsigned long moved;
+	const char *name;
+	unsigned long acls;
 };
 
 /* An inode with more than one name, and its index in the image. */
@@ -198,16 +201,47 @@ static int shmem_kho_add_xattr(struct shmem_kho_builder *b,
 	return err;
 }
 
+/* Warnings naming a file whose ACLs are left out, per record. */
+#define SHMEM_KHO_ACL_WARNINGS	5
+
+/*
+ * A file with an access ACL keeps the ACL's mask, not the owning group's
+ * permissions, in the group bits of its mode; the owning group gets what
+ * both its entry and the mask grant. Recorded without the ACL, the file
+ * gets exactly that in the group bits, so that leaving the ACL out takes
+ * access away (from the named users and groups, and the mask's rights
+ * from the owning group) and never adds any.
+ */
+static void shmem_kho_mode_without_acl(struct kho_tmpfs_inode *rec,
+				       struct inode *inode)
+{
+	const struct posix_acl_entry *pa, *pe;
+	struct posix_acl *acl;
+
+	if (!IS_ENABLED(CONFIG_FS_POSIX_ACL))
+		return;
+	acl = get_inode_acl(inode, ACL_TYPE_ACCESS);
+	if (IS_ERR_OR_NULL(acl))
+		return;
+	FOREACH_ACL_ENTRY(pa, acl, pe) {
+		if (pa->e_tag == ACL_GROUP_OBJ)
+			rec->mode &= ~0070 | ((pa->e_perm & 0007) << 3);
+	}
+	posix_acl_release(acl);
+}
+
 /*
  * User, trusted and security attributes are handed over. POSIX ACLs live
  * in system.* names, which go through the ACL code, not the xattr list;
- * they are not part of v1 and are left out, with a warning.
+ * they are not part of v1 and are left out, with a warning that names the
+ * file. What the file's mode then grants is shmem_kho_mode_without_acl().
  */
 static int shmem_kho_add_xattrs(struct shmem_kho_builder *b,
 				struct dentry *dentry,
 				struct kho_tmpfs_inode *rec, u32 index)
 {
 	char *names, *name;
+	bool acl = false;
 	ssize_t len;
 	int err = 0;
 
@@ -225,8 +259,7 @@ static int shmem_kho_add_xattrs(struct shmem_kho_builder *b,
 	for (name = names; !err && len > 0 && name < names + len;
 	     name += strlen(name) + 1) {
 		if (!strncmp(name, XATTR_SYSTEM_PREFIX, XATTR_SYSTEM_PREFIX_LEN)) {
-			pr_warn_once("%s is not handed over (POSIX ACLs are not supported)\n",
-				     name);
+			acl = true;
 			continue;
 		}
 		err = shmem_kho_add_xattr(b, dentry, name);
@@ -236,6 +269,12 @@ static int shmem_kho_add_xattrs(struct shmem_kho_builder *b,
 			rec->nr_xattrs++;
 	}
 	kvfree(names);
+	if (!acl)
+		return len < 0 ? len : err;
+	shmem_kho_mode_without_acl(rec, d_inode(dentry));
+	if (b->acls++ < SHMEM_KHO_ACL_WARNINGS)
+		pr_warn("kho=%s: %pd2: its POSIX ACL is not handed over\n",
+			b->name, dentry);
 	return len < 0 ? len : err;
 }
 
@@ -257,78 +296,6 @@ static int shmem_kho_add_symlink(struct shmem_kho_builder *b,
 	rec->size = strlen(target);
 	err = shmem_kho_add_string(b, target, rec->size, &rec->target);
 	do_delayed_call(&done);
-	return err;
-}
-
-/*
- * Tmpfs folios are movable and may sit in scratch memory (CMA), which the
- * next kernel boots from and so cannot be preserved. Move such a folio out
- * the way long-term pinning does: isolate it and migrate it with movable
- * allocations forbidden. When memory outside scratch is short, this fails
- * rather than wake the OOM killer: at kexec -e, that would kill processes
- * for a mount that cannot be handed over anyway. Consumes the caller's
- * reference.
- */
-static int shmem_kho_move_out(struct folio *folio)
-{
-	struct migration_target_control mtc = {
-		.nid = NUMA_NO_NODE,
-		.gfp_mask = GFP_USER | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
-		.reason = MR_LONGTERM_PIN,
-	};
-	unsigned int pin_flags;
-	LIST_HEAD(list);
-	int err;
-
-	/* A folio just read in may still wait in a per-CPU LRU batch. */
-	if (!folio_test_lru(folio))
-		lru_add_drain_all();
-	if (!IS_ENABLED(CONFIG_MIGRATION) || !folio_isolate_lru(folio)) {
-		folio_put(folio);
-		return -EBUSY;
-	}
-	list_add(&folio->lru, &list);
-	node_stat_mod_folio(folio, NR_ISOLATED_ANON + folio_is_file_lru(folio),
-			    folio_nr_pages(folio));
-	folio_put(folio);
-
-	pin_flags = memalloc_pin_save();
-	err = migrate_pages(&list, alloc_migration_target, NULL,
-			    (unsigned long)&mtc, MIGRATE_SYNC, MR_LONGTERM_PIN,
-			    NULL);
-	memalloc_pin_restore(pin_flags);
-	if (err) {
-		putback_movable_pages(&list);
-		return err < 0 ? err : -EBUSY;
-	}
-	return 0;
-}
-
-/*
- * The folio at @index with a reference, brought back from swap if need
- * be, outside scratch memory; NULL for a hole.
- */
-static int shmem_kho_get_folio(struct inode *inode, pgoff_t index,
-			       struct folio **foliop, unsigned long *moved)
-{
-	struct folio *folio;
-	int err, tries;
-
-	for (tries = 0; tries < 3; tries++) {
-		err = shmem_get_folio(inode, index, 0, &folio, SGP_READ);
-		if (err || !folio)
-			break;
-		folio_unlock(folio);
-		if (folio_is_longterm_pinnable(folio))
-			break;
-		err = shmem_kho_move_out(folio);
-		folio = NULL;
-		if (err)
-			break;
-		(*moved)++;
-		err = -EBUSY;
-	}
-	*foliop = folio;
 	return err;
 }
 
@@ -617,6 +584,7 @@ static int shmem_kho_record(struct shmem_kho_mount *mnt)
 	err = shmem_kho_builder_init(&b);
 	if (err)
 		return err;
+	b.name = mnt->name;
 	err = shmem_kho_walk(&b, mnt->sb);
 	if (!err && !shmem_kho_counts_ok(b.dentries.len, b.xattrs.len,
 					 b.folios.len, b.strings.len))
@@ -652,6 +620,9 @@ static int shmem_kho_record(struct shmem_kho_mount *mnt)
 	if (b.moved)
 		pr_info("kho=%s: moved %lu folios out of scratch memory\n",
 			mnt->name, b.moved);
+	if (b.acls)
+		pr_warn("kho=%s: %lu file(s) handed over without their POSIX ACLs\n",
+			mnt->name, b.acls);
 	shmem_kho_builder_destroy(&b, true);
 	return 0;
 

@@ -128,7 +128,8 @@ static int shmem_kho_add_folio(struct inode *inode,
 	__folio_set_swapbacked(folio);
 	folio_mark_uptodate(folio);
 
-	err = mem_cgroup_charge(folio, NULL, gfp);
+	/* Reclaim for the charge, but never OOM-kill for it: fail instead. */
+	err = mem_cgroup_charge(folio, NULL, gfp | __GFP_RETRY_MAYFAIL);
 	if (!err)
 		err = shmem_add_to_page_cache(folio, mapping, rec->index, NULL, gfp);
 	if (!err) {

@@ -25,6 +25,18 @@
  *	"entries=N manifest=SHA256": the number of manifest lines and the
  *	SHA-256 of the manifest text.
  *
+ *   kho_tree acl FILE [UID [GROUP_PERM]]
+ *	With UID, give FILE a POSIX access ACL that also lets user UID read
+ *	and write it, and the owning group GROUP_PERM (an octal digit,
+ *	default 4: read). Print "acl: N entries" for FILE's access ACL, or
+ *	"acl: none" when it has none.
+ *
+ *   kho_tree mmap FILE
+ *	Map all of FILE shared and writable, print "mapped N bytes", then
+ *	for each line "OFFSET TEXT" of the standard input store TEXT at
+ *	OFFSET through the mapping (plain stores, no system call) and print
+ *	"stored OFFSET". The mapping is kept until the input ends.
+ *
  * Any error ends the program with a message and exit status 1.
  */
 #define _GNU_SOURCE
@@ -36,6 +48,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/types.h>
@@ -898,12 +911,105 @@ static int cmd_sum(const char *root)
 	return 0;
 }
 
+/* The kernel's POSIX ACL xattr format (uapi/linux/posix_acl_xattr.h). */
+#define ACL_XATTR		"system.posix_acl_access"
+#define ACL_XATTR_VERSION	2
+#define ACL_USER_OBJ		0x01
+#define ACL_USER		0x02
+#define ACL_GROUP_OBJ		0x04
+#define ACL_MASK		0x10
+#define ACL_OTHER		0x20
+
+struct acl_entry {
+	uint16_t tag;
+	uint16_t perm;
+	uint32_t id;
+};
+
+struct acl_xattr {
+	uint32_t version;
+	struct acl_entry entries[5];
+};
+
+static int cmd_acl(const char *path, long uid, long group_perm)
+{
+	struct acl_xattr acl = {
+		.version = ACL_XATTR_VERSION,
+		.entries = {
+			{ ACL_USER_OBJ, 6, -1 },
+			{ ACL_USER, 6, 0 },
+			{ ACL_GROUP_OBJ, 4, -1 },
+			{ ACL_MASK, 6, -1 },
+			{ ACL_OTHER, 4, -1 },
+		},
+	};
+	ssize_t len;
+
+	if (uid >= 0) {
+		acl.entries[1].id = uid;
+		acl.entries[2].perm = group_perm & 7;
+		if (setxattr(path, ACL_XATTR, &acl, sizeof(acl), 0))
+			die("setxattr %s %s", path, ACL_XATTR);
+	}
+	len = getxattr(path, ACL_XATTR, &acl, sizeof(acl));
+	if (len < 0 && errno == ENODATA) {
+		printf("acl: none\n");
+		return 0;
+	}
+	if (len < (ssize_t)sizeof(acl.version))
+		die("getxattr %s %s", path, ACL_XATTR);
+	printf("acl: %zu entries\n",
+	       (len - sizeof(acl.version)) / sizeof(struct acl_entry));
+	return 0;
+}
+
+static int cmd_mmap(const char *path)
+{
+	char line[4096], *text, *end;
+	unsigned long long off;
+	size_t len, size;
+	struct stat st;
+	uint8_t *map;
+	int fd;
+
+	fd = open(path, O_RDWR);
+	if (fd < 0 || fstat(fd, &st))
+		die("open %s", path);
+	size = st.st_size;
+	if (!size)
+		die("%s is empty", path);
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (map == MAP_FAILED)
+		die("mmap %s", path);
+	close(fd);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("mapped %zu bytes\n", size);
+	while (fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\n")] = 0;
+		errno = 0;
+		off = strtoull(line, &end, 0);
+		if (errno || end == line || *end != ' ')
+			die("bad line '%s'", line);
+		text = end + 1;
+		len = strlen(text);
+		if (off > size || len > size - off) {
+			errno = 0;
+			die("%zu bytes at %llu are beyond the mapping", len, off);
+		}
+		memcpy(map + off, text, len);
+		printf("stored %llu\n", off);
+	}
+	return 0;
+}
+
 static void print_usage(void)
 {
 	fprintf(stderr,
 		"usage: kho_tree make DIR SEED NENTRIES BIGMIB\n"
 		"       kho_tree manifest DIR\n"
-		"       kho_tree sum DIR\n");
+		"       kho_tree sum DIR\n"
+		"       kho_tree acl FILE [UID [GROUP_PERM]]\n"
+		"       kho_tree mmap FILE\n");
 	exit(2);
 }
 
@@ -930,6 +1036,11 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "sum"))
 		return cmd_sum(argv[2]);
+	if (argc >= 3 && argc <= 5 && !strcmp(argv[1], "acl"))
+		return cmd_acl(argv[2], argc >= 4 ? number(argv[3]) : -1,
+			       argc == 5 ? number(argv[4]) : 4);
+	if (argc == 3 && !strcmp(argv[1], "mmap"))
+		return cmd_mmap(argv[2]);
 	print_usage();
 	return 2;
 }

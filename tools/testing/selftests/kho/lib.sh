@@ -187,13 +187,15 @@ kt_tree_tool() {
 	local src=$KT_DIR/kho_tree.c out=${KHO_BUILD:-$KHO_ROOT/build}/tools/kho_tree
 	if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
 		mkdir -p "$(dirname "$out")"
-		if ! gcc -O2 -static -Wall -Wextra -o "$out.tmp" "$src" >&2; then
-			rm -f "$out.tmp"
+		# Tests may run side by side: each builds its own copy and
+		# renames it into place.
+		if ! gcc -O2 -static -Wall -Wextra -o "$out.$$" "$src" >&2; then
+			rm -f "$out.$$"
 			echo "error: cannot build $src with gcc -static" \
 				"(is libc6-dev installed?)" >&2
 			return 1
 		fi
-		mv "$out.tmp" "$out"
+		mv "$out.$$" "$out"
 	fi
 	echo "$out"
 }

@@ -9,6 +9,12 @@
 # Every QEMU run of a test has its kernel log checked (run-qemu.sh,
 # log-check.sh) and records the verdict in $KHO_LOGDIR/<test>.runs: a test
 # with a run whose log was not clean fails, whatever the test script said.
+#
+# KHO_TEST_JOBS=N (default 1) runs up to N tests at once. A QEMU test
+# under TCG keeps about one core busy, most of it in one vCPU thread, so
+# two of them share a 2-core machine well. The tests in KHO_ALONE_TESTS
+# (those that build trees or programs, or measure) still run alone. The
+# TAP lines come out in test order either way.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -26,6 +32,8 @@ mkdir -p "$KHO_LOGDIR"
 # sizes scratch for itself, too small for a KASAN kernel to start in), and
 # the persistent tmpfs.
 KHO_DEBUG_TESTS=${KHO_DEBUG_TESTS:-06 10 15 16 18 21 32 40 41}
+KHO_TEST_JOBS=${KHO_TEST_JOBS:-1}
+KHO_ALONE_TESTS=${KHO_ALONE_TESTS:-00 01 02 04 05 07 08 09 33 34 51 52 53 54 55 56}
 
 if [ $# -gt 0 ]; then
 	tests=("$@")
@@ -65,12 +73,12 @@ check_runs() {
 	echo "log check: $(grep -c '^clean ' "$1") QEMU log(s) clean"
 }
 
-passed=0 failed=0 n=0
-for t in "${tests[@]}"; do
-	n=$((n + 1))
+# run_test N TEST: run one test and leave its TAP lines in $tapdir/N.
+run_test() {
+	local n=$1 t=$2 name logdir out start result env=()
+
 	name=$(basename "$t" .sh)
 	logdir=$KHO_LOGDIR
-	env=()
 	if [[ $t == debug:* ]]; then
 		# Under TCG the debug kernel is several times slower.
 		t=${t#debug:}
@@ -87,15 +95,63 @@ for t in "${tests[@]}"; do
 	env "${env[@]}" bash "$t" > "$out" 2>&1
 	result=$?
 	check_runs "$KHO_QEMU_RUNS" >> "$out" || result=1
-	if [ $result = 0 ]; then
-		passed=$((passed + 1))
-		echo "ok $n - $name # $(($(date +%s) - start))s"
-	else
-		failed=$((failed + 1))
-		echo "not ok $n - $name # $(($(date +%s) - start))s"
-		tail -n 25 "$out" | sed 's/^/#   /'
+	{
+		if [ $result = 0 ]; then
+			echo "ok $n - $name # $(($(date +%s) - start))s"
+		else
+			echo "not ok $n - $name # $(($(date +%s) - start))s"
+			tail -n 25 "$out" | sed 's/^/#   /'
+		fi
+	} > "$tapdir/$n.tmp"
+	mv "$tapdir/$n.tmp" "$tapdir/$n"
+}
+
+# is_alone TEST: TEST must not run beside another.
+is_alone() {
+	local num
+
+	num=$(basename "${1#debug:}" .sh)
+	num=${num%%-*}
+	[[ " $KHO_ALONE_TESTS " == *" $num "* ]]
+}
+
+# print_done: print the TAP lines of the finished tests that follow the
+# ones printed, in order, and count them.
+print_done() {
+	while [ "$printed" -lt "$n" ] && [ -f "$tapdir/$((printed + 1))" ]; do
+		printed=$((printed + 1))
+		if grep -q '^ok ' "$tapdir/$printed"; then
+			passed=$((passed + 1))
+		else
+			failed=$((failed + 1))
+		fi
+		cat "$tapdir/$printed"
+	done
+}
+
+tapdir=$(mktemp -d)
+trap 'rm -rf "$tapdir"' EXIT
+passed=0 failed=0 n=0 printed=0 running=0
+for t in "${tests[@]}"; do
+	n=$((n + 1))
+	if is_alone "$t" || [ "$KHO_TEST_JOBS" -le 1 ]; then
+		wait
+		running=0
+		print_done
+		run_test "$n" "$t"
+		print_done
+		continue
 	fi
+	if [ "$running" -ge "$KHO_TEST_JOBS" ]; then
+		wait -n
+		running=$((running - 1))
+	fi
+	print_done
+	run_test "$n" "$t" &
+	running=$((running + 1))
 done
+wait
+print_done
 echo "$passed passed, $failed failed"
 # A run of the whole suite leaves its result for the series' cover letter.
 if [ $# -eq 0 ]; then

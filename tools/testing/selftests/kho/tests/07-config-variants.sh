@@ -13,8 +13,17 @@
 #                  and kexec_handover.h, KHO without shmem_kho
 #   tmpfs-no-debugfs  KEXEC_HANDOVER_DEBUGFS=n with TMPFS on: shmem_kho's
 #                  debugfs files fall back to kexec_handover.h's stubs
-#   no-fault-inj   KEXEC_HANDOVER_FAULT_INJECTION=n with debugfs on,
-#                  TRANSPARENT_HUGEPAGE=n
+#   small          KEXEC_HANDOVER_FAULT_INJECTION=n with debugfs on,
+#                  TRANSPARENT_HUGEPAGE=n, and the options kho.config has
+#                  as distribution kernels do off (memory cgroups, swap,
+#                  file locking, POSIX ACLs, hugetlbfs, preemption; SLUB_TINY
+#                  as tinyconfig has it): the stubs the test kernels skip
+#
+# and then allmodconfig (with KUNIT=y, which the series' KUnit tests need,
+# and GCC_PLUGINS=n, which a machine without plugin headers has anyway),
+# in build/obj/allmod: every option of the series on, next to all else
+# allmodconfig turns on (KASAN, UBSAN, FORTIFY_SOURCE, lockdep, DEBUG_VM,
+# GCOV, KCOV), with the tree's own warning flags and CONFIG_WERROR.
 . "$(dirname "$0")/../lib.sh"
 
 tree=$KHO_ROOT/build/linux
@@ -37,6 +46,7 @@ declare -A objects=(
 	[mm/shmem_kho_out.o]="KEXEC_HANDOVER TMPFS"
 	[mm/shmem_kho_image.o]="KEXEC_HANDOVER TMPFS"
 	[mm/shmem_kho_rebuild.o]="KEXEC_HANDOVER TMPFS"
+	[mm/shmem_kho_folio.o]="KEXEC_HANDOVER TMPFS"
 	[lib/test_kho.o]=TEST_KEXEC_HANDOVER
 	[lib/test_kho_v1.o]=TEST_KEXEC_HANDOVER
 	[arch/x86/kernel/setup.o]=always
@@ -68,34 +78,20 @@ for c in $(sort -u <<< "$series_c"); do
 done
 [ $rc = 0 ] && echo "  ok: every C file of the series is in the object table"
 
-# variant NAME "OPTIONS TO TURN OFF" ["OPTIONS THAT GO WITH THEM"]: build
-# the objects of kho.config with the options turned off (the others are
-# dropped from the fragment, as olddefconfig turns them off too).
-variant() {
-	local name=$1 off=$2 drop="$2 ${3:-}" out frag sym targets=() obj need ok log
-	# One object directory for all: host tools, objtool and the generated
-	# headers are built once.
-	out=$KHO_ROOT/build/obj/variant
-	frag=$KHO_ROOT/build/obj/variant-$name.config
+# build_objects NAME OUT CONFIG FRAGMENT [OPTION...]: build, in OUT with
+# build-kernel.sh OPTION... FRAGMENT, the objects of the table that CONFIG
+# (the fragment, or the .config made of it) turns on.
+build_objects() {
+	local name=$1 out=$2 cfg=$3 frag=$4 targets=() obj need ok log
+	shift 4
 	log=$KHO_LOGDIR/variant-$name.build.log
-	mkdir -p "$out"
-	cp "$KHO_ROOT/harness/kho.config" "$frag"
-	for sym in $drop; do
-		sed -i "/^CONFIG_$sym=/d" "$frag"
-	done
-	for sym in $off; do
-		echo "# CONFIG_$sym is not set" >> "$frag"
-	done
-	echo "  -- $name: off: $off"
-	# What the fragment turns on is what the configuration has:
-	# build-kernel.sh fails when a line of it does not survive.
 	for obj in "${!objects[@]}"; do
 		ok=1
 		for need in ${objects[$obj]}; do
 			case $need in
 			always) continue ;;
 			never) ok=0 ;;
-			*) grep -qx "CONFIG_$need=y" "$frag" || ok=0 ;;
+			*) grep -qx "CONFIG_$need=y" "$cfg" || ok=0 ;;
 			esac
 		done
 		[ $ok = 1 ] && targets+=("$obj")
@@ -110,7 +106,7 @@ variant() {
 		*) rm -f "$out/$obj" ;;
 		esac
 	done
-	if nice "$KHO_ROOT/harness/build-kernel.sh" --targets "${targets[*]}" \
+	if nice "$KHO_ROOT/harness/build-kernel.sh" "$@" --targets "${targets[*]}" \
 		"$tree" "$out" "$frag" \
 		> "$log" 2>&1 && ! grep -q 'warning:\|error:' "$log"; then
 		echo "  ok: $name: built without warnings: ${targets[*]}"
@@ -121,9 +117,70 @@ variant() {
 	fi
 }
 
+# variant NAME "OPTIONS TO TURN OFF" ["OPTIONS THAT GO WITH THEM"]: build
+# the objects of kho.config with the options turned off (the others are
+# dropped from the fragment: olddefconfig turns them off too, or back to
+# what tinyconfig has).
+variant() {
+	local name=$1 off=$2 drop="$2 ${3:-}" out frag sym
+	# One object directory for all: host tools, objtool and the generated
+	# headers are built once.
+	out=$KHO_ROOT/build/obj/variant
+	frag=$KHO_ROOT/build/obj/variant-$name.config
+	mkdir -p "$out"
+	cp "$KHO_ROOT/harness/kho.config" "$frag"
+	for sym in $drop; do
+		sed -i "/^CONFIG_$sym=/d; /^# CONFIG_$sym is not set$/d" "$frag"
+	done
+	for sym in $off; do
+		echo "# CONFIG_$sym is not set" >> "$frag"
+	done
+	echo "  -- $name: off: $off"
+	# What the fragment turns on is what the configuration has:
+	# build-kernel.sh fails when a line of it does not survive.
+	build_objects "$name" "$out" "$frag" "$frag"
+}
+
+# allmod: allmodconfig must turn on every option of the series (those of
+# kernel/liveupdate/Kconfig and those the patches add), what the table's
+# objects need, and CONFIG_WERROR; then its objects build as in a variant.
+allmod() {
+	local out=$KHO_ROOT/build/obj/allmod frag=$KHO_ROOT/build/obj/allmod.config
+	local log=$KHO_LOGDIR/variant-allmod.config.log sym want=() missing=()
+	echo "  -- allmod: allmodconfig, KUNIT=y, GCC_PLUGINS=n"
+	# GCC plugins only where their headers are installed: off, so that
+	# every machine builds the same configuration.
+	printf '%s\n' CONFIG_KUNIT=y '# CONFIG_GCC_PLUGINS is not set' > "$frag"
+	if ! nice "$KHO_ROOT/harness/build-kernel.sh" --allmodconfig --config-only \
+		"$tree" "$out" "$frag" > "$log" 2>&1; then
+		sed 's/^/    /' "$log"
+		echo "  allmod: allmodconfig failed (log: $log)"
+		rc=1
+		return
+	fi
+	mapfile -t want < <( (sed -n 's/^config //p' "$KHO_ROOT/kernel/liveupdate/Kconfig"
+		sed -n 's/^+config //p' "$KHO_ROOT"/patches/*.patch
+		echo "${objects[*]}" | tr ' ' '\n'
+		echo WERROR) | grep -vx 'always\|never' | sort -u)
+	for sym in "${want[@]}"; do
+		grep -qx "CONFIG_$sym=y" "$out/.config" || missing+=("$sym")
+	done
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "  allmod: allmodconfig does not turn on: ${missing[*]}"
+		rc=1
+		return
+	fi
+	echo "  ok: allmod: on: ${want[*]}"
+	build_objects allmod "$out" "$out/.config" "$frag" --allmodconfig
+}
+
 variant kho-off "KEXEC_HANDOVER" "KEXEC_HANDOVER_DEBUGFS KEXEC_HANDOVER_FAULT_INJECTION\
  KEXEC_HANDOVER_KUNIT_TEST TEST_KEXEC_HANDOVER"
-variant no-debugfs "KEXEC_HANDOVER_DEBUGFS TMPFS" "KEXEC_HANDOVER_FAULT_INJECTION TMPFS_XATTR"
+variant no-debugfs "KEXEC_HANDOVER_DEBUGFS TMPFS" "KEXEC_HANDOVER_FAULT_INJECTION TMPFS_XATTR\
+ TMPFS_POSIX_ACL"
 variant tmpfs-no-debugfs "KEXEC_HANDOVER_DEBUGFS" "KEXEC_HANDOVER_FAULT_INJECTION"
-variant no-fault-inj "KEXEC_HANDOVER_FAULT_INJECTION TRANSPARENT_HUGEPAGE"
+variant small "KEXEC_HANDOVER_FAULT_INJECTION TRANSPARENT_HUGEPAGE MEMCG CGROUPS SWAP\
+ FILE_LOCKING TMPFS_POSIX_ACL HUGETLBFS PREEMPT PREEMPT_DYNAMIC" "ZRAM ZSMALLOC\
+ ZRAM_BACKEND_LZO BLK_DEV BLOCK SLUB_TINY"
+allmod
 [ $rc = 0 ] || fail "the series does not build in every configuration"
