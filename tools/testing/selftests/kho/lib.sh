@@ -200,6 +200,24 @@ kt_tree_tool() {
 	echo "$out"
 }
 
+# kt_host_program NAME: the run-qemu.sh arguments, one a line, that pack
+# the host's program NAME (as /usr/bin/NAME) and the shared libraries it
+# loads (at their own paths) into a test guest. NAME's Debian package is
+# installed (harness/deps.sh) when the program is missing.
+kt_host_program() {
+	local path lib n=0
+
+	command -v "$1" > /dev/null || "$KHO_ROOT/harness/deps.sh" "$1" > /dev/null ||
+		{ echo "error: $1 is missing (harness/deps.sh $1 installs it)" >&2; return 1; }
+	path=$(command -v "$1")
+	printf '%s\n' -f "$path:/usr/bin/$1"
+	while read -r lib; do
+		printf '%s\n' -f "$lib:$lib"
+		n=$((n + 1))
+	done < <(ldd "$path" | awk '/=>/ { print $3 } /^[[:space:]]*\// { print $1 }')
+	[ $n -gt 0 ] || { echo "error: ldd names no libraries of $path" >&2; return 1; }
+}
+
 # kt_same_sum LOG NAME N: the guest logged "sum NAME: entries=... manifest=..."
 # (scenarios/tmpfs.sh) N times, all equal. Prints them, and the manifest
 # differences the guest logged if any.

@@ -18,15 +18,8 @@
 # integrity_check; the copy the first kernel put on a plain tmpfs is gone.
 . "$(dirname "$0")/../lib.sh"
 
-command -v sqlite3 > /dev/null || "$KHO_ROOT/harness/deps.sh" sqlite3 > /dev/null ||
-	fail "sqlite3 is missing (harness/deps.sh sqlite3 installs it)"
-sqlite=$(command -v sqlite3)
-# The program and the shared libraries it loads, at the same paths.
-files=(-f "$sqlite:/usr/bin/sqlite3")
-while read -r lib; do
-	files+=(-f "$lib:$lib")
-done < <(ldd "$sqlite" | awk '/=>/ { print $3 } /^[[:space:]]*\// { print $1 }')
-[ ${#files[@]} -gt 4 ] || fail "ldd names no libraries of $sqlite"
+packed=$(kt_host_program sqlite3) || fail "cannot pack sqlite3 into the guest"
+mapfile -t files <<< "$packed"
 rows=300
 rc=0
 log=$(kt_boot tmpfs-sqlite tmpfs.sh -t "${KHO_TIMEOUT:-300}" "${files[@]}" \

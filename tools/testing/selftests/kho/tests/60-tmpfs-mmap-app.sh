@@ -21,16 +21,10 @@
 # kho_scratch=.
 . "$(dirname "$0")/../lib.sh"
 
-command -v fio > /dev/null || "$KHO_ROOT/harness/deps.sh" fio > /dev/null ||
-	fail "fio is missing (harness/deps.sh fio installs it)"
-fio=$(command -v fio)
+packed=$(kt_host_program fio) || fail "cannot pack fio into the guest"
+mapfile -t files <<< "$packed"
 tool=$(kt_tree_tool) || fail "cannot build kho_tree"
-# The program and the shared libraries it loads, at the same paths.
-files=(-f "$fio:/usr/bin/fio" -f "$tool:/bin/kho_tree")
-while read -r lib; do
-	files+=(-f "$lib:$lib")
-done < <(ldd "$fio" | awk '/=>/ { print $3 } /^[[:space:]]*\// { print $1 }')
-[ ${#files[@]} -gt 8 ] || fail "ldd names no libraries of $fio"
+files+=(-f "$tool:/bin/kho_tree")
 mib=128
 rc=0
 log=$(kt_boot tmpfs-mmap-app tmpfs.sh -m 1536 -t "${KHO_TIMEOUT:-300}" "${files[@]}" \
