@@ -84,7 +84,11 @@
 static bool memfd_luo_can_preserve(struct liveupdate_file_handler *handler,
 				   struct file *file)
 {
-	return shmem_file(file) && !file_inode(file)->i_nlink;
+	struct inode *inode = file_inode(file);
+
+	/* An O_TMPFILE file of a kho tmpfs goes with its mount. */
+	return shmem_file(file) && !inode->i_nlink &&
+	       !shmem_kho_mounted(inode->i_sb);
 }
 
 /* Two files of one inode are one memfd: preserve it only once. */

@@ -72,6 +72,7 @@ int shmem_kho_claim(struct super_block *sb, const char *name,
 int shmem_kho_populate(struct super_block *sb);
 void shmem_kho_release_sb(struct super_block *sb);
 bool shmem_kho_same_name(struct super_block *sb, const char *name);
+bool shmem_kho_mounted(struct super_block *sb);
 void shmem_kho_show_options(struct seq_file *seq, struct super_block *sb);
 #else
 static inline int shmem_kho_check_name(struct fs_context *fc, const char *name)
@@ -97,6 +98,11 @@ static inline bool shmem_kho_same_name(struct super_block *sb,
 				       const char *name)
 {
 	return !name;
+}
+
+static inline bool shmem_kho_mounted(struct super_block *sb)
+{
+	return false;
 }
 
 static inline void shmem_kho_show_options(struct seq_file *seq,

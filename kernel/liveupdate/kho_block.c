@@ -83,13 +83,16 @@ static void kho_block_set_drop_last(struct kho_block_set *set)
  * @set:   the set
  * @count: records the set must be able to hold
  *
- * Return: 0, or -ENOMEM (the set is as it was).
+ * Return: 0, -ENOSPC beyond KHO_BLOCK_MAX_BLOCKS blocks, or -ENOMEM (the
+ * set is as it was then).
  */
 int kho_block_set_grow(struct kho_block_set *set, u64 count)
 {
 	unsigned long had = set->nr_blocks;
 	int err;
 
+	if (count > (u64)KHO_BLOCK_MAX_BLOCKS * set->per_block)
+		return -ENOSPC;
 	while (count > (u64)set->nr_blocks * set->per_block) {
 		err = kho_block_set_add(set);
 		if (err) {
@@ -175,32 +178,49 @@ void *kho_block_writer_next(struct kho_block_writer *w)
 }
 
 /**
- * kho_block_set_head_phys - where the next kernel finds the chain
- * @set: the set
- *
- * Return: the first block's physical address, 0 for an empty set.
+ * kho_block_writer_drop - take back the record kho_block_writer_next() gave
+ * @w: the writer
  */
-u64 kho_block_set_head_phys(struct kho_block_set *set)
+void kho_block_writer_drop(struct kho_block_writer *w)
 {
-	struct kho_block *first;
-
-	first = list_first_entry_or_null(&set->blocks, struct kho_block, list);
-	return first ? virt_to_phys(first->ser) : 0;
+	if (!WARN_ON_ONCE(!w->block || !w->block->ser->count))
+		w->block->ser->count--;
 }
 
-/* Claim one incoming block: NULL if it is not a preserved page of ours. */
+/**
+ * kho_block_writer_end - close the chain after the last record written
+ * @w: the writer
+ *
+ * Blocks left empty (records were dropped, or the set has room to spare)
+ * are cut off: the next kernel refuses an empty block.
+ *
+ * Return: the physical address of the chain's first block, 0 when no
+ * record was written.
+ */
+u64 kho_block_writer_end(struct kho_block_writer *w)
+{
+	struct kho_block *block = w->block;
+
+	if (block && !block->ser->count)
+		block = list_is_first(&block->list, &w->set->blocks) ? NULL :
+			list_prev_entry(block, list);
+	if (!block)
+		return 0;
+	block->ser->next = 0;
+	return virt_to_phys(list_first_entry(&w->set->blocks, struct kho_block,
+					     list)->ser);
+}
+
+/*
+ * Claim one incoming block: NULL unless it is a page the previous kernel
+ * preserved on its own, as blocks are. A damaged link that points into a
+ * large folio of another owner must not take it away from that owner.
+ */
 static struct folio *kho_block_claim(u64 phys)
 {
-	struct folio *folio;
-
-	if (!PAGE_ALIGNED(phys))
+	if (!PAGE_ALIGNED(phys) || !kho_folio_preserved(phys, 0))
 		return NULL;
-	folio = kho_restore_folio(phys);
-	if (folio && folio_size(folio) < KHO_BLOCK_SIZE) {
-		folio_put(folio);
-		return NULL;
-	}
-	return folio;
+	return kho_restore_folio(phys);
 }
 
 /* Free the rest of a chain after a failure, as far as it can be trusted. */
@@ -239,10 +259,16 @@ int kho_block_chain_read(u64 head_phys, size_t entry_size, u64 max_records,
 			entry_size;
 	u64 phys = head_phys, read = 0, i;
 	struct kho_block_header_ser *ser;
+	unsigned int blocks = 0;
 	struct folio *folio;
 	int err = 0;
 
 	while (phys && !err) {
+		if (++blocks > KHO_BLOCK_MAX_BLOCKS) {
+			pr_err("a chain of blocks is longer than %u blocks\n",
+			       KHO_BLOCK_MAX_BLOCKS);
+			return -EINVAL;
+		}
 		folio = kho_block_claim(phys);
 		if (!folio) {
 			pr_err("block at %#llx is not preserved memory, or is linked twice\n",

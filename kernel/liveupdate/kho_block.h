@@ -45,7 +45,8 @@ void kho_block_set_destroy(struct kho_block_set *set);
 void kho_block_writer_init(struct kho_block_writer *w,
 			   struct kho_block_set *set);
 void *kho_block_writer_next(struct kho_block_writer *w);
-u64 kho_block_set_head_phys(struct kho_block_set *set);
+void kho_block_writer_drop(struct kho_block_writer *w);
+u64 kho_block_writer_end(struct kho_block_writer *w);
 
 int kho_block_chain_read(u64 head_phys, size_t entry_size, u64 max_records,
 			 int (*fn)(const void *record, void *arg), void *arg);

@@ -124,25 +124,24 @@ static int __init luo_read_ser(phys_addr_t phys, size_t size, u64 *sessions)
 /* Sessions the previous kernel handed over, ready to be retrieved. */
 static void __init luo_take_incoming(void)
 {
-	u64 sessions = 0;
+	u64 sessions_phys = 0;
 	phys_addr_t phys;
 	size_t size;
-	int err;
+	int ret;
 
-	err = kho_retrieve_subtree(LUO_KHO_ENTRY_NAME, &phys, &size);
-	if (err == -ENOENT)
+	ret = kho_retrieve_subtree(LUO_KHO_ENTRY_NAME, &phys, &size);
+	if (ret == -ENOENT)
 		return;
-	if (!err)
-		err = luo_read_ser(phys, size, &sessions);
-	if (!err)
-		err = luo_session_read_incoming(sessions);
-	if (err) {
+	if (!ret)
+		ret = luo_read_ser(phys, size, &sessions_phys);
+	if (!ret)
+		ret = luo_session_read_incoming(sessions_phys);
+	if (ret < 0)
 		pr_err("no sessions are taken over from the previous kernel (%d)\n",
-		       err);
-		return;
-	}
-	pr_info("live update %llu: sessions of the previous kernel are ready to be retrieved\n",
-		luo_incoming_num);
+		       ret);
+	else
+		pr_info("live update %llu: %d sessions handed over\n",
+			luo_incoming_num, ret);
 }
 
 /*
@@ -157,11 +156,9 @@ static int luo_kho_notifier(struct notifier_block *nb, unsigned long action,
 
 	switch (action) {
 	case KHO_FINALIZE:
-		err = luo_session_freeze(&luo_ser_out->sessions_pa);
-		if (err && data)
-			pr_err("sessions are not handed over: a file could not be frozen (%d)\n",
-			       err);
-		return notifier_from_errno(err);
+		err = luo_session_freeze(&luo_ser_out->sessions_pa, !!data);
+		/* At kexec -e, the clients after this one must be asked too. */
+		return data ? NOTIFY_OK : notifier_from_errno(err);
 	case KHO_ABORT:
 		luo_session_unfreeze();
 		luo_ser_out->sessions_pa = 0;
@@ -190,13 +187,15 @@ static int __init luo_set_up_outgoing(void)
 	luo_ser_out->liveupdate_num = luo_incoming_num + 1;
 	err = kho_add_subtree(LUO_KHO_ENTRY_NAME, luo_ser_out,
 			      sizeof(*luo_ser_out));
+	if (err)
+		goto free;
+	err = kho_register_notifier(&luo_kho_nb);
 	if (!err)
-		err = kho_register_notifier(&luo_kho_nb);
-	if (err) {
-		kho_remove_subtree(luo_ser_out);
-		kho_unpreserve_free(luo_ser_out);
-		luo_ser_out = NULL;
-	}
+		return 0;
+	kho_remove_subtree(luo_ser_out);
+free:
+	kho_unpreserve_free(luo_ser_out);
+	luo_ser_out = NULL;
 	return err;
 }
 
@@ -354,12 +353,12 @@ static int __init luo_init(void)
 		return 0;
 	}
 	luo_take_incoming();
-	err = luo_set_up_outgoing();
+	/* The device first: without it no agent can reach the sessions. */
+	err = misc_register(&luo_miscdev);
 	if (!err) {
-		err = misc_register(&luo_miscdev);
-		/* No agent can reach the sessions: hand none over. */
+		err = luo_set_up_outgoing();
 		if (err)
-			kho_remove_subtree(luo_ser_out);
+			misc_deregister(&luo_miscdev);
 	}
 	if (err) {
 		pr_err("live update is off: cannot set up the handover (%d)\n",

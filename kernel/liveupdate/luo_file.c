@@ -188,8 +188,10 @@ static void luo_file_forget(struct luo_file_set *file_set,
 			    struct luo_file *luo_file)
 {
 	if (luo_file->file) {
-		xa_erase(&luo_preserved_files,
-			 luo_file_id(luo_file->fh, luo_file->file));
+		/* Only its own entry: a failed insert left another's there. */
+		xa_cmpxchg(&luo_preserved_files,
+			   luo_file_id(luo_file->fh, luo_file->file),
+			   luo_file->file, NULL, 0);
 		fput(luo_file->file);
 	}
 	if (luo_file->fh)
@@ -281,7 +283,7 @@ int luo_file_freeze(struct luo_file_set *file_set,
 		luo_file_thaw(file_set, luo_file);
 		return err;
 	}
-	ser->files = kho_block_set_head_phys(&file_set->blocks);
+	ser->files = kho_block_writer_end(&w);
 	ser->count = file_set->count;
 	return 0;
 }

@@ -63,7 +63,7 @@ extern struct rw_semaphore luo_register_rwlock;
 /* luo_session.c */
 int luo_session_create(const char *name, struct file **filep);
 int luo_session_retrieve(const char *name, struct file **filep);
-int luo_session_freeze(u64 *sessions_phys);
+int luo_session_freeze(u64 *sessions_phys, bool at_kexec);
 void luo_session_unfreeze(void);
 int luo_session_read_incoming(u64 sessions_phys);
 

@@ -378,10 +378,40 @@ static void luo_session_thaw(struct luo_session *failed)
 	}
 }
 
+/*
+ * Freeze one session's files into its record. At kexec -e, which cannot
+ * be stopped, a session that fails is left out of the handover and the
+ * others go on; otherwise the first failure undoes the whole freeze.
+ */
+static int luo_session_freeze_one(struct luo_session *session,
+				  struct kho_block_writer *w, bool at_kexec)
+{
+	struct luo_session_ser *ser = kho_block_writer_next(w);
+	int err;
+
+	if (WARN_ON_ONCE(!ser))
+		return -ENOSPC;
+	strscpy(ser->name, session->name, sizeof(ser->name));
+	scoped_guard(mutex, &session->mutex)
+		err = luo_file_freeze(&session->file_set, &ser->file_set_ser);
+	if (!err)
+		return 0;
+	kho_block_writer_drop(w);
+	if (!at_kexec) {
+		pr_err("session %s: cannot freeze its files (%d)\n",
+		       session->name, err);
+		return err;
+	}
+	pr_err("session %s: cannot freeze its files (%d); it is not handed over\n",
+	       session->name, err);
+	return 0;
+}
+
 /**
  * luo_session_freeze - write the outgoing sessions' records
  * @sessions_phys: set to the first block of the session records, 0 when
  *                 there are none
+ * @at_kexec:      kexec -e is under way and cannot fail
  *
  * Freezes every preserved file; sessions cannot change until
  * luo_session_unfreeze().
@@ -389,11 +419,10 @@ static void luo_session_thaw(struct luo_session *failed)
  * Return: 0, or the error of the file that could not be frozen (nothing
  * stays frozen then).
  */
-int luo_session_freeze(u64 *sessions_phys)
+int luo_session_freeze(u64 *sessions_phys, bool at_kexec)
 {
-	struct luo_session_ser *ser;
-	struct kho_block_writer w;
 	struct luo_session *session;
+	struct kho_block_writer w;
 	int err = 0;
 
 	guard(rwsem_write)(&luo_state_rwsem);
@@ -401,26 +430,15 @@ int luo_session_freeze(u64 *sessions_phys)
 		return 0;
 	kho_block_writer_init(&w, &luo_outgoing_blocks);
 	list_for_each_entry(session, &luo_outgoing, list) {
-		ser = kho_block_writer_next(&w);
-		if (WARN_ON_ONCE(!ser)) {
-			err = -ENOSPC;
+		err = luo_session_freeze_one(session, &w, at_kexec);
+		if (err)
 			break;
-		}
-		strscpy(ser->name, session->name, sizeof(ser->name));
-		scoped_guard(mutex, &session->mutex)
-			err = luo_file_freeze(&session->file_set,
-					      &ser->file_set_ser);
-		if (err) {
-			pr_err("session %s: cannot freeze its files (%d)\n",
-			       session->name, err);
-			break;
-		}
 	}
 	if (err) {
 		luo_session_thaw(session);
 		return err;
 	}
-	*sessions_phys = kho_block_set_head_phys(&luo_outgoing_blocks);
+	*sessions_phys = kho_block_writer_end(&w);
 	luo_frozen = true;
 	return 0;
 }
@@ -478,8 +496,11 @@ static int __init luo_session_read_one(const void *record, void *arg)
  * luo_session_read_incoming - take the sessions the previous kernel handed over
  * @sessions_phys: the first block of their records, 0 for none
  *
- * Return: 0, or -EINVAL when the chain of records is damaged (the sessions
- * read before the damage are kept), or -ENOMEM.
+ * When the chain of records is damaged, the sessions read before the
+ * damage are kept.
+ *
+ * Return: the number of sessions taken over, or a negative errno when the
+ * chain is damaged before any could be.
  */
 int __init luo_session_read_incoming(u64 sessions_phys)
 {
@@ -489,11 +510,11 @@ int __init luo_session_read_incoming(u64 sessions_phys)
 	ret = kho_block_chain_read(sessions_phys, sizeof(struct luo_session_ser),
 				   INT_MAX, luo_session_read_one, &sessions);
 	if (ret < 0 && sessions)
-		pr_err("the session list is damaged: %u sessions read before the damage are kept\n",
+		pr_err("the session list is damaged: the %u sessions before the damage are kept\n",
 		       sessions);
-	else if (sessions)
-		pr_info("%u sessions handed over\n", sessions);
-	return ret < 0 ? ret : 0;
+	if (ret < 0 && !sessions)
+		return ret;
+	return sessions;
 }
 
 static int __init luo_session_init(void)

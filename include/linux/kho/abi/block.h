@@ -13,6 +13,13 @@
 /* One block is one page: both kernels of a handover have the same size. */
 #define KHO_BLOCK_SIZE			PAGE_SIZE
 
+/*
+ * The longest chain a receiver takes: mainline refuses longer ones (and
+ * panics at boot over a session list that long), so no sender may write
+ * one.
+ */
+#define KHO_BLOCK_MAX_BLOCKS		10000
+
 /**
  * struct kho_block_header_ser - start of a serialization block
  * @next:  physical address of the next block of the chain, 0 for the last
