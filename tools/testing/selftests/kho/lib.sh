@@ -151,6 +151,7 @@ need_peer() {
 # peer ours"), running scenarios/interop.sh with command line ARGS. The
 # first kernel boots; each later one is packed into the initramfs and picked
 # by kt.kernel-N. Logs to $KHO_LOGDIR/NAME.log and prints that path.
+# KT_CHAIN_SCENARIO names another scenario to run than interop.sh.
 kt_boot_chain() {
 	local name=$1 kernels=$2 append="$3 kt.stages=0" stage=0 k image
 	local first= files=()
@@ -173,7 +174,8 @@ kt_boot_chain() {
 	done
 	append=${append/kt.stages=0/kt.stages=$stage}
 	echo "$KHO_LOGDIR/$name.log"
-	"$KT_DIR/run-qemu.sh" -k "$first" -s "$KT_DIR/scenarios/interop.sh" \
+	"$KT_DIR/run-qemu.sh" -k "$first" \
+		-s "$KT_DIR/scenarios/${KT_CHAIN_SCENARIO:-interop.sh}" \
 		-l "$KHO_LOGDIR/$name.log" -t "${KHO_TIMEOUT:-240}" "${files[@]}" \
 		-a "$append" "$@" >&2
 }

@@ -8,6 +8,10 @@
  *   luo_agent retrieve SPEC...   retrieve each session and memfd, check
  *                                size, seals, position and every byte,
  *                                then finish the session
+ *   luo_agent relay SPEC...      retrieve and check each session, then
+ *                                preserve each memfd again in a new session
+ *                                of the same name, and stay alive: the
+ *                                middle kernel of a chain
  *   luo_agent missing NAME       retrieving NAME must fail with ENOENT
  *
  * SPEC is SESSION:TOKEN:MIB[:FLAGS], FLAGS a list (any separator) of "seal" (seal
@@ -164,8 +168,9 @@ static unsigned long check_data(int mfd, const struct spec *s, __u64 *buf,
 	return bad;
 }
 
+/* Returns the retrieved memfd (closed unless @keep), or -1. */
 static int retrieve(int luo, const struct spec *s, __u64 *buf,
-		    __u64 *want)
+		    __u64 *want, int keep)
 {
 	struct liveupdate_ioctl_retrieve_session rs = { .size = sizeof(rs) };
 	struct liveupdate_session_retrieve_fd rfd = { .size = sizeof(rfd) };
@@ -200,8 +205,31 @@ static int retrieve(int luo, const struct spec *s, __u64 *buf,
 	printf("KT: luo retrieved %s token %llu %lu MiB: %s\n",
 	       s->session, s->token, s->mib, bad ? "DIFFERENT" : "same bytes");
 	failures += !!bad;
-	close(rfd.fd);
 	close(rs.fd);
+	if (keep)
+		return rfd.fd;
+	close(rfd.fd);
+	return 0;
+}
+
+/* Preserve @mfd again, in a new session named as the one it came from. */
+static int preserve_again(int luo, const struct spec *s, int mfd)
+{
+	struct liveupdate_ioctl_create_session create = { .size = sizeof(create) };
+	struct liveupdate_session_preserve_fd pfd = { .size = sizeof(pfd) };
+
+	memcpy(create.name, s->session, sizeof(create.name));
+	if (ioctl(luo, LIVEUPDATE_IOCTL_CREATE_SESSION, &create)) {
+		fail("create session", s);
+		return -1;
+	}
+	pfd.fd = mfd;
+	pfd.token = s->token;
+	if (ioctl(create.fd, LIVEUPDATE_SESSION_PRESERVE_FD, &pfd)) {
+		fail("preserving again", s);
+		return -1;
+	}
+	printf("KT: luo preserved again %s token %llu\n", s->session, s->token);
 	return 0;
 }
 
@@ -239,14 +267,20 @@ int main(int argc, char **argv)
 			printf("KT: luo FAIL bad spec %s\n", argv[i]);
 			return 100;
 		}
-		if (!strcmp(argv[1], "preserve"))
+		if (!strcmp(argv[1], "preserve")) {
 			preserve(luo, &s, buf);
-		else
-			retrieve(luo, &s, buf, want);
+		} else if (!strcmp(argv[1], "relay")) {
+			int mfd = retrieve(luo, &s, buf, want, 1);
+
+			if (mfd >= 0)
+				preserve_again(luo, &s, mfd);
+		} else {
+			retrieve(luo, &s, buf, want, 0);
+		}
 	}
 	printf("KT: luo %s: %d failures\n", argv[1], failures);
 	fflush(stdout);
-	if (!strcmp(argv[1], "preserve")) {
+	if (!strcmp(argv[1], "preserve") || !strcmp(argv[1], "relay")) {
 		/* The sessions live as long as this process: until kexec -e. */
 		close(luo);
 		if (!failures) {

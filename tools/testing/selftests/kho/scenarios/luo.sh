@@ -9,6 +9,9 @@
 #   kt.luo_damage=WHAT[/WHAT]  stage 1 finalizes the handover after loading
 #                              the next kernel, then writes each WHAT to
 #                              out/corrupt
+#   kt.stages=N                stages 2 to N-1 retrieve the kt.luo_get
+#                              sessions, check them and preserve them again
+#                              for the next kernel (default 2: no relay)
 #
 # Every KT line of the agent is passed on; stage 2 also says whether the
 # preserved memory nobody retrieved is reported.
@@ -38,11 +41,10 @@ luo_damage() {
 	done
 }
 
-case $(kt_stage) in
-1)
+# Run the agent in the background until it has preserved its sessions.
+luo_hold() {
 	rm -f /tmp/luo-ready
-	# shellcheck disable=SC2046 # one argument per SPEC
-	luo_agent preserve $(luo_specs luo) > /tmp/agent.log 2>&1 &
+	luo_agent "$@" > /tmp/agent.log 2>&1 &
 	agent=$!
 	n=0
 	while [ ! -e /tmp/luo-ready ] && kill -0 $agent 2>/dev/null &&
@@ -55,10 +57,19 @@ case $(kt_stage) in
 		kt_log "FAIL: the agent did not preserve its sessions"
 		kt_finish
 	fi
+}
+
+stage=$(kt_stage)
+if [ "$stage" = 1 ]; then
+	# shellcheck disable=SC2046 # one argument per SPEC
+	luo_hold preserve $(luo_specs luo)
 	kt_param luo_damage > /dev/null && KT_AFTER_LOAD=luo_damage
 	kt_kexec "" "kt.luo= kt.luo_damage="
-	;;
-*)
+elif [ "$stage" -lt "$(kt_param stages || echo 2)" ]; then
+	# shellcheck disable=SC2046
+	luo_hold relay $(luo_specs luo_get)
+	kt_kexec ""
+else
 	if [ -n "$(kt_param luo_get)" ]; then
 		# shellcheck disable=SC2046
 		luo_agent retrieve $(luo_specs luo_get) > /tmp/agent.log 2>&1
@@ -71,5 +82,4 @@ case $(kt_stage) in
 		kt_log "agent missing exit code $?"
 		luo_log_file /tmp/agent.log
 	fi
-	;;
-esac
+fi
