@@ -14,6 +14,9 @@
 #                      stage 2 runs "NAME -s 2", which retrieves and checks
 #                      them. Without it, NAME runs once, with no argument,
 #                      as kselftest's runner runs a TEST_GEN_PROGS program.
+#   kt.luo_drop=1      negative control of a kexec test: the second kernel
+#                      is booted without liveupdate=on, so LUO is off there
+#                      and stage 2 must fail.
 #
 # Each line the program prints (stdout and stderr) is logged as
 # "KT: luo NAME[ stage N]: LINE", then its exit status as
@@ -55,7 +58,11 @@ if [ "$(kt_param luo_kexec)" != 1 ]; then
 	luo_run "$luo_name"
 elif [ "$(kt_stage)" = 1 ]; then
 	KT_AFTER_LOAD=luo_stage1
-	kt_kexec "" ""
+	if [ "$(kt_param luo_drop)" = 1 ]; then
+		kt_kexec "" "liveupdate= kt.luo_drop="
+	else
+		kt_kexec "" ""
+	fi
 else
 	luo_run "$luo_name stage $(kt_stage)" -s "$(kt_stage)"
 fi

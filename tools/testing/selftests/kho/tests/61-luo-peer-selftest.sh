@@ -20,6 +20,10 @@
 # /dev/liveupdate makes every case skip: that is a failure here, named as
 # such, never a skip.
 #
+# Negative control, on the peer: booted without liveupdate=on, it has no
+# /dev/liveupdate, every case skips, and kselftest still prints "PASSED:
+# N / N tests passed." and exits 0. The checks must fail that run.
+#
 # KT_LUO_KERNELS (default "peer ours") picks the halves. Only for
 # development: "peer" alone shows the control while our kernel has no LUO
 # core; the test says loudly that the ours half did not run.
@@ -50,18 +54,19 @@ n=${#cases[@]}
 	fail "$src_c has fixture variants: the expected TAP names need updating"
 echo "  mainline's liveupdate.c defines $n cases"
 
-# run_liveupdate NAME KERNEL: boot KERNEL, run liveupdate, print the log.
+# run_liveupdate NAME KERNEL [LUO]: boot KERNEL with liveupdate=LUO (on),
+# run liveupdate, print the log.
 run_liveupdate() {
 	local log=$KHO_LOGDIR/$1.log
 	echo "$log"
 	"$KT_DIR/run-qemu.sh" -k "$2" -s "$KT_DIR/scenarios/luo-selftest.sh" -l "$log" \
 		-t "${KHO_TIMEOUT:-240}" -m 1024 -c 2 -f "$bin/liveupdate:/bin/liveupdate" \
-		-a "kho=on liveupdate=on kt.luo=liveupdate" >&2
+		-a "kho=on liveupdate=${3:-on} kt.luo=liveupdate" >&2
 }
 
 # check_tap LOG: what liveupdate printed in LOG is a full pass.
 check_tap() {
-	local log=$1 tap status skips i rc=0
+	local log=$1 tap status skips bad i rc=0
 	tap=$(sed -n 's/^KT: luo liveupdate: //p' "$log")
 	status=$(sed -n 's/^KT: luo liveupdate exit: //p' "$log")
 	expect "$log" '^KT: luo device: /dev/liveupdate' "the kernel has /dev/liveupdate" || rc=1
@@ -77,19 +82,23 @@ check_tap() {
 		echo "  the plan is not 1..$n: $(grep -E '^1\.\.' <<< "$tap" || echo none)"
 		rc=1
 	fi
+	# Each case by number and name; a skip counts below, once.
+	bad=0
 	for ((i = 1; i <= n; i++)); do
-		if ! grep -qxF "ok $i ${cases[i - 1]}" <<< "$tap"; then
-			echo "  case $i ${cases[i - 1]}: $(grep -E "^(not )?ok $i " <<< "$tap" ||
-				echo 'no result')"
-			rc=1
-		fi
+		grep -qxF "ok $i ${cases[i - 1]}" <<< "$tap" && continue
+		bad=1
+		grep -qE "^ok $i ${cases[i - 1]} # SKIP" <<< "$tap" && continue
+		echo "  case $i ${cases[i - 1]}: $(grep -E "^(not )?ok $i " <<< "$tap" ||
+			echo 'no result')"
 	done
-	[ $rc = 0 ] && echo "  ok: all $n cases ok, in mainline's order, none skipped"
+	[ $bad = 0 ] && echo "  ok: all $n cases ok, in mainline's order, none skipped"
 	skips=$(grep -cE '^(not )?ok [0-9]+ .*# SKIP' <<< "$tap" || true)
 	if [ "$skips" != 0 ]; then
-		echo "  $skips case(s) skipped: $(grep -m 1 -oE '# SKIP.*' <<< "$tap")"
-		rc=1
+		echo "  $skips of $n cases skipped: $(grep -m 1 -oE '# SKIP.*' <<< "$tap")"
+		grep -q '^KT: luo device: absent' "$log" &&
+			echo "  the kernel has no /dev/liveupdate (no LUO, or liveupdate=on not taken)"
 	fi
+	[ $bad = 0 ] && [ "$skips" = 0 ] || rc=1
 	if [ "$(grep -cE '^(not )?ok [0-9]+ ' <<< "$tap")" = "$n" ]; then
 		echo "  ok: $n results in all"
 	else
@@ -127,6 +136,25 @@ for k in $kernels; do
 	check_tap "$log" || rc=1
 	[ $rc = 0 ] || failed+=("$k: mainline's liveupdate self-test failed (log: $log)")
 done
+
+if [[ " $kernels " == *" peer "* ]]; then
+	echo "  -- negative control: the peer with liveupdate=off"
+	log=$(run_liveupdate luo-peer-selftest-off "$KHO_PEER_KERNEL" off)
+	qemu=$?
+	rc=0
+	[ $qemu = 0 ] || { echo "  QEMU or the kernel failed (exit $qemu, log: $log)"; rc=1; }
+	expect "$log" '^KT: luo device: absent$' "no /dev/liveupdate" || rc=1
+	expect "$log" "^KT: luo liveupdate: # PASSED: $n / $n tests passed\.\$" \
+		"kselftest still says PASSED" || rc=1
+	expect "$log" '^KT: luo liveupdate exit: 0$' "... and exits 0" || rc=1
+	echo "  the checks, which must fail:"
+	out=$(check_tap "$log")
+	check=$?
+	sed 's/^/  /' <<< "$out"
+	[ $check != 0 ] || { echo "  the checks passed a kernel without LUO"; rc=1; }
+	[ $rc = 0 ] && echo "  ok: the checks failed the kernel without LUO"
+	[ $rc = 0 ] || failed+=("negative control (log: $log)")
+fi
 
 if [[ " $kernels " != *" ours "* ]]; then
 	echo "  !! KT_LUO_KERNELS='$kernels': our kernel was NOT tested (development only)"

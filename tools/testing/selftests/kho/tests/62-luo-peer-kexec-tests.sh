@@ -28,6 +28,11 @@
 #         kernel and not this set-up
 #   ours  ours -> ours: our kernel (KHO_KERNEL) must do the same
 #
+# Negative control, on the peer: luo_kexec_simple again, its second kernel
+# booted without liveupdate=on (LUO off there). Stage 1 passes as before;
+# the checks of stage 2 must fail (the program cannot open /dev/liveupdate
+# and skips, exit 4, without its pass line).
+#
 # KT_LUO_KERNELS (default "peer ours") and KT_LUO_PROGRAMS (default: all
 # four) pick what runs. Only for development: the test says loudly when
 # our kernel was not tested.
@@ -68,14 +73,15 @@ pass_line() {
 	echo "$fmt"
 }
 
-# run_kexec_test NAME KERNEL PROGRAM: boot KERNEL, which kexecs into itself,
-# with PROGRAM's two stages; print the log.
+# run_kexec_test NAME KERNEL PROGRAM [ARGS]: boot KERNEL, which kexecs into
+# itself, with PROGRAM's two stages (ARGS added to the command line); print
+# the log.
 run_kexec_test() {
 	local log=$KHO_LOGDIR/$1.log
 	echo "$log"
 	"$KT_DIR/run-qemu.sh" -k "$2" -s "$KT_DIR/scenarios/luo-selftest.sh" -l "$log" \
 		-t "${KHO_TIMEOUT:-240}" -m 1024 -c 2 -f "$bin/$3:/bin/$3" \
-		-a "kho=on liveupdate=on kt.luo=$3 kt.luo_kexec=1" >&2
+		-a "kho=on liveupdate=on kt.luo=$3 kt.luo_kexec=1${4:+ $4}" >&2
 }
 
 # check_kexec_test LOG PROGRAM VERSION PASS: both stages of PROGRAM passed in
@@ -93,11 +99,19 @@ check_kexec_test() {
 		sed 's/^/    /' <<< "$out1" | tail -n 8
 		rc=1
 	fi
-	expect_count "$log" "^KT: luo $p stage 1 exit: 0\$" 1 "stage 1 exited 0" || rc=1
+	if ! expect_count "$log" "^KT: luo $p stage 1 exit: 0\$" 1 "stage 1 exited 0"; then
+		echo "  stage 1: $(sed -n "s/^KT: luo $p stage 1 exit: /exit status /p" "$log" |
+			grep . || echo 'did not run'); as init.c does, no kexec"
+		kt_no_warnings "$log"
+		return 1
+	fi
 	expect "$log" '^KT: kexec -e: jumping to stage 2' "the first kernel kexec'd" || rc=1
 	expect_count "$log" '^KT: init reached: stage 2' 1 "the second kernel reached init" || rc=1
 	if grep -qxF -- "$pass" <<< "$out2"; then
 		echo "  ok: stage 2: $pass"
+	elif [ -z "$out2" ]; then
+		echo "  stage 2 printed nothing (did it run?)"
+		rc=1
 	else
 		echo "  stage 2 did not print '$pass'; it printed:"
 		sed 's/^/    /' <<< "$out2" | tail -n 8
@@ -130,6 +144,29 @@ for p in $programs; do
 		[ $rc = 0 ] || failed+=("$p, $k -> $k (log: $log)")
 	done
 done
+
+if [[ " $kernels " == *" peer "* ]]; then
+	p=luo_kexec_simple
+	echo "  -- negative control: $p, peer -> peer, the second kernel without liveupdate=on"
+	log=$(run_kexec_test "luo-kexec-peer-drop" "$KHO_PEER_KERNEL" "$p" kt.luo_drop=1)
+	qemu=$?
+	rc=0
+	[ $qemu = 0 ] || { echo "  QEMU or a kernel failed (exit $qemu, log: $log)"; rc=1; }
+	expect "$log" 'Command line: .*kt\.stage=2' "the second kernel booted" || rc=1
+	expect_count "$log" 'Command line: .*kt\.stage=2.*liveupdate=on' 0 \
+		"... without liveupdate=on" || rc=1
+	expect_count "$log" "^KT: luo $p stage 1 exit: 0\$" 1 "stage 1 passed as before" || rc=1
+	expect_count "$log" "^KT: luo $p stage 2 exit: 4\$" 1 \
+		"stage 2 skipped (kselftest's exit 4): no /dev/liveupdate" || rc=1
+	kt_no_warnings "$log" || rc=1
+	echo "  the checks of stage 2, which must fail:"
+	out=$(check_kexec_test "$log" "$p" '7\.[0-9]+' "$(pass_line "$p")")
+	check=$?
+	sed 's/^/  /' <<< "$out"
+	[ $check != 0 ] || { echo "  the checks passed a run whose second kernel had no LUO"; rc=1; }
+	[ $rc = 0 ] && echo "  ok: the checks failed the run whose second kernel had no LUO"
+	[ $rc = 0 ] || failed+=("negative control (log: $log)")
+fi
 
 if [[ " $kernels " != *" ours "* ]]; then
 	echo "  !! KT_LUO_KERNELS='$kernels': our kernel was NOT tested (development only)"
