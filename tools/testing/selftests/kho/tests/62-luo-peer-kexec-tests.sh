@@ -124,27 +124,6 @@ check_kexec_test() {
 }
 
 failed=()
-for p in $programs; do
-	[ -x "$bin/$p" ] || fail "$p: no such program in $bin"
-	pass=$(pass_line "$p") || fail "cannot read the pass line of $p from $src_dir/$p.c"
-	for k in $kernels; do
-		case $k in
-		peer) image=$KHO_PEER_KERNEL version='7\.[0-9]+' ;;
-		ours) need_kernel; image=$KHO_KERNEL version='6\.12\.' ;;
-		*) fail "KT_LUO_KERNELS: unknown kernel '$k' (peer, ours)" ;;
-		esac
-		echo "  -- $p: $k -> $k ($image)"
-		start=$(date +%s)
-		log=$(run_kexec_test "luo-kexec-$k-$p" "$image" "$p")
-		qemu=$?
-		rc=0
-		[ $qemu = 0 ] || { echo "  QEMU or a kernel failed (exit $qemu, log: $log)"; rc=1; }
-		check_kexec_test "$log" "$p" "$version" "$pass" || rc=1
-		echo "  ($(($(date +%s) - start)) s)"
-		[ $rc = 0 ] || failed+=("$p, $k -> $k (log: $log)")
-	done
-done
-
 if [[ " $kernels " == *" peer "* ]]; then
 	p=luo_kexec_simple
 	echo "  -- negative control: $p, peer -> peer, the second kernel without liveupdate=on"
@@ -167,6 +146,27 @@ if [[ " $kernels " == *" peer "* ]]; then
 	[ $rc = 0 ] && echo "  ok: the checks failed the run whose second kernel had no LUO"
 	[ $rc = 0 ] || failed+=("negative control (log: $log)")
 fi
+
+for p in $programs; do
+	[ -x "$bin/$p" ] || fail "$p: no such program in $bin"
+	pass=$(pass_line "$p") || fail "cannot read the pass line of $p from $src_dir/$p.c"
+	for k in $kernels; do
+		case $k in
+		peer) image=$KHO_PEER_KERNEL version='7\.[0-9]+' ;;
+		ours) need_kernel; image=$KHO_KERNEL version='6\.12\.' ;;
+		*) fail "KT_LUO_KERNELS: unknown kernel '$k' (peer, ours)" ;;
+		esac
+		echo "  -- $p: $k -> $k ($image)"
+		start=$(date +%s)
+		log=$(run_kexec_test "luo-kexec-$k-$p" "$image" "$p")
+		qemu=$?
+		rc=0
+		[ $qemu = 0 ] || { echo "  QEMU or a kernel failed (exit $qemu, log: $log)"; rc=1; }
+		check_kexec_test "$log" "$p" "$version" "$pass" || rc=1
+		echo "  ($(($(date +%s) - start)) s)"
+		[ $rc = 0 ] || failed+=("$p, $k -> $k (log: $log)")
+	done
+done
 
 if [[ " $kernels " != *" ours "* ]]; then
 	echo "  !! KT_LUO_KERNELS='$kernels': our kernel was NOT tested (development only)"
