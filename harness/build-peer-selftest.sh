@@ -117,7 +117,7 @@ build_module() {
 # build_luo PEER_SRC OUTDIR: see the top.
 build_luo() {
 	local src=$1 out=$2 dir=$1/tools/testing/selftests/liveupdate
-	local hdr=$2/headers dest=$2/luo progs lib cflags stamp p tmp
+	local hdr=$2/headers dest=$2/luo progs lib cflags stamp p tmp libsrc
 
 	[ -f "$dir/Makefile" ] || die "$dir/Makefile is missing: the peer has no LUO self-test"
 	[ -f "$dir/lib/libliveupdate.mk" ] || die "$dir/lib/libliveupdate.mk is missing"
@@ -153,10 +153,12 @@ build_luo() {
 	tmp=$out/luo.tmp
 	rm -rf "$tmp" && mkdir -p "$tmp"
 	: > "$out/luo.log"
+	libsrc=()
+	for p in $lib; do libsrc+=("$dir/lib/$p"); done
 	for p in $progs; do
-		# shellcheck disable=SC2086 # flag lists
-		if ! LC_ALL=C gcc $cflags -static -o "$tmp/$p" "$dir/$p.c" \
-			$(printf "$dir/lib/%s " $lib) >> "$out/luo.log" 2>&1; then
+		# shellcheck disable=SC2086 # a flag list
+		if ! LC_ALL=C gcc $cflags -static -o "$tmp/$p" "$dir/$p.c" "${libsrc[@]}" \
+			>> "$out/luo.log" 2>&1; then
 			sed 's/^/    /' "$out/luo.log" >&2
 			die "cannot compile $dir/$p.c"
 		fi

@@ -57,6 +57,7 @@ fi
 if [ "$(kt_param luo_kexec)" != 1 ]; then
 	luo_run "$luo_name"
 elif [ "$(kt_stage)" = 1 ]; then
+	# shellcheck disable=SC2034 # read by kt_kexec (guest-lib.sh)
 	KT_AFTER_LOAD=luo_stage1
 	if [ "$(kt_param luo_drop)" = 1 ]; then
 		kt_kexec "" "liveupdate= kt.luo_drop="
