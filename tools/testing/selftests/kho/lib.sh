@@ -210,9 +210,15 @@ kt_tree_tool() {
 }
 
 # kt_luo_agent: luo_agent.c, the live-update agent of the LUO tests, built
-# against the repository's uAPI header; packed as /bin/luo_agent.
+# against the tree's uAPI header (an installed kselftest has a copy of it
+# next to this file); packed as /bin/luo_agent.
 kt_luo_agent() {
-	kt_guest_program luo_agent -I "$KHO_ROOT/include/uapi"
+	local uapi=$KHO_ROOT/include/uapi
+	if [ ! -f "$uapi/linux/liveupdate.h" ] && [ -f "$KT_DIR/liveupdate.h" ]; then
+		uapi=${KHO_BUILD:-$KHO_ROOT/build}/tools/uapi
+		mkdir -p "$uapi/linux" && cp "$KT_DIR/liveupdate.h" "$uapi/linux/" || return 1
+	fi
+	kt_guest_program luo_agent -I "$uapi"
 }
 
 # kt_host_program NAME: the run-qemu.sh arguments, one a line, that pack
