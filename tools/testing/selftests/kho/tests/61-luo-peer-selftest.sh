@@ -96,7 +96,8 @@ check_tap() {
 	if [ "$skips" != 0 ]; then
 		echo "  $skips of $n cases skipped: $(grep -m 1 -oE '# SKIP.*' <<< "$tap")"
 		grep -q '^KT: luo device: absent' "$log" &&
-			echo "  the kernel has no /dev/liveupdate (no LUO, or liveupdate=on not taken)"
+			echo "  the kernel has no /dev/liveupdate" \
+				"(no LUO, or liveupdate=on not taken)"
 	fi
 	[ $bad = 0 ] && [ "$skips" = 0 ] || rc=1
 	if [ "$(grep -cE '^(not )?ok [0-9]+ ' <<< "$tap")" = "$n" ]; then

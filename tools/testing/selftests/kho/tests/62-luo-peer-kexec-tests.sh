@@ -90,7 +90,8 @@ check_kexec_test() {
 	local log=$1 p=$2 version=$3 pass=$4 out1 out2 rc=0
 	out1=$(sed -n "s/^KT: luo $p stage 1: //p" "$log")
 	out2=$(sed -n "s/^KT: luo $p stage 2: //p" "$log")
-	expect "$log" '^KT: luo device: /dev/liveupdate' "the first kernel has /dev/liveupdate" || rc=1
+	expect "$log" '^KT: luo device: /dev/liveupdate' \
+		"the first kernel has /dev/liveupdate" || rc=1
 	expect_count "$log" "Linux version $version" 2 "two kernels booted" || rc=1
 	if grep -qxF "$stage1_line" <<< "$out1"; then
 		echo "  ok: stage 1: $stage1_line"
@@ -142,7 +143,8 @@ if [[ " $kernels " == *" peer "* ]]; then
 	out=$(check_kexec_test "$log" "$p" '7\.[0-9]+' "$(pass_line "$p")")
 	check=$?
 	sed 's/^/  /' <<< "$out"
-	[ $check != 0 ] || { echo "  the checks passed a run whose second kernel had no LUO"; rc=1; }
+	[ $check != 0 ] ||
+		{ echo "  the checks passed a run whose second kernel had no LUO"; rc=1; }
 	[ $rc = 0 ] && echo "  ok: the checks failed the run whose second kernel had no LUO"
 	[ $rc = 0 ] || failed+=("negative control (log: $log)")
 fi

@@ -13,15 +13,17 @@
 
 agent=$(kt_luo_agent) || fail "cannot build luo_agent"
 specs="vm-ram:1:1024:seal/sparse:2:64:sparse/late:3:16:late"
+args="kho=on liveupdate=on kt.luo=$specs/orphan:4:8 kt.luo_get=$specs"
 log=$(kt_boot luo-memfd luo.sh -m 2048 -t 600 -f "$agent:/bin/luo_agent" \
-	-a "kho=on liveupdate=on kt.luo=$specs/orphan:4:8 kt.luo_get=$specs kt.luo_missing=never-made") ||
+	-a "$args kt.luo_missing=never-made") ||
 	fail "QEMU or the kernel failed (log: $log)"
 rc=0
 expect_count "$log" 'Linux version 6\.' 2 "two kernels booted" || rc=1
 expect_count "$log" '^KT: luo preserved [a-z-]+ token [0-9]+ [0-9]+ MiB$' 4 \
 	"the first kernel's agent preserved four memfds" || rc=1
 expect_count "$log" '^KT: luo preserve: 0 failures$' 1 "nothing failed before kexec" || rc=1
-expect "$log" 'LUO: live update 1: 4 sessions handed over$' "the second kernel took four sessions over" || rc=1
+expect "$log" 'LUO: live update 1: 4 sessions handed over$' \
+	"the second kernel took four sessions over" || rc=1
 expect "$log" 'LUO: live update 2 is prepared: /dev/liveupdate is ready$' \
 	"the second kernel counts the live update and is ready for the next" || rc=1
 for s in vm-ram:1:1024 sparse:2:64 late:3:16; do

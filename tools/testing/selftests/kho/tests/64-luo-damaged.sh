@@ -19,9 +19,10 @@ rc=0
 
 # luo_damaged NAME DAMAGE MESSAGE TAKEN GET MISSING
 luo_damaged() {
-	local name=$1 damage=$2 message=$3 taken=$4 get=$5 missing=$6 log s
+	local name=$1 damage=$2 message=$3 taken=$4 get=$5 missing=$6 log s args
+	args="kho=on liveupdate=on kt.luo=a:1:8/b:2:8 kt.luo_damage=$damage"
 	log=$(kt_boot "luo-damaged-$name" luo.sh -m 1024 -f "$agent:/bin/luo_agent" \
-		-a "kho=on liveupdate=on kt.luo=a:1:8/b:2:8 kt.luo_damage=$damage kt.luo_get=$get kt.luo_missing=$missing") ||
+		-a "$args kt.luo_get=$get kt.luo_missing=$missing") ||
 		{ echo "  QEMU or the kernel failed (log: $log)"; return 1; }
 	echo "  $name:"
 	expect_count "$log" 'Linux version 6\.' 2 "two kernels booted" &&
