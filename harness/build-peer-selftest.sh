@@ -3,10 +3,13 @@
 #
 # build-peer-selftest.sh init PEER_SRC OUTDIR
 # build-peer-selftest.sh module PEER_SRC KERNEL_OBJ OUTDIR
+# build-peer-selftest.sh luo PEER_SRC OUTDIR
 #
 # Build the pieces of mainline's own KHO self-test (the peer tree's
-# tools/testing/selftests/kho/) for tests/34-interop-peer-selftest.sh,
-# from the peer's files as they are:
+# tools/testing/selftests/kho/) for tests/34-interop-peer-selftest.sh, and
+# the programs of its Live Update Orchestrator self-test
+# (tools/testing/selftests/liveupdate/) for tests 61 and 62, from the
+# peer's files as they are:
 #
 #   init    its init.c, compiled the way its vmtest.sh does it: static,
 #           against nolibc from the peer tree and the peer's UAPI headers
@@ -17,6 +20,15 @@
 #           KERNEL_OBJ. Prints the path of the .ko. The compiler output is
 #           kept in OUTDIR/build.log; on an error or a warning it is shown
 #           and the exit status is 1.
+#   luo     every program its liveupdate/Makefile names (TEST_GEN_PROGS
+#           and TEST_GEN_PROGS_EXTENDED: liveupdate, luo_kexec_simple, ...),
+#           each linked with the library its lib/libliveupdate.mk names,
+#           with the flags that Makefile and ../lib.mk give them, against
+#           the peer's UAPI headers and glibc, static (the guest has no C
+#           library; USERLDFLAGS=-static in kselftest terms). Into
+#           OUTDIR/luo, kept while the sources and flags are unchanged;
+#           prints that directory. The compiler output is in
+#           OUTDIR/luo.log, shown on an error.
 #
 # Mainline only builds test_kho.c into the kernel (CONFIG_TEST_KEXEC_HANDOVER
 # is a bool), and two things a built-in gets for free have to be supplied
@@ -38,13 +50,15 @@ module_name=test_kho_mainline
 # fdt_empty_tree and fdt_addresses, which test_kho.c does not need.
 libfdt="fdt fdt_ro fdt_wip fdt_rw fdt_sw fdt_strerror"
 
-build_init() {
-	local src=$1 out=$2 hdr=$2/headers nolibc=$1/tools/include/nolibc
-	local init_c=$1/tools/testing/selftests/kho/init.c
-	[ -f "$init_c" ] || die "$init_c is missing: the peer has no KHO self-test"
-	[ -d "$nolibc" ] || die "$nolibc is missing"
-	mkdir -p "$out"
-	# The headers only depend on the tree: make them once per tree.
+# make_headers PEER_SRC DIR: the peer's UAPI headers in DIR/usr/include.
+# They only depend on the tree: made once per tree, under a lock, as tests
+# that run side by side (34, 61, 62) share them.
+make_headers() {
+	local src=$1 hdr=$2
+
+	mkdir -p "$(dirname "$hdr")"
+	exec 8> "$hdr.lock"
+	flock 8
 	if [ "$(cat "$hdr/.kho-src" 2>/dev/null)" != "$src" ] ||
 		[ ! -f "$hdr/usr/include/linux/kexec.h" ]; then
 		rm -rf "$hdr"
@@ -52,6 +66,16 @@ build_init() {
 			die "cannot make the UAPI headers of $src"
 		echo "$src" > "$hdr/.kho-src"
 	fi
+	exec 8>&-
+}
+
+build_init() {
+	local src=$1 out=$2 hdr=$2/headers nolibc=$1/tools/include/nolibc
+	local init_c=$1/tools/testing/selftests/kho/init.c
+	[ -f "$init_c" ] || die "$init_c is missing: the peer has no KHO self-test"
+	[ -d "$nolibc" ] || die "$nolibc is missing"
+	mkdir -p "$out"
+	make_headers "$src" "$hdr"
 	# vmtest.sh's mkinitrd(), with gcc for $CROSS_COMPILE"gcc".
 	gcc -s -static -Os -nostdinc -nostdlib \
 		-fno-asynchronous-unwind-tables -fno-ident \
@@ -90,10 +114,67 @@ build_module() {
 	echo "$out/$module_name.ko"
 }
 
+# build_luo PEER_SRC OUTDIR: see the top.
+build_luo() {
+	local src=$1 out=$2 dir=$1/tools/testing/selftests/liveupdate
+	local hdr=$2/headers dest=$2/luo progs lib cflags stamp p tmp libsrc
+
+	[ -f "$dir/Makefile" ] || die "$dir/Makefile is missing: the peer has no LUO self-test"
+	[ -f "$dir/lib/libliveupdate.mk" ] || die "$dir/lib/libliveupdate.mk is missing"
+	# The programs and the library, as the Makefiles list them.
+	progs=$(sed -nE 's/^TEST_GEN_PROGS(_EXTENDED)?[[:space:]]*\+=[[:space:]]*//p' \
+		"$dir/Makefile" | tr -s ' \n' ' ')
+	lib=$(sed -nE 's/^LIBLIVEUPDATE_C[[:space:]]*:?=[[:space:]]*//p' \
+		"$dir/lib/libliveupdate.mk")
+	[ -n "$progs" ] && [ -n "$lib" ] ||
+		die "cannot read the program list from $dir/Makefile and lib/libliveupdate.mk"
+	for p in $progs; do
+		[ -f "$dir/$p.c" ] || die "$dir/$p.c (named in its Makefile) is missing"
+	done
+	mkdir -p "$out"
+	make_headers "$src" "$hdr"
+	# liveupdate/Makefile's CFLAGS (but -MD, dependency files we do not
+	# use) and what ../lib.mk adds for every self-test.
+	cflags="-Wall -O2 -Wno-unused-function -D_GNU_SOURCE= \
+		-I$src/tools/testing/selftests -isystem $hdr/usr/include \
+		-I$dir/lib/include"
+	exec 9> "$out/luo.lock"
+	flock 9
+	stamp=$({
+		echo "$src $progs $lib $cflags"
+		cat "$dir"/*.c "$dir"/lib/*.c "$dir"/lib/include/*.h \
+			"$src"/tools/testing/selftests/kselftest*.h
+		find "$hdr/usr/include" -type f -name '*.h' -print0 | sort -z | xargs -0 cat
+	} | sha256sum | cut -d' ' -f1)
+	if [ "$(cat "$dest/.kho-stamp" 2>/dev/null)" = "$stamp" ]; then
+		echo "$dest"
+		return 0
+	fi
+	tmp=$out/luo.tmp
+	rm -rf "$tmp" && mkdir -p "$tmp"
+	: > "$out/luo.log"
+	libsrc=()
+	for p in $lib; do libsrc+=("$dir/lib/$p"); done
+	for p in $progs; do
+		# shellcheck disable=SC2086 # a flag list
+		if ! LC_ALL=C gcc $cflags -static -o "$tmp/$p" "$dir/$p.c" "${libsrc[@]}" \
+			>> "$out/luo.log" 2>&1; then
+			sed 's/^/    /' "$out/luo.log" >&2
+			die "cannot compile $dir/$p.c"
+		fi
+	done
+	echo "$stamp" > "$tmp/.kho-stamp"
+	rm -rf "$dest"
+	mv "$tmp" "$dest"
+	echo "$dest"
+}
+
 case ${1:-} in
 init) [ $# = 3 ] || die "usage: $0 init PEER_SRC OUTDIR"
 	build_init "$(realpath "$2")" "$(realpath -m "$3")" ;;
 module) [ $# = 4 ] || die "usage: $0 module PEER_SRC KERNEL_OBJ OUTDIR"
 	build_module "$(realpath "$2")" "$(realpath "$3")" "$(realpath -m "$4")" ;;
-*) sed -n '4,5p' "$0" >&2; exit 2 ;;
+luo) [ $# = 3 ] || die "usage: $0 luo PEER_SRC OUTDIR"
+	build_luo "$(realpath "$2")" "$(realpath -m "$3")" ;;
+*) sed -n '4,6p' "$0" >&2; exit 2 ;;
 esac

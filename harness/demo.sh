@@ -45,14 +45,17 @@ echo "   (lib/test_kho.c: folios of random orders full of random bytes). It"
 echo "   then kexecs into a new kernel, which takes the handover over and checks"
 echo "   every byte. A pstore message written before the update, kept in a"
 echo "   reserve_mem region, is read back after it, and the files of a tmpfs"
-echo "   mounted with -o kho=demo are there again. Full serial log: $log"
+echo "   mounted with -o kho=demo are there again, and so is a memfd an agent"
+echo "   preserved in a /dev/liveupdate session. Full serial log: $log"
 pstore_args="reserve_mem=1M:4096:oops ramoops.mem_name=oops ramoops.pmsg_size=0x10000"
 KHO_ACCEL=${KHO_ACCEL:-$("$kt/run-qemu.sh" -P -k "$kernel")}
 export KHO_ACCEL
 echo "   QEMU accelerator: $KHO_ACCEL"
 
+agent=$(bash -c ". '$kt/lib.sh' && kt_luo_agent")
 "$kt/run-qemu.sh" -k "$kernel" -s "$kt/scenarios/demo.sh" -l "$log" -t 300 -e \
-	-m 1024 -a "kho=on test_kho.max_mem=$mem kt.generation=1 $pstore_args" 2>&1 |
+	-f "$agent:/bin/luo_agent" -m 1024 \
+	-a "kho=on liveupdate=on test_kho.max_mem=$mem kt.generation=1 $pstore_args" 2>&1 |
 	transcript || true
 
 say "Verdict"
@@ -72,11 +75,13 @@ if grep -q "test_kho: restore succeeded: .* $((mem >> 10)) KiB" "$log" &&
 	[ -n "$pmsg_out" ] && [ "$pmsg_out" = "$pmsg_in" ] &&
 	[ -n "$tmpfs_out" ] && [ "$tmpfs_out" = "$tmpfs_in" ] &&
 	grep -q 'tmpfs: kho=demo: restored' "$log" &&
+	grep -qE '^KT: +luo retrieved demo-vm token 7 32 MiB: same bytes$' "$log" &&
 	! grep -qE '(WARNING|BUG): |Oops' "$log"; then
 	echo "   PASS: the new kernel received the handover FDT unchanged, reserved the"
 	echo "   preserved memory before anything could reuse it, and got all 64 MiB back."
 	echo "   The pstore message came back from the same physical address."
 	echo "   The files of the kho=demo tmpfs came back with the same checksums."
+	echo "   The memfd came back through /dev/liveupdate with every byte in place."
 else
 	echo "   FAIL: the live update did not carry the data over; see $log"
 	exit 1

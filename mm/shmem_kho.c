@@ -236,6 +236,26 @@ void shmem_kho_release_sb(struct super_block *sb)
 }
 
 /**
+ * shmem_kho_mounted - is @sb a tmpfs mounted with kho=NAME?
+ * @sb: a shmem super block
+ *
+ * Its files are handed over with the mount, so nothing else (the live
+ * update memfd handler, for an O_TMPFILE file of it) may preserve their
+ * folios as well.
+ *
+ * Return: true for a kho tmpfs.
+ */
+bool shmem_kho_mounted(struct super_block *sb)
+{
+	bool found;
+
+	mutex_lock(&shmem_kho_lock);
+	found = shmem_kho_find(sb, NULL);
+	mutex_unlock(&shmem_kho_lock);
+	return found;
+}
+
+/**
  * shmem_kho_same_name - may a remount keep these options?
  * @sb:   the mounted super block
  * @name: kho= of the remount, or NULL when not given

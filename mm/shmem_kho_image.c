@@ -23,13 +23,6 @@
 
 #include "shmem_kho_image.h"
 
-/* Large folios reach the page cache only with transparent huge pages. */
-#ifdef CONFIG_TRANSPARENT_HUGEPAGE
-#define SHMEM_KHO_MAX_ORDER	MAX_PAGECACHE_ORDER
-#else
-#define SHMEM_KHO_MAX_ORDER	0
-#endif
-
 /**
  * shmem_kho_counts_ok - are these array sizes within what an image may hold?
  * @nr_dentries:  entries of dentries[]

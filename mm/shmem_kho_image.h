@@ -10,6 +10,16 @@
 #include <linux/kho/abi/tmpfs.h>
 #include <linux/types.h>
 
+/*
+ * Large folios reach the page cache only with transparent huge pages. The
+ * memfd handler (mm/memfd_luo.c) holds the folios it restores to it too.
+ */
+#ifdef CONFIG_TRANSPARENT_HUGEPAGE
+#define SHMEM_KHO_MAX_ORDER	MAX_PAGECACHE_ORDER
+#else
+#define SHMEM_KHO_MAX_ORDER	0
+#endif
+
 /* Sanity bound on an image: 64 Mi entries, 16 string bytes each. */
 #define SHMEM_KHO_MAX_ENTRIES	(64ULL * 1024 * 1024)
 

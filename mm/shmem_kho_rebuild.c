@@ -105,33 +105,38 @@ static struct dentry *shmem_kho_link(struct dentry *parent, const char *name,
 	return dentry;
 }
 
-/* Put one restored folio back into the page cache of @inode. */
-static int shmem_kho_add_folio(struct inode *inode,
-			       const struct kho_tmpfs_folio *rec,
-			       struct folio *folio)
+/**
+ * shmem_kho_insert_folio - put a folio restored from the handover into a file
+ * @inode: a regular shmem file
+ * @index: page index of the folio's first page, a multiple of its pages
+ * @folio: the folio as kho_restore_folio() gave it back, of an order up to
+ *         SHMEM_KHO_MAX_ORDER; its reference is consumed in every case
+ *
+ * The folio keeps its contents and goes into the page cache as a folio the
+ * file's user wrote: up to date and dirty, charged to the current task's
+ * memory cgroup and counted against the size of the mount.
+ *
+ * Return: 0, or the error of the charge (-ENOMEM: with no room in the
+ * cgroup, this fails rather than OOM-kill), of the insertion (-EEXIST
+ * when @index is taken) or of the accounting (-ENOSPC).
+ */
+int shmem_kho_insert_folio(struct inode *inode, pgoff_t index,
+			   struct folio *folio)
 {
 	struct address_space *mapping = inode->i_mapping;
 	gfp_t gfp = mapping_gfp_mask(mapping);
-	long nr;
+	long nr = folio_nr_pages(folio);
 	int err;
 
-	if (!folio)
-		return -ENOENT;
-	if (folio_order(folio) != rec->order) {
-		folio_put(folio);
-		return -EINVAL;
-	}
-	nr = folio_nr_pages(folio);
 	if (folio_test_large(folio))
 		folio_set_large_rmappable(folio);
 	__folio_set_locked(folio);
 	__folio_set_swapbacked(folio);
 	folio_mark_uptodate(folio);
 
-	/* Reclaim for the charge, but never OOM-kill for it: fail instead. */
 	err = mem_cgroup_charge(folio, NULL, gfp | __GFP_RETRY_MAYFAIL);
 	if (!err)
-		err = shmem_add_to_page_cache(folio, mapping, rec->index, NULL, gfp);
+		err = shmem_add_to_page_cache(folio, mapping, index, NULL, gfp);
 	if (!err) {
 		err = shmem_inode_acct_blocks(inode, nr);
 		if (err)
@@ -149,6 +154,20 @@ static int shmem_kho_add_folio(struct inode *inode,
 	folio_unlock(folio);
 	folio_put(folio);
 	return 0;
+}
+
+/* Put one restored folio back into the page cache of @inode. */
+static int shmem_kho_add_folio(struct inode *inode,
+			       const struct kho_tmpfs_folio *rec,
+			       struct folio *folio)
+{
+	if (!folio)
+		return -ENOENT;
+	if (folio_order(folio) != rec->order) {
+		folio_put(folio);
+		return -EINVAL;
+	}
+	return shmem_kho_insert_folio(inode, rec->index, folio);
 }
 
 /* Folios restored per call of kho_restore_folios(): 512 bytes of stack. */

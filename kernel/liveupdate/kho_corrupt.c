@@ -10,6 +10,13 @@
  *   initrd                      a page under the loaded initrd is preserved
  *   u64:PATH:PROP:VALUE         a u64 property of the root FDT is set
  *   u64@NAME:PATH:PROP:VALUE    the same inside subtree NAME's FDT blob
+ *   blob@NAME:OFF:VALUE         the u64 at byte OFF of subtree NAME's blob
+ *                               (a raw blob, like LUO's) is set
+ *   blob@NAME:OFF:OFF2:VALUE    the u64 at byte OFF of that blob is an
+ *                               address: the u64 at byte OFF2 of the
+ *                               preserved page there is set; a VALUE of
+ *                               "self" is that address (a chain that
+ *                               loops)
  *   map-loop                    tables whose 512 slots all lead on, so the
  *                               map has more paths than any map can have
  *   map-shared                  a leaf is reached from two slots
@@ -85,6 +92,60 @@ static int kho_corrupt_u64(char *spec)
 			return -EINVAL;
 	}
 	return kho_corrupt_set_u64(fdt, path, prop, value);
+}
+
+/* Is [@phys, @phys + 8) inside one preserved page of the outgoing map? */
+static bool kho_corrupt_word_preserved(phys_addr_t phys)
+{
+	unsigned int order;
+
+	if (!IS_ALIGNED(phys, sizeof(u64)))
+		return false;
+	for (order = 0; order <= MAX_PAGE_ORDER; order++)
+		if (kho_radix_contains(kho_out_map(),
+				       ALIGN_DOWN(phys, PAGE_SIZE << order),
+				       order))
+			return true;
+	return false;
+}
+
+/* "@NAME:OFF:VALUE" or "@NAME:OFF:OFF2:VALUE", after "blob". */
+static int kho_corrupt_blob(char *spec)
+{
+	char *name, *field, *inner;
+	phys_addr_t blob, target;
+	u64 size, off, off2, value;
+
+	if (*spec++ != '@')
+		return -EINVAL;
+	name = strsep(&spec, ":");
+	field = strsep(&spec, ":");
+	inner = spec ? strsep(&spec, ":") : NULL;
+	if (!field || !inner || kstrtou64(field, 0, &off))
+		return -EINVAL;
+	if (kho_fdt_find_subtree(kho_out_fdt(), name, &blob, &size) ||
+	    size < sizeof(u64) || off > size - sizeof(u64))
+		return -EINVAL;
+	target = blob + off;
+	if (spec) {
+		/* Follow the address stored at @off. */
+		if (kstrtou64(inner, 0, &off2))
+			return -EINVAL;
+		target = *(u64 *)phys_to_virt(target);
+		if (off2 > PAGE_SIZE - sizeof(u64) || !target ||
+		    !kho_corrupt_word_preserved(target + off2))
+			return -ENOENT;
+		value = target;
+		target += off2;
+		inner = spec;
+		if (!strcmp(inner, "self"))
+			goto write;
+	}
+	if (kstrtou64(inner, 0, &value))
+		return -EINVAL;
+write:
+	*(u64 *)phys_to_virt(target) = value;
+	return 0;
 }
 
 /*
@@ -240,6 +301,8 @@ int kho_corrupt(char *what)
 {
 	if (str_has_prefix(what, "u64"))
 		return kho_corrupt_u64(what + strlen("u64"));
+	if (str_has_prefix(what, "blob"))
+		return kho_corrupt_blob(strim(what + strlen("blob")));
 	if (sysfs_streq(what, "initrd")) {
 		phys_addr_t initrd = kho_kexec_initrd_addr();
 

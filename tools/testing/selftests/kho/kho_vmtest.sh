@@ -34,10 +34,13 @@
 #   40-50   the persistent tmpfs (mount -o kho=NAME)
 #   58, 59  the persistent tmpfs with memory cgroups and swap, and its
 #           documented limits
+#   63, 64  Live Update Orchestrator sessions of memfds, and damaged LUO
+#           handovers
 # The other tests need what only the KHO repository has: its harness and
 # the pristine base tree (00, 01, 07, 09, 52-56), the userspace tests it
-# builds (02, 04, 05, 08), a mainline kernel to hand over to and from
-# (30-39, 51), or an application taken from the host (57, 60).
+# builds (02, 04, 05, 08), a mainline kernel to hand over to and from, or
+# its test programs (30-39, 51, 61, 62, 65), or an application taken from
+# the host (57, 60).
 #
 # Environment: KHO_OUTPUT (default ${TMPDIR:-/tmp}/kho-vmtest-UID) holds
 # the kernel build, the host tools and the logs: logs/NAME.out for each
@@ -50,7 +53,7 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${KHO_OUTPUT:-${TMPDIR:-/tmp}/kho-vmtest-$(id -u)}
 default_tests="03 06 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29
-	40 41 42 43 44 45 46 47 48 49 50 58 59"
+	40 41 42 43 44 45 46 47 48 49 50 58 59 63 64"
 
 # bail WHAT MESSAGE [LINE...]: nothing was tested. Report WHAT as the one
 # test, not ok, with the message and the lines below it, and exit 1.

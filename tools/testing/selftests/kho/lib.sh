@@ -151,6 +151,7 @@ need_peer() {
 # peer ours"), running scenarios/interop.sh with command line ARGS. The
 # first kernel boots; each later one is packed into the initramfs and picked
 # by kt.kernel-N. Logs to $KHO_LOGDIR/NAME.log and prints that path.
+# KT_CHAIN_SCENARIO names another scenario to run than interop.sh.
 kt_boot_chain() {
 	local name=$1 kernels=$2 append="$3 kt.stages=0" stage=0 k image
 	local first= files=()
@@ -173,23 +174,25 @@ kt_boot_chain() {
 	done
 	append=${append/kt.stages=0/kt.stages=$stage}
 	echo "$KHO_LOGDIR/$name.log"
-	"$KT_DIR/run-qemu.sh" -k "$first" -s "$KT_DIR/scenarios/interop.sh" \
+	"$KT_DIR/run-qemu.sh" -k "$first" \
+		-s "$KT_DIR/scenarios/${KT_CHAIN_SCENARIO:-interop.sh}" \
 		-l "$KHO_LOGDIR/$name.log" -t "${KHO_TIMEOUT:-240}" "${files[@]}" \
 		-a "$append" "$@" >&2
 }
 
-# kt_tree_tool: build kho_tree.c, the static program the persistent tmpfs
-# tests run in the guest, into $KHO_BUILD/tools/kho_tree (build/tools of
-# the repository by default) when it is missing or older than its source,
-# and print its path. Tests pack it as /bin/kho_tree (run-qemu.sh -f
-# "$tool:/bin/kho_tree").
-kt_tree_tool() {
-	local src=$KT_DIR/kho_tree.c out=${KHO_BUILD:-$KHO_ROOT/build}/tools/kho_tree
+# kt_guest_program NAME [CFLAGS...]: build NAME.c of this directory, a
+# static program for the guest, into $KHO_BUILD/tools/NAME (build/tools of
+# the repository when unset) unless it is up to date, and print its path.
+# Tests pack it with run-qemu.sh -f "$path:/bin/NAME".
+kt_guest_program() {
+	local name=$1 src out
+	shift
+	src=$KT_DIR/$name.c out=${KHO_BUILD:-$KHO_ROOT/build}/tools/$name
 	if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
 		mkdir -p "$(dirname "$out")"
 		# Tests may run side by side: each builds its own copy and
 		# renames it into place.
-		if ! gcc -O2 -static -Wall -Wextra -o "$out.$$" "$src" >&2; then
+		if ! gcc -O2 -static -Wall -Wextra "$@" -o "$out.$$" "$src" >&2; then
 			rm -f "$out.$$"
 			echo "error: cannot build $src with gcc -static" \
 				"(is libc6-dev installed?)" >&2
@@ -198,6 +201,24 @@ kt_tree_tool() {
 		mv "$out.$$" "$out"
 	fi
 	echo "$out"
+}
+
+# kt_tree_tool: kho_tree.c, the program the persistent tmpfs tests run in
+# the guest as /bin/kho_tree.
+kt_tree_tool() {
+	kt_guest_program kho_tree
+}
+
+# kt_luo_agent: luo_agent.c, the live-update agent of the LUO tests, built
+# against the tree's uAPI header (an installed kselftest has a copy of it
+# next to this file); packed as /bin/luo_agent.
+kt_luo_agent() {
+	local uapi=$KHO_ROOT/include/uapi
+	if [ ! -f "$uapi/linux/liveupdate.h" ] && [ -f "$KT_DIR/liveupdate.h" ]; then
+		uapi=${KHO_BUILD:-$KHO_ROOT/build}/tools/uapi
+		mkdir -p "$uapi/linux" && cp "$KT_DIR/liveupdate.h" "$uapi/linux/" || return 1
+	fi
+	kt_guest_program luo_agent -I "$uapi"
 }
 
 # kt_host_program NAME: the run-qemu.sh arguments, one a line, that pack

@@ -56,6 +56,15 @@ case $(kt_stage) in
 	ln -s hello.txt /demo/link
 	kt_tmpfs_show
 
+	kt_section "A memfd in a live-update session: /dev/liveupdate (liveupdate=on)"
+	kt_log "luo_agent creates session 'demo-vm', writes 32 MiB into a memfd, seals"
+	kt_log "it against growing and shrinking, preserves it as token 7 and keeps"
+	kt_log "the session open until kexec -e:"
+	luo_agent preserve demo-vm:7:32:seal > /tmp/agent.log 2>&1 &
+	n=0
+	while [ ! -e /tmp/luo-ready ] && [ $n -lt 300 ]; do sleep 0.2; n=$((n + 1)); done
+	sed 's/^KT: //' /tmp/agent.log | kt_show
+
 	kt_section "Finalize: kho mounts are frozen and recorded (echo 1 > $d/out/finalize)"
 	echo 1 > "$d/out/finalize"
 	kt_dmesg | grep -E 'tmpfs: kho=demo: frozen|handover finalized' |
@@ -88,6 +97,13 @@ case $(kt_stage) in
 	mount -t tmpfs -o kho=demo none /demo
 	kt_dmesg | grep 'tmpfs: kho=demo' | sed 's/^\[[^]]*\] //' | kt_show
 	kt_tmpfs_show
+
+	kt_section "The memfd session, retrieved by name and token"
+	kt_dmesg | grep -E 'LUO: live update' | sed 's/^\[[^]]*\] //' | kt_show
+	kt_log "luo_agent retrieves session 'demo-vm' and token 7, and compares size,"
+	kt_log "seals, file position and every byte with what generation 1 wrote:"
+	luo_agent retrieve demo-vm:7:32:seal > /tmp/agent.log 2>&1
+	sed 's/^KT: //' /tmp/agent.log | kt_show
 
 	kt_section "The pstore message, read back after the live update"
 	kt_dmesg | grep -E "reserve_mem: 'oops'|ramoops: using" | sed 's/^\[[^]]*\] //' | kt_show

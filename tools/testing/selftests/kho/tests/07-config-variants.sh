@@ -6,14 +6,16 @@
 # harness/kho.config with a few options turned off, built one after the
 # other in build/obj/variant:
 #
-#   kho-off        KEXEC_HANDOVER=n: the stubs in kexec_handover.h and the
+#   kho-off        KEXEC_HANDOVER=n (and so no LUO): the stubs in
+#                  kexec_handover.h, liveupdate.h and memfd.h and the
 #                  #ifdef CONFIG_KEXEC_HANDOVER branches of patched files
 #   no-debugfs     KEXEC_HANDOVER_DEBUGFS=n (and so no fault injection),
-#                  TMPFS=n: the debugfs stubs of kexec_handover_internal.h
-#                  and kexec_handover.h, KHO without shmem_kho
+#                  TMPFS=n (and so no LUO memfd handler): the debugfs stubs
+#                  of kexec_handover_internal.h and kexec_handover.h, KHO
+#                  without shmem_kho, LUO without a file handler
 #   tmpfs-no-debugfs  KEXEC_HANDOVER_DEBUGFS=n with TMPFS on: shmem_kho's
 #                  debugfs files fall back to kexec_handover.h's stubs
-#   small          KEXEC_HANDOVER_FAULT_INJECTION=n with debugfs on,
+#   small          KEXEC_HANDOVER_FAULT_INJECTION=n with debugfs on, LIVEUPDATE=n,
 #                  TRANSPARENT_HUGEPAGE=n, and the options kho.config has
 #                  as distribution kernels do off (memory cgroups, swap,
 #                  file locking, POSIX ACLs, hugetlbfs, preemption; SLUB_TINY
@@ -47,6 +49,8 @@ declare -A objects=(
 	[mm/shmem_kho_image.o]="KEXEC_HANDOVER TMPFS"
 	[mm/shmem_kho_rebuild.o]="KEXEC_HANDOVER TMPFS"
 	[mm/shmem_kho_folio.o]="KEXEC_HANDOVER TMPFS"
+	[mm/memfd.o]=always
+	[mm/memfd_luo.o]=LIVEUPDATE_MEMFD
 	[lib/test_kho.o]=TEST_KEXEC_HANDOVER
 	[lib/test_kho_v1.o]=TEST_KEXEC_HANDOVER
 	[arch/x86/kernel/setup.o]=always
@@ -175,12 +179,12 @@ allmod() {
 }
 
 variant kho-off "KEXEC_HANDOVER" "KEXEC_HANDOVER_DEBUGFS KEXEC_HANDOVER_FAULT_INJECTION\
- KEXEC_HANDOVER_KUNIT_TEST TEST_KEXEC_HANDOVER"
+ KEXEC_HANDOVER_KUNIT_TEST TEST_KEXEC_HANDOVER LIVEUPDATE LIVEUPDATE_MEMFD"
 variant no-debugfs "KEXEC_HANDOVER_DEBUGFS TMPFS" "KEXEC_HANDOVER_FAULT_INJECTION TMPFS_XATTR\
- TMPFS_POSIX_ACL"
+ TMPFS_POSIX_ACL LIVEUPDATE_MEMFD"
 variant tmpfs-no-debugfs "KEXEC_HANDOVER_DEBUGFS" "KEXEC_HANDOVER_FAULT_INJECTION"
 variant small "KEXEC_HANDOVER_FAULT_INJECTION TRANSPARENT_HUGEPAGE MEMCG CGROUPS SWAP\
- FILE_LOCKING TMPFS_POSIX_ACL HUGETLBFS PREEMPT PREEMPT_DYNAMIC" "ZRAM ZSMALLOC\
- ZRAM_BACKEND_LZO BLK_DEV BLOCK SLUB_TINY"
+ FILE_LOCKING TMPFS_POSIX_ACL HUGETLBFS PREEMPT PREEMPT_DYNAMIC LIVEUPDATE" "ZRAM ZSMALLOC\
+ ZRAM_BACKEND_LZO BLK_DEV BLOCK SLUB_TINY LIVEUPDATE_MEMFD"
 allmod
 [ $rc = 0 ] || fail "the series does not build in every configuration"
