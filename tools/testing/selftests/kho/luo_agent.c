@@ -94,18 +94,31 @@ static int luo_open(void)
 	return fd;
 }
 
-static int preserve(int luo, const struct spec *s, __u64 *buf)
+/* Create session @s->session and preserve @mfd in it as @s->token. */
+static int session_preserve(int luo, const struct spec *s, int mfd)
 {
 	struct liveupdate_ioctl_create_session create = { .size = sizeof(create) };
 	struct liveupdate_session_preserve_fd pfd = { .size = sizeof(pfd) };
-	unsigned long m;
-	int mfd;
 
 	memcpy(create.name, s->session, sizeof(create.name));
 	if (ioctl(luo, LIVEUPDATE_IOCTL_CREATE_SESSION, &create)) {
 		fail("create session", s);
 		return -1;
 	}
+	pfd.fd = mfd;
+	pfd.token = s->token;
+	if (ioctl(create.fd, LIVEUPDATE_SESSION_PRESERVE_FD, &pfd)) {
+		fail("preserve", s);
+		return -1;
+	}
+	return 0;
+}
+
+static int preserve(int luo, const struct spec *s, __u64 *buf)
+{
+	unsigned long m;
+	int mfd;
+
 	mfd = memfd_create("luo_agent", MFD_ALLOW_SEALING);
 	if (mfd < 0 || ftruncate(mfd, s->mib * MIB)) {
 		fail("memfd", s);
@@ -125,12 +138,8 @@ static int preserve(int luo, const struct spec *s, __u64 *buf)
 		return -1;
 	}
 	lseek(mfd, POS_OF(s->token), SEEK_SET);
-	pfd.fd = mfd;
-	pfd.token = s->token;
-	if (ioctl(create.fd, LIVEUPDATE_SESSION_PRESERVE_FD, &pfd)) {
-		fail("preserve", s);
+	if (session_preserve(luo, s, mfd))
 		return -1;
-	}
 	if (s->late) {
 		fill(buf, s->token, 0, 4096, 1);
 		if (pwrite(mfd, buf, 4096, 0) != 4096)
@@ -212,27 +221,6 @@ static int retrieve(int luo, const struct spec *s, __u64 *buf,
 	return 0;
 }
 
-/* Preserve @mfd again, in a new session named as the one it came from. */
-static int preserve_again(int luo, const struct spec *s, int mfd)
-{
-	struct liveupdate_ioctl_create_session create = { .size = sizeof(create) };
-	struct liveupdate_session_preserve_fd pfd = { .size = sizeof(pfd) };
-
-	memcpy(create.name, s->session, sizeof(create.name));
-	if (ioctl(luo, LIVEUPDATE_IOCTL_CREATE_SESSION, &create)) {
-		fail("create session", s);
-		return -1;
-	}
-	pfd.fd = mfd;
-	pfd.token = s->token;
-	if (ioctl(create.fd, LIVEUPDATE_SESSION_PRESERVE_FD, &pfd)) {
-		fail("preserving again", s);
-		return -1;
-	}
-	printf("KT: luo preserved again %s token %llu\n", s->session, s->token);
-	return 0;
-}
-
 static void missing(int luo, const char *name)
 {
 	struct liveupdate_ioctl_retrieve_session rs = { .size = sizeof(rs) };
@@ -272,8 +260,9 @@ int main(int argc, char **argv)
 		} else if (!strcmp(argv[1], "relay")) {
 			int mfd = retrieve(luo, &s, buf, want, 1);
 
-			if (mfd >= 0)
-				preserve_again(luo, &s, mfd);
+			if (mfd >= 0 && !session_preserve(luo, &s, mfd))
+				printf("KT: luo preserved again %s token %llu\n",
+				       s.session, s.token);
 		} else {
 			retrieve(luo, &s, buf, want, 0);
 		}
