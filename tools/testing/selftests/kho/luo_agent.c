@@ -13,6 +13,9 @@
  *                                of the same name, and stay alive: the
  *                                middle kernel of a chain
  *   luo_agent missing NAME       retrieving NAME must fail with ENOENT
+ *   luo_agent missing NAME:TOKEN NAME is retrieved, TOKEN in it must fail
+ *                                with ENOENT; closing the session then
+ *                                releases the files nobody retrieved
  *
  * SPEC is SESSION:TOKEN:MIB[:FLAGS], FLAGS a list (any separator) of "seal" (seal
  * against growing and shrinking), "sparse" (only even MiBs written, the
@@ -221,18 +224,45 @@ static int retrieve(int luo, const struct spec *s, __u64 *buf,
 	return 0;
 }
 
-static void missing(int luo, const char *name)
+/* A token that was never preserved in session @name. */
+static void missing_token(int luo, const char *name, __u64 token)
 {
 	struct liveupdate_ioctl_retrieve_session rs = { .size = sizeof(rs) };
+	struct liveupdate_session_retrieve_fd rfd = { .size = sizeof(rfd), .token = token };
 
 	snprintf((char *)rs.name, sizeof(rs.name), "%s", name);
-	if (!ioctl(luo, LIVEUPDATE_IOCTL_RETRIEVE_SESSION, &rs) ||
-	    errno != ENOENT) {
+	if (ioctl(luo, LIVEUPDATE_IOCTL_RETRIEVE_SESSION, &rs)) {
 		printf("KT: luo FAIL retrieving %s: %s\n", name, strerror(errno));
 		failures++;
 		return;
 	}
-	printf("KT: luo %s: ENOENT\n", name);
+	if (!ioctl(rs.fd, LIVEUPDATE_SESSION_RETRIEVE_FD, &rfd) || errno != ENOENT) {
+		printf("KT: luo FAIL token %llu of %s: %s\n", token, name, strerror(errno));
+		failures++;
+	} else {
+		printf("KT: luo %s token %llu: ENOENT\n", name, token);
+	}
+	close(rs.fd);
+}
+
+static void missing(int luo, const char *arg)
+{
+	struct liveupdate_ioctl_retrieve_session rs = { .size = sizeof(rs) };
+	char name[LIVEUPDATE_SESSION_NAME_LENGTH];
+	__u64 token;
+
+	if (sscanf(arg, "%63[^:]:%llu", name, &token) == 2) {
+		missing_token(luo, name, token);
+		return;
+	}
+	snprintf((char *)rs.name, sizeof(rs.name), "%s", arg);
+	if (!ioctl(luo, LIVEUPDATE_IOCTL_RETRIEVE_SESSION, &rs) ||
+	    errno != ENOENT) {
+		printf("KT: luo FAIL retrieving %s: %s\n", arg, strerror(errno));
+		failures++;
+		return;
+	}
+	printf("KT: luo %s: ENOENT\n", arg);
 }
 
 int main(int argc, char **argv)
