@@ -207,6 +207,15 @@ static int memfd_luo_preserve(struct liveupdate_file_op_args *args)
 		err = -EFBIG;
 		goto out_thaw;
 	}
+	/*
+	 * Every page up to the size is pinned: a (sparse) file larger than
+	 * RAM cannot be preserved, and its page arrays would be allocations
+	 * the allocator warns about. Refuse it before trying.
+	 */
+	if (DIV_ROUND_UP_ULL(size, PAGE_SIZE) > totalram_pages()) {
+		err = -ENOMEM;
+		goto out_thaw;
+	}
 
 	ser = kho_alloc_preserve(sizeof(*ser));
 	if (IS_ERR(ser)) {

@@ -770,7 +770,7 @@ static int __init kho_in_report_unrestored(void)
 	if (!map || kho_radix_walk(map, &ops, &left))
 		return 0;
 	if (left)
-		pr_warn("%llu KiB of preserved memory was not restored by its owner during boot; what no owner takes later (a kho tmpfs at its mount, a live-update agent retrieving its sessions) stays reserved until the next cold boot\n",
+		pr_warn("%llu KiB of preserved memory was not restored by its owner during boot; what no owner takes later (a kho tmpfs at its mount, a live-update agent retrieving its sessions) stays reserved until this kernel reboots or kexecs\n",
 			(u64)left >> 10);
 	else
 		pr_info("all preserved memory was restored\n");
