@@ -216,6 +216,34 @@ int luo_ucmd_respond(struct luo_ucmd *ucmd, size_t kernel_size)
 	return 0;
 }
 
+/**
+ * luo_ucmd_install - answer an ioctl that hands the caller a new descriptor
+ * @ucmd: the call, whose structure holds @fd
+ * @size: size of the kernel's argument structure
+ * @fd:   the descriptor reserved for @file
+ * @file: the file, or NULL when getting it failed with @err
+ * @err:  0, or why there is no file
+ *
+ * The descriptor appears only once the answer reached the caller;
+ * otherwise it is given back and the file put.
+ *
+ * Return: 0, @err, or -EFAULT.
+ */
+int luo_ucmd_install(struct luo_ucmd *ucmd, size_t size, int fd,
+		     struct file *file, int err)
+{
+	if (!err)
+		err = luo_ucmd_respond(ucmd, size);
+	if (err) {
+		if (file)
+			fput(file);
+		put_unused_fd(fd);
+		return err;
+	}
+	fd_install(fd, file);
+	return 0;
+}
+
 /*
  * CREATE_SESSION and RETRIEVE_SESSION have the same shape: a name in, a
  * new descriptor out, which only appears once the answer reached the
@@ -233,18 +261,8 @@ static int luo_ioctl_open_session(struct luo_ucmd *ucmd,
 	if (argp->fd < 0)
 		return argp->fd;
 	err = get((const char *)argp->name, &file);
-	if (err)
-		goto put_fd;
-	err = luo_ucmd_respond(ucmd, sizeof(*argp));
-	if (err) {
-		fput(file);
-		goto put_fd;
-	}
-	fd_install(argp->fd, file);
-	return 0;
-put_fd:
-	put_unused_fd(argp->fd);
-	return err;
+	return luo_ucmd_install(ucmd, sizeof(*argp), argp->fd, err ? NULL : file,
+				err);
 }
 
 static int luo_ioctl_create_session(struct luo_ucmd *ucmd)

@@ -13,6 +13,8 @@
 
 #include "kho_block.h"
 
+struct file;
+
 /**
  * struct luo_ucmd - one ioctl call
  * @ubuffer:   the caller's argument structure
@@ -26,6 +28,8 @@ struct luo_ucmd {
 };
 
 int luo_ucmd_respond(struct luo_ucmd *ucmd, size_t kernel_size);
+int luo_ucmd_install(struct luo_ucmd *ucmd, size_t size, int fd,
+		     struct file *file, int err);
 
 /**
  * struct luo_file_set - the files of one session

@@ -143,18 +143,8 @@ static int luo_session_retrieve_fd(struct luo_session *session,
 		return argp->fd;
 	scoped_guard(mutex, &session->mutex)
 		err = luo_retrieve_file(&session->file_set, argp->token, &file);
-	if (err)
-		goto put_fd;
-	err = luo_ucmd_respond(ucmd, sizeof(*argp));
-	if (err) {
-		fput(file);
-		goto put_fd;
-	}
-	fd_install(argp->fd, file);
-	return 0;
-put_fd:
-	put_unused_fd(argp->fd);
-	return err;
+	return luo_ucmd_install(ucmd, sizeof(*argp), argp->fd, err ? NULL : file,
+				err);
 }
 
 static int luo_session_finish(struct luo_session *session,
