@@ -389,7 +389,7 @@ static void shmem_kho_release_one(struct shmem_kho_incoming *in)
 		pr_info("kho=%s: released %lu KiB that was not mounted again\n",
 			in->name, pages << (PAGE_SHIFT - 10));
 	else
-		pr_warn("kho=%s: released a damaged handover; its file data stays reserved until the next cold boot\n",
+		pr_warn("kho=%s: released a damaged handover; its file data stays reserved until the next kexec or reboot\n",
 			in->name);
 	kfree(in);
 }
