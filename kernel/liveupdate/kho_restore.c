@@ -402,6 +402,42 @@ static bool kho_claim_pfns(unsigned long start, unsigned long end)
 	return true;
 }
 
+/*
+ * A range that kho_preserve_pages() kept as one block (a single page, or a
+ * naturally aligned power of two up to the map's largest order) is claimed
+ * in one step, as a folio is: vmalloc areas come back page by page, and the
+ * general path looks each block up twice (a check, then the claim). NULL
+ * when the range is not one block, or not (or no longer) preserved as one.
+ */
+static struct page *kho_take_single_block(unsigned long pfn,
+					  unsigned long nr_pages)
+{
+	struct kho_managed_count count = {};
+	unsigned int order = ilog2(nr_pages);
+	struct kho_cursors *cursors;
+	struct page *page;
+	int err;
+
+	if (!is_power_of_2(nr_pages) || !IS_ALIGNED(pfn, nr_pages) ||
+	    order > KHO_RADIX_MAX_ORDER || !(kho_in_orders() & BIT_ULL(order)))
+		return NULL;
+	/* The per-CPU cursors are not safe against interrupts. */
+	if (!in_task())
+		return NULL;
+	page = pfn_to_online_page(pfn);
+	if (!page)
+		return NULL;
+	cursors = get_cpu_ptr(&kho_in_cursors);
+	err = kho_radix_remove_near(kho_in_map(), kho_cursor(cursors, order),
+				    PFN_PHYS(pfn), order);
+	put_cpu_ptr(&kho_in_cursors);
+	if (err)
+		return NULL;
+	kho_init_pages(page, order, &count);
+	kho_flush_managed(&count);
+	return page;
+}
+
 /**
  * kho_restore_pages - take back a page range the previous kernel preserved
  * @phys:     physical address of the first page
@@ -421,10 +457,14 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 	struct page *page;
 	unsigned int order;
 
-	/* Checking first keeps a refused range from being claimed and given back. */
 	if (!kho_in_map() || !PAGE_ALIGNED(phys) ||
-	    !kho_pfn_range_valid(pfn, nr_pages) ||
-	    !kho_pfns_preserved(pfn, pfn + nr_pages) ||
+	    !kho_pfn_range_valid(pfn, nr_pages))
+		return NULL;
+	page = kho_take_single_block(pfn, nr_pages);
+	if (page)
+		return page;
+	/* Checking first keeps a refused range from being claimed and given back. */
+	if (!kho_pfns_preserved(pfn, pfn + nr_pages) ||
 	    !kho_claim_pfns(pfn, pfn + nr_pages))
 		return NULL;
 	for (end = pfn + nr_pages; pfn < end; pfn += 1UL << order) {
