@@ -49,9 +49,14 @@ static void kho_flush_managed(struct kho_managed_count *count)
 	count->nr_pages = 0;
 }
 
-/* Zone ids compare without looking up the zones: one load per page. */
-static void kho_count_managed(struct kho_managed_count *count,
-			      struct page *page, unsigned long nr_pages)
+/*
+ * Zone ids compare without looking up the zones: one load per page. Inlined
+ * because restores call it for every folio: a call and return would cost
+ * more than the comparison.
+ */
+static __always_inline void kho_count_managed(struct kho_managed_count *count,
+					      struct page *page,
+					      unsigned long nr_pages)
 {
 	if (count->nr_pages &&
 	    page_zone_id(page) != page_zone_id(count->zone_page))
@@ -76,9 +81,10 @@ static void kho_unclaim_block(phys_addr_t pa, unsigned int order)
  * in one pass over the tail pages (prep_compound_page() after a loop that
  * sets the reference counts would take two). The caller counts them as
  * managed pages, so that a batch restore updates the zone's counters once,
- * not per folio.
+ * not per folio. Inlined into the restore loops, which run it per folio.
  */
-static struct folio *kho_init_folio(struct page *page, unsigned int order)
+static __always_inline struct folio *kho_init_folio(struct page *page,
+						    unsigned int order)
 {
 	unsigned long nr = 1UL << order, i;
 
@@ -114,7 +120,8 @@ static struct folio *kho_init_folio(struct page *page, unsigned int order)
 static void kho_init_pages(struct page *page, unsigned int order,
 			   struct kho_managed_count *count)
 {
-	unsigned long nr = 1UL << order, i;
+	unsigned long nr = 1UL << order, i, run = 0;
+	int zone_id = page_zone_id(page);
 	struct page *p;
 
 	set_page_private(page, 0);
@@ -123,8 +130,14 @@ static void kho_init_pages(struct page *page, unsigned int order,
 		VM_WARN_ON_ONCE_PAGE(PageReserved(p), p);
 		set_page_count(p, 1);
 		clear_page_tag_ref(p);
-		kho_count_managed(count, p, 1);
+		/* Pages are counted by runs in one zone. */
+		if (unlikely(page_zone_id(p) != zone_id)) {
+			kho_count_managed(count, nth_page(page, run), i - run);
+			run = i;
+			zone_id = page_zone_id(p);
+		}
 	}
+	kho_count_managed(count, nth_page(page, run), nr - run);
 }
 
 /*
