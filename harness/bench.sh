@@ -16,6 +16,11 @@
 #            that make check proves the benchmark still works
 #   -o DIR   where results go (default build/bench, build/bench-smoke)
 #
+# BENCH_CASES="order0-3g order9-3g" runs only the cases named (with
+# "none", the baseline the boot figures are measured against), for a
+# quick look at one figure; its report (default build/bench-cases) has
+# only those rows.
+#
 # Needs KHO_KERNEL and KHO_PEER_KERNEL (bzImages in their build trees).
 # Writes DIR/results.json, DIR/results.md (medians, ours/mainline) and
 # DIR/restore.png, DIR/boot.png; each run's serial log is in DIR/logs.
@@ -35,6 +40,8 @@ done
 if [ -z "$dir" ]; then
 	dir=$KHO_BUILD/bench
 	[ $smoke = 0 ] || dir=$KHO_BUILD/bench-smoke
+	# A partial run must not replace the results of a whole one.
+	[ -z "${BENCH_CASES:-}" ] || dir=$KHO_BUILD/bench-cases
 fi
 selftests=$KHO_ROOT/tools/testing/selftests/kho
 
@@ -66,6 +73,21 @@ else
 		"tmpfs4k-1g 4096 1024"
 		"tmpfs2m-1g 4096 1024"
 	)
+fi
+
+if [ -n "${BENCH_CASES:-}" ]; then
+	read -r -a wanted <<< "none $BENCH_CASES"
+	picked=()
+	for want in "${wanted[@]}"; do
+		found=
+		for c in "${cases[@]}"; do
+			[ "${c%% *}" != "$want" ] || found=$c
+		done
+		[ -n "$found" ] ||
+			die "BENCH_CASES: no case '$want' (cases: ${cases[*]%% *})"
+		[[ " ${picked[*]%% *} " == *" $want "* ]] || picked+=("$found")
+	done
+	cases=("${picked[@]}")
 fi
 
 kernel_tree() {

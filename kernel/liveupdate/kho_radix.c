@@ -302,7 +302,11 @@ int kho_radix_remove_near(struct kho_radix_map *map,
 
 	if (IS_ERR(leaf))
 		return PTR_ERR(leaf);
-	if (!leaf || !test_and_clear_bit(bit, leaf))
+	/*
+	 * A restore that does not know the order tries several, and most
+	 * tries miss: reading the bit first spares them an atomic operation.
+	 */
+	if (!leaf || !test_bit(bit, leaf) || !test_and_clear_bit(bit, leaf))
 		return -ENOENT;
 	return 0;
 }

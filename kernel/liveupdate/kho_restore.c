@@ -49,9 +49,14 @@ static void kho_flush_managed(struct kho_managed_count *count)
 	count->nr_pages = 0;
 }
 
-/* Zone ids compare without looking up the zones: one load per page. */
-static void kho_count_managed(struct kho_managed_count *count,
-			      struct page *page, unsigned long nr_pages)
+/*
+ * Zone ids compare without looking up the zones: one load per page. Inlined
+ * because restores call it for every folio: a call and return would cost
+ * more than the comparison.
+ */
+static __always_inline void kho_count_managed(struct kho_managed_count *count,
+					      struct page *page,
+					      unsigned long nr_pages)
 {
 	if (count->nr_pages &&
 	    page_zone_id(page) != page_zone_id(count->zone_page))
@@ -76,9 +81,10 @@ static void kho_unclaim_block(phys_addr_t pa, unsigned int order)
  * in one pass over the tail pages (prep_compound_page() after a loop that
  * sets the reference counts would take two). The caller counts them as
  * managed pages, so that a batch restore updates the zone's counters once,
- * not per folio.
+ * not per folio. Inlined into the restore loops, which run it per folio.
  */
-static struct folio *kho_init_folio(struct page *page, unsigned int order)
+static __always_inline struct folio *kho_init_folio(struct page *page,
+						    unsigned int order)
 {
 	unsigned long nr = 1UL << order, i;
 
@@ -114,7 +120,8 @@ static struct folio *kho_init_folio(struct page *page, unsigned int order)
 static void kho_init_pages(struct page *page, unsigned int order,
 			   struct kho_managed_count *count)
 {
-	unsigned long nr = 1UL << order, i;
+	unsigned long nr = 1UL << order, i, run = 0;
+	int zone_id = page_zone_id(page);
 	struct page *p;
 
 	set_page_private(page, 0);
@@ -123,8 +130,14 @@ static void kho_init_pages(struct page *page, unsigned int order,
 		VM_WARN_ON_ONCE_PAGE(PageReserved(p), p);
 		set_page_count(p, 1);
 		clear_page_tag_ref(p);
-		kho_count_managed(count, p, 1);
+		/* Pages are counted by runs in one zone. */
+		if (unlikely(page_zone_id(p) != zone_id)) {
+			kho_count_managed(count, nth_page(page, run), i - run);
+			run = i;
+			zone_id = page_zone_id(p);
+		}
 	}
+	kho_count_managed(count, nth_page(page, run), nr - run);
 }
 
 /*
@@ -402,6 +415,42 @@ static bool kho_claim_pfns(unsigned long start, unsigned long end)
 	return true;
 }
 
+/*
+ * A range that kho_preserve_pages() kept as one block (a single page, or a
+ * naturally aligned power of two up to the map's largest order) is claimed
+ * in one step, as a folio is: vmalloc areas come back page by page, and the
+ * general path looks each block up twice (a check, then the claim). NULL
+ * when the range is not one block, or not (or no longer) preserved as one.
+ */
+static struct page *kho_take_single_block(unsigned long pfn,
+					  unsigned long nr_pages)
+{
+	struct kho_managed_count count = {};
+	unsigned int order = ilog2(nr_pages);
+	struct kho_cursors *cursors;
+	struct page *page;
+	int err;
+
+	if (!is_power_of_2(nr_pages) || !IS_ALIGNED(pfn, nr_pages) ||
+	    order > KHO_RADIX_MAX_ORDER || !(kho_in_orders() & BIT_ULL(order)))
+		return NULL;
+	/* The per-CPU cursors are not safe against interrupts. */
+	if (!in_task())
+		return NULL;
+	page = pfn_to_online_page(pfn);
+	if (!page)
+		return NULL;
+	cursors = get_cpu_ptr(&kho_in_cursors);
+	err = kho_radix_remove_near(kho_in_map(), kho_cursor(cursors, order),
+				    PFN_PHYS(pfn), order);
+	put_cpu_ptr(&kho_in_cursors);
+	if (err)
+		return NULL;
+	kho_init_pages(page, order, &count);
+	kho_flush_managed(&count);
+	return page;
+}
+
 /**
  * kho_restore_pages - take back a page range the previous kernel preserved
  * @phys:     physical address of the first page
@@ -421,10 +470,14 @@ struct page *kho_restore_pages(phys_addr_t phys, unsigned long nr_pages)
 	struct page *page;
 	unsigned int order;
 
-	/* Checking first keeps a refused range from being claimed and given back. */
 	if (!kho_in_map() || !PAGE_ALIGNED(phys) ||
-	    !kho_pfn_range_valid(pfn, nr_pages) ||
-	    !kho_pfns_preserved(pfn, pfn + nr_pages) ||
+	    !kho_pfn_range_valid(pfn, nr_pages))
+		return NULL;
+	page = kho_take_single_block(pfn, nr_pages);
+	if (page)
+		return page;
+	/* Checking first keeps a refused range from being claimed and given back. */
+	if (!kho_pfns_preserved(pfn, pfn + nr_pages) ||
 	    !kho_claim_pfns(pfn, pfn + nr_pages))
 		return NULL;
 	for (end = pfn + nr_pages; pfn < end; pfn += 1UL << order) {

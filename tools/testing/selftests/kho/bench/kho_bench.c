@@ -16,12 +16,13 @@
  * describes everything in the subtree "kho_bench". A reboot notifier
  * notes the TSC when kexec starts.
  *
- * Loaded after the kexec (stage 2), it restores the folios in four equal
- * parts, timing each: one thread with kho_restore_folio(), two threads
- * with it, then (with the batch API) one and two threads restoring by
- * address range; only the restore is timed, then each folio's check word
- * is verified. Then the page
- * ranges and the vmalloc area. Last it prints the blackout: the time from
+ * Loaded after the kexec (stage 2), it first restores the page ranges and
+ * the vmalloc area, then the folios in four equal shares, timing each: one
+ * thread with kho_restore_folio(), two threads with it, then (with the
+ * batch API) one and two threads restoring by address range. Each share is
+ * every fourth of 64 slices of the sorted list, so that all four sample
+ * the same memory. Only the restore is timed; then each folio's check word
+ * is verified. Last it prints the blackout: the time from
  * kexec to the moment all data was verified, by the TSC, which kexec does
  * not reset.
  *
@@ -298,24 +299,65 @@ static int kho_bench_save(void)
 }
 
 /*
- * One part of the folio list, restored by one thread. The restored folios
- * are only collected while the clock runs; checking their contents and
- * freeing them comes after, so that the figures are the restore's alone.
+ * The four ways of restoring (one and two threads, single calls and by
+ * range) each take every fourth slice of the sorted folio list, so that
+ * each samples the whole address range: restoring costs more in some parts
+ * of memory than in others (under TCG, where the host backs the guest's
+ * memory map), and four quarters would compare places rather than calls.
+ */
+#define KHO_BENCH_WAYS		4
+#define KHO_BENCH_SLICES	(16 * KHO_BENCH_WAYS)
+
+/* Slice @s of a list of @n entries: [*first, *end). */
+static void kho_bench_slice(unsigned long n, unsigned int s,
+			    unsigned long *first, unsigned long *end)
+{
+	*first = n * s / KHO_BENCH_SLICES;
+	*end = n * (s + 1) / KHO_BENCH_SLICES;
+}
+
+/*
+ * What one thread restores: slices way, way + 4, ... of the list, or with
+ * two threads every other one of those. The restored folios are only
+ * collected while the clock runs; checking their contents and freeing them
+ * comes after, so that the figures are the restore's alone.
  */
 struct kho_bench_part {
 	const u64 *list;
-	unsigned long n;
+	unsigned long n;		/* entries in the whole list */
+	unsigned int way, thread, threads;
 	bool batch;
+	unsigned long want;		/* folios in this part's slices */
 	struct folio **folios;
 	unsigned long restored;
 	struct completion *start;
 	struct completion done;
 };
 
+/* Does slice @s belong to @part? */
+static bool kho_bench_part_has(const struct kho_bench_part *part, unsigned int s)
+{
+	return s % KHO_BENCH_WAYS == part->way &&
+	       (s / KHO_BENCH_WAYS) % part->threads == part->thread;
+}
+
+static unsigned long kho_bench_part_size(const struct kho_bench_part *part)
+{
+	unsigned long first, end, n = 0;
+	unsigned int s;
+
+	for (s = 0; s < KHO_BENCH_SLICES; s++) {
+		kho_bench_slice(part->n, s, &first, &end);
+		if (kho_bench_part_has(part, s))
+			n += end - first;
+	}
+	return n;
+}
+
 /* A folio beyond the part's share is not the benchmark's: freed, counted. */
 static void kho_bench_collect(struct kho_bench_part *part, struct folio *folio)
 {
-	if (part->restored < part->n)
+	if (part->restored < part->want)
 		part->folios[part->restored] = folio;
 	else
 		folio_put(folio);
@@ -336,7 +378,7 @@ static unsigned long kho_bench_check(struct kho_bench_part *part)
 	unsigned long i, bad = 0;
 	struct folio *folio;
 
-	for (i = 0; i < min(part->restored, part->n); i++) {
+	for (i = 0; i < min(part->restored, part->want); i++) {
 		folio = part->folios[i];
 		if (*(u64 *)folio_address(folio) !=
 		    kho_bench_word(PFN_PHYS(folio_pfn(folio))))
@@ -346,28 +388,45 @@ static unsigned long kho_bench_check(struct kho_bench_part *part)
 	return bad;
 }
 
-static void kho_bench_restore_part(struct kho_bench_part *part)
+static phys_addr_t kho_bench_entry_phys(u64 entry)
+{
+	return entry & ~KHO_BENCH_ORDER_MASK;
+}
+
+/* Restore list[first..end) one folio at a time, or as one address range. */
+static void kho_bench_restore_slice(struct kho_bench_part *part,
+				    unsigned long first, unsigned long end)
 {
 	struct folio *folio;
 	unsigned long i;
 
-	if (!part->n)
-		return;
 #if KHO_BENCH_BATCH
 	if (part->batch) {
-		phys_addr_t first = part->list[0] & ~KHO_BENCH_ORDER_MASK;
-		phys_addr_t last = part->list[part->n - 1] & ~KHO_BENCH_ORDER_MASK;
-		unsigned int last_order = part->list[part->n - 1] & KHO_BENCH_ORDER_MASK;
+		phys_addr_t lo = kho_bench_entry_phys(part->list[first]);
+		phys_addr_t hi = kho_bench_entry_phys(part->list[end - 1]);
+		unsigned int hi_order = part->list[end - 1] & KHO_BENCH_ORDER_MASK;
 
-		kho_restore_folio_range(first, last + (PAGE_SIZE << last_order) - first,
+		kho_restore_folio_range(lo, hi + (PAGE_SIZE << hi_order) - lo,
 					kho_bench_batch_one, part);
 		return;
 	}
 #endif
-	for (i = 0; i < part->n; i++) {
-		folio = kho_restore_folio(part->list[i] & ~KHO_BENCH_ORDER_MASK);
+	for (i = first; i < end; i++) {
+		folio = kho_restore_folio(kho_bench_entry_phys(part->list[i]));
 		if (folio)
 			kho_bench_collect(part, folio);
+	}
+}
+
+static void kho_bench_restore_part(struct kho_bench_part *part)
+{
+	unsigned long first, end;
+	unsigned int s;
+
+	for (s = 0; s < KHO_BENCH_SLICES; s++) {
+		kho_bench_slice(part->n, s, &first, &end);
+		if (kho_bench_part_has(part, s) && first < end)
+			kho_bench_restore_slice(part, first, end);
 	}
 }
 
@@ -382,15 +441,15 @@ static int kho_bench_thread(void *arg)
 }
 
 /*
- * Restore list[0..n) with @threads threads, each a contiguous share;
- * report ns per folio of wall time. Returns the folios that failed.
+ * Restore way @way's slices of list[0..n) with @threads threads; report
+ * ns per folio of wall time. Returns the folios that failed.
  */
 static unsigned long kho_bench_restore(const char *name, const u64 *list,
-				       unsigned long n, unsigned int threads,
-				       bool batch)
+				       unsigned long n, unsigned int way,
+				       unsigned int threads, bool batch)
 {
 	struct kho_bench_part parts[2] = {};
-	unsigned long bad = 0, restored = 0;
+	unsigned long bad = 0, restored = 0, want = 0;
 	DECLARE_COMPLETION_ONSTACK(start);
 	struct task_struct *task;
 	struct folio **folios;
@@ -398,17 +457,21 @@ static unsigned long kho_bench_restore(const char *name, const u64 *list,
 	ktime_t t0, spent;
 	char result[48];
 
-	folios = vmalloc(array_size(n ?: 1, sizeof(*folios)));
-	if (!folios)
-		return n ?: 1;	/* reported as a failure by the caller */
 	for (t = 0; t < threads; t++) {
-		parts[t].list = list + n * t / threads;
-		parts[t].n = n * (t + 1) / threads - n * t / threads;
-		parts[t].folios = folios + n * t / threads;
-		parts[t].batch = batch;
-		parts[t].start = &start;
+		parts[t] = (struct kho_bench_part) {
+			.list = list, .n = n, .way = way, .thread = t,
+			.threads = threads, .batch = batch, .start = &start,
+		};
+		parts[t].want = kho_bench_part_size(&parts[t]);
 		init_completion(&parts[t].done);
+		want += parts[t].want;
 	}
+	folios = vmalloc(array_size(want ?: 1, sizeof(*folios)));
+	if (!folios)
+		return want ?: 1;	/* reported as a failure by the caller */
+	parts[0].folios = folios;
+	if (threads > 1)
+		parts[1].folios = folios + parts[0].want;
 	/* Helper threads start and wait first: the clock times restores only. */
 	for (t = 0; t + 1 < threads; t++) {
 		task = kthread_run(kho_bench_thread, &parts[t], "kho_bench%u", t);
@@ -429,16 +492,16 @@ static unsigned long kho_bench_restore(const char *name, const u64 *list,
 		restored += parts[t].restored;
 	}
 	vfree(folios);
-	if (n) {
+	if (want) {
 		snprintf(result, sizeof(result), "%s_ns", name);
-		kho_bench_result(result, ktime_to_ns(spent) / n, "ns");
+		kho_bench_result(result, ktime_to_ns(spent) / want, "ns");
 	}
-	if (restored != n)
+	if (restored != want)
 		pr_err("FAILED: %s: %lu of %lu folios restored\n", name,
-		       restored, n);
+		       restored, want);
 	if (bad)
 		pr_err("FAILED: %s: %lu folios changed\n", name, bad);
-	return bad + (restored != n);
+	return bad + (restored != want);
 }
 
 static unsigned long kho_bench_restore_ranges(const struct kho_bench_blob *blob)
@@ -513,7 +576,7 @@ static int kho_bench_load(phys_addr_t phys)
 {
 	struct folio *blob_folio = kho_restore_folio(phys);
 	struct kho_bench_blob *blob = phys_to_virt(phys);
-	unsigned long n, q, bad;
+	unsigned long n, bad;
 	u64 *list;
 
 	if (!blob_folio || blob->magic != KHO_BENCH_MAGIC) {
@@ -535,16 +598,14 @@ static int kho_bench_load(phys_addr_t phys)
 	bad = kho_bench_restore_ranges(blob);
 	bad += kho_bench_restore_area(blob);
 	n = blob->nr_folios;
-	q = n / 4;
-	bad += kho_bench_restore("restore_folio_1thread", list, q, 1, false);
-	bad += kho_bench_restore("restore_folio_2threads", list + q, q, 2, false);
+	bad += kho_bench_restore("restore_folio_1thread", list, n, 0, 1, false);
+	bad += kho_bench_restore("restore_folio_2threads", list, n, 1, 2, false);
 	if (KHO_BENCH_BATCH) {
-		bad += kho_bench_restore("restore_batch_1thread", list + 2 * q, q, 1, true);
-		bad += kho_bench_restore("restore_batch_2threads", list + 3 * q,
-					 n - 3 * q, 2, true);
+		bad += kho_bench_restore("restore_batch_1thread", list, n, 2, 1, true);
+		bad += kho_bench_restore("restore_batch_2threads", list, n, 3, 2, true);
 	} else {
-		bad += kho_bench_restore("restore_folio_1thread_b", list + 2 * q,
-					 n - 2 * q, 1, false);
+		bad += kho_bench_restore("restore_folio_1thread_b", list, n, 2, 1, false);
+		bad += kho_bench_restore("restore_folio_2threads_b", list, n, 3, 2, false);
 	}
 	if (blob->tsc_at_kexec && tsc_khz)
 		kho_bench_report_kexec(blob->tsc_at_kexec);
