@@ -301,9 +301,10 @@ static int kho_bench_save(void)
 /*
  * The four ways of restoring (one and two threads, single calls and by
  * range) each take every fourth slice of the sorted folio list, so that
- * each samples the whole address range: restoring costs more in some parts
- * of memory than in others (under TCG, where the host backs the guest's
- * memory map), and four quarters would compare places rather than calls.
+ * each samples the whole address range. With four quarters, a method's
+ * figure would also depend on where its quarter lies, if restoring costs
+ * more in some parts of memory than in others (under TCG the host backs
+ * the guest's memory map, and how may differ by region).
  */
 #define KHO_BENCH_WAYS		4
 #define KHO_BENCH_SLICES	(16 * KHO_BENCH_WAYS)
