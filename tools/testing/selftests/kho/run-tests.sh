@@ -12,9 +12,19 @@
 #
 # KHO_TEST_JOBS=N (default 1) runs up to N tests at once. A QEMU test
 # under TCG keeps about one core busy, most of it in one vCPU thread, so
-# two of them share a 2-core machine well. The tests in KHO_ALONE_TESTS
-# (those that build trees or programs, or measure) still run alone. The
-# TAP lines come out in test order either way.
+# two of them share a 2-core machine well, as do the tests that build or
+# check with one process at a time (01, 05, 08, 09, 33, 34, 51, 55, 56:
+# user plus system time about equal to their wall time). The tests in
+# KHO_ALONE_TESTS run alone: 00 runs make kernel, 07, 53 and 54 build
+# with make -jN (1.4 to 2 cores), and 52 builds every prefix of the series
+# when their digest changed. The TAP lines come out in test order either
+# way.
+#
+# KHO_PEER_PENDING and KHO_DEBUG_PENDING name files that do not exist yet
+# when the peer or the debug kernel is still being built behind the tests
+# (harness/check.sh, KHO_BUILDER_PID the builder): the file then receives
+# the build's exit status. The tests that need only our kernel run first,
+# those that need the peer once it is built, the debug: runs last.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -34,7 +44,7 @@ mkdir -p "$KHO_LOGDIR"
 # memfd does not fit beside KASAN in its 2 GiB guest).
 KHO_DEBUG_TESTS=${KHO_DEBUG_TESTS:-06 10 15 16 18 21 32 40 41 64}
 KHO_TEST_JOBS=${KHO_TEST_JOBS:-1}
-KHO_ALONE_TESTS=${KHO_ALONE_TESTS:-00 01 02 04 05 07 08 09 33 34 51 52 53 54 55 56}
+KHO_ALONE_TESTS=${KHO_ALONE_TESTS:-00 07 52 53 54}
 
 if [ $# -gt 0 ]; then
 	tests=("$@")
@@ -116,10 +126,68 @@ is_alone() {
 	[[ " $KHO_ALONE_TESTS " == *" $num "* ]]
 }
 
+# kernel_needed TEST: the kernel TEST waits for, "debug" for a debug: run,
+# "peer" for a test that boots or builds against the peer, else "ours".
+kernel_needed() {
+	if [[ $1 == debug:* ]]; then
+		echo debug
+	elif grep -qE '^[^#]*\<(need_peer|kt_boot_chain)\>' "$1"; then
+		echo peer
+	else
+		echo ours
+	fi
+}
+
+# await_kernel KIND: return once the KIND ("peer" or "debug") kernel built
+# behind the tests is there. When its build failed, the variable naming it
+# is emptied, so that the tests that need it fail and say so; the build's
+# last lines go to the TAP stream as comments.
+await_kernel() {
+	local kind=$1 pending var log rc
+
+	case $kind in
+	peer) pending=${KHO_PEER_PENDING:-} var=KHO_PEER_KERNEL ;;
+	debug) pending=${KHO_DEBUG_PENDING:-} var=KHO_DEBUG_KERNEL ;;
+	*) return 0 ;;
+	esac
+	[ -n "$pending" ] || return 0
+	# The debug kernel is built after the peer, and debug:32 needs both.
+	[ "$kind" = debug ] && await_kernel peer
+	while [ ! -f "$pending" ] && kill -0 "${KHO_BUILDER_PID:-0}" 2>/dev/null; do
+		sleep 2
+	done
+	rc=$(cat "$pending" 2>/dev/null || echo "none (the builder stopped)")
+	log=$KHO_LOGDIR/build-$kind.log
+	if [ "$rc" != 0 ]; then
+		echo "# error: the $kind kernel could not be built (exit status $rc);" \
+			"the tests that need it fail; last lines of $log:"
+		tail -n 15 "$log" 2>/dev/null | sed 's/^/#   /'
+		export "$var="
+	else
+		echo "# the $kind kernel was built behind the tests (log: $log)"
+	fi
+	if [ "$kind" = peer ]; then
+		KHO_PEER_PENDING=
+	else
+		KHO_DEBUG_PENDING=
+	fi
+}
+
+# Run order: the tests of each kernel in turn, each group in test order.
+order=()
+for kind in ours peer debug; do
+	for i in "${!tests[@]}"; do
+		[ "$(kernel_needed "${tests[$i]}")" = "$kind" ] && order+=("$i")
+	done
+done
+
+tapdir=$(mktemp -d)
+trap 'rm -rf "$tapdir"' EXIT
+passed=0 failed=0 printed=0 running=0
 # print_done: print the TAP lines of the finished tests that follow the
-# ones printed, in order, and count them.
+# ones printed, in test order, and count them.
 print_done() {
-	while [ "$printed" -lt "$n" ] && [ -f "$tapdir/$((printed + 1))" ]; do
+	while [ -f "$tapdir/$((printed + 1))" ]; do
 		printed=$((printed + 1))
 		if grep -q '^ok ' "$tapdir/$printed"; then
 			passed=$((passed + 1))
@@ -130,11 +198,10 @@ print_done() {
 	done
 }
 
-tapdir=$(mktemp -d)
-trap 'rm -rf "$tapdir"' EXIT
-passed=0 failed=0 n=0 printed=0 running=0
-for t in "${tests[@]}"; do
-	n=$((n + 1))
+for i in "${order[@]}"; do
+	t=${tests[$i]}
+	n=$((i + 1))
+	await_kernel "$(kernel_needed "$t")"
 	if is_alone "$t" || [ "$KHO_TEST_JOBS" -le 1 ]; then
 		wait
 		running=0
