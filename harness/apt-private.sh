@@ -140,7 +140,7 @@ source_file() {
 
 # Names of source packages matching a pattern, newest version first.
 search() {
-	update
+	update >&2
 	apt_private search --names-only "$1" 2>/dev/null | awk '{ print $1 }' | sort -V -r
 }
 

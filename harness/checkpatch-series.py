@@ -15,6 +15,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ACCEPTED = os.path.join(ROOT, 'harness', 'checkpatch-accepted')
@@ -35,12 +36,17 @@ def accepted_entries():
     return entries
 
 
-def findings(tree, mail):
-    """[(type, file, line, message)] of one mail."""
+def findings(tree, mail, workdir):
+    """[(type, file, line, message)] of one mail.
+
+    checkpatch runs in workdir, not in the tree: with --strict it keeps a
+    cache of the tree's CamelCase identifiers in its current directory, and
+    nothing may write into build/linux while other tests read it.
+    """
     res = subprocess.run([os.path.join(tree, 'scripts', 'checkpatch.pl'),
                           '--strict', '--show-types', '--no-summary',
-                          '--color=never', mail],
-                         cwd=tree, text=True, capture_output=True)
+                          '--color=never', f'--root={tree}', mail],
+                         cwd=workdir, text=True, capture_output=True)
     out = []
     lines = res.stdout.splitlines()
     for i, line in enumerate(lines):
@@ -69,9 +75,10 @@ def main():
     accepted = accepted_entries()
     seen = {}
     bad = allowed = 0
+    workdir = tempfile.TemporaryDirectory(prefix='checkpatch-')
     for mail in mails:
         name = os.path.basename(mail)
-        for kind, path, lnum, msg in findings(tree, mail):
+        for kind, path, lnum, msg in findings(tree, mail, workdir.name):
             key = (kind, path)
             if key in accepted and seen.get(key, 0) < accepted[key]:
                 seen[key] = seen.get(key, 0) + 1
