@@ -97,7 +97,8 @@ run_test() {
 		logdir=$KHO_LOGDIR/debug
 		mkdir -p "$logdir"
 		env=(KHO_KERNEL="${KHO_DEBUG_KERNEL:-}" KHO_LOGDIR="$logdir"
-		     KHO_TIMEOUT_SCALE="${KHO_DEBUG_TIMEOUT_SCALE:-4}")
+		     KHO_TIMEOUT_SCALE="${KHO_DEBUG_TIMEOUT_SCALE:-4}"
+		     KHO_DEBUG_RUN=1)
 	fi
 	out=$logdir/${name#debug:}.out
 	export KHO_QEMU_RUNS=$logdir/${name#debug:}.runs
