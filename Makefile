@@ -92,7 +92,9 @@ TEST_JOBS ?= 2
 # built; when it cannot be built they fail, naming its log in
 # build/test-logs, and the other tests still run.
 check:
-	@KHO_TEST_JOBS=$(TEST_JOBS) harness/check.sh $(TESTS)
+	@MAKE="$(MAKE)" KHO_KERNEL=$(BZIMAGE) KHO_PEER_KERNEL=$(PEER_BZIMAGE) \
+		KHO_DEBUG_OUT=$(DEBUG_OUT) KHO_DEBUG_CONFIGS="$(DEBUG_CONFIGS)" \
+		KHO_TEST_JOBS=$(TEST_JOBS) harness/check.sh $(TESTS)
 
 BENCH_REPS ?= 5
 bench: kernel peer

@@ -12,23 +12,35 @@
 # starts the tests that need one of them once it is there. A kernel that
 # cannot be built makes the tests that need it fail, naming the log; the
 # other tests still run.
+#
+# The Makefile passes MAKE, KHO_KERNEL, KHO_PEER_KERNEL, KHO_DEBUG_OUT,
+# KHO_DEBUG_CONFIGS and KHO_LOGDIR; the defaults below are its own.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
+make=${MAKE:-make}
 tree=$KHO_BUILD/linux
-peer_bzimage=$KHO_BUILD/obj/peer/arch/x86/boot/bzImage
-debug_out=$KHO_BUILD/obj/debug
-selftests=$KHO_ROOT/tools/testing/selftests/kho
-logdir=${KHO_LOGDIR:-$KHO_BUILD/test-logs}
+kernel=${KHO_KERNEL:-$KHO_BUILD/obj/ours/arch/x86/boot/bzImage}
+peer_kernel=${KHO_PEER_KERNEL:-$KHO_BUILD/obj/peer/arch/x86/boot/bzImage}
+debug_out=${KHO_DEBUG_OUT:-$KHO_BUILD/obj/debug}
+read -ra debug_configs <<< \
+	"${KHO_DEBUG_CONFIGS:-$KHO_ROOT/harness/kho.config $KHO_ROOT/harness/kho-debug.config}"
+export KHO_LOGDIR=${KHO_LOGDIR:-$KHO_BUILD/test-logs}
 pending=$KHO_BUILD/pending
 
-if ! make -C "$KHO_ROOT" --no-print-directory kernel; then
+# Two runs in one build directory would build into the same objects. The
+# lock is inherited by the builder, so a builder left behind by a killed
+# run still holds it.
+mkdir -p "$KHO_BUILD" "$KHO_LOGDIR"
+exec 8> "$KHO_BUILD/check.lock"
+flock -n 8 || die "another make check (or its kernel builds) is running in $KHO_BUILD"
+
+if ! $make -C "$KHO_ROOT" --no-print-directory kernel; then
 	printf 'TAP version 13\n1..1\nnot ok 1 - build (make kernel failed, see above)\n'
 	echo "0 passed, 1 failed"
 	exit 1
 fi
 
-mkdir -p "$logdir"
 rm -rf "$pending"
 mkdir -p "$pending"
 
@@ -44,28 +56,51 @@ build_behind() {
 	mv "$pending/$name.rc.tmp" "$pending/$name.rc"
 }
 
-# The tree was just assembled by make kernel: build the debug kernel from
-# it directly, so that nothing re-assembles the tree the tests read.
-# The builder is its own process group (set -m), so that an interrupted
-# check stops every compiler it started.
+# stop NUMBER: end the builder's and the tests' process groups and exit as
+# killed by signal NUMBER.
+builder= tests=
+stop() {
+	trap - INT TERM HUP
+	[ -n "$tests" ] && kill -TERM -- "-$tests" 2>/dev/null
+	[ -n "$builder" ] && kill -TERM -- "-$builder" 2>/dev/null
+	wait
+	exit $((128 + $1))
+}
+trap 'stop 2' INT
+trap 'stop 15' TERM
+trap 'stop 1' HUP
+
+# The builder and the tests each run as a process group of their own
+# (set -m), so that a signal to make check stops every compiler and QEMU
+# they started. The tree was just assembled by make kernel: the debug
+# kernel is built from it directly, so that nothing re-assembles the tree
+# the tests read.
 set -m
 (
-	build_behind peer "$logdir/build-peer.log" "$KHO_ROOT/harness/peer.sh"
-	build_behind debug "$logdir/build-debug.log" \
-		"$KHO_ROOT/harness/build-kernel.sh" "$tree" "$debug_out" \
-		"$KHO_ROOT/harness/kho.config" "$KHO_ROOT/harness/kho-debug.config"
-) &
+	build_behind peer "$KHO_LOGDIR/build-peer.log" "$KHO_ROOT/harness/peer.sh"
+	build_behind debug "$KHO_LOGDIR/build-debug.log" \
+		"$KHO_ROOT/harness/build-kernel.sh" "$tree" "$debug_out" "${debug_configs[@]}"
+) < /dev/null > /dev/null 2>&1 &
 builder=$!
-set +m
-trap 'kill -- -$builder 2>/dev/null; exit 130' INT TERM
-
-KHO_KERNEL=$KHO_BUILD/obj/ours/arch/x86/boot/bzImage \
-KHO_PEER_KERNEL=$peer_bzimage KHO_PEER_PENDING=$pending/peer.rc \
+KHO_KERNEL=$kernel KHO_PEER_KERNEL=$peer_kernel KHO_PEER_PENDING=$pending/peer.rc \
 KHO_DEBUG_KERNEL=$debug_out/arch/x86/boot/bzImage \
 KHO_DEBUG_PENDING=$pending/debug.rc KHO_BUILDER_PID=$builder \
-KHO_TEST_JOBS=${KHO_TEST_JOBS:-2} "$selftests/run-tests.sh" "$@"
+KHO_TEST_JOBS=${KHO_TEST_JOBS:-2} \
+	"$KHO_ROOT/tools/testing/selftests/kho/run-tests.sh" "$@" < /dev/null &
+tests=$!
+set +m
+
+wait "$tests"
 rc=$?
 # A run of some tests only may end before the builds do: they finish, as
-# make check always built all three kernels.
+# make check always builds all three kernels, and a failed one is named.
+if [ ! -f "$pending/debug.rc" ]; then
+	echo "make check: waiting for the peer and debug kernel builds" \
+		"(logs: $KHO_LOGDIR/build-{peer,debug}.log)" >&2
+fi
 wait "$builder"
+for name in peer debug; do
+	[ "$(cat "$pending/$name.rc" 2>/dev/null)" = 0 ] ||
+		echo "error: the $name kernel could not be built (log: $KHO_LOGDIR/build-$name.log)" >&2
+done
 exit $rc

@@ -13,8 +13,8 @@
 # KHO_TEST_JOBS=N (default 1) runs up to N tests at once. A QEMU test
 # under TCG keeps about one core busy, most of it in one vCPU thread, so
 # two of them share a 2-core machine well, as do the tests that build or
-# check with one process at a time (01, 05, 08, 09, 33, 34, 51, 55, 56:
-# user plus system time about equal to their wall time). The tests in
+# check with one process at a time (01, 02, 04, 05, 08, 09, 33, 34, 51,
+# 55, 56: user plus system time about equal to their wall time). The tests in
 # KHO_ALONE_TESTS run alone: 00 runs make kernel, 07, 53 and 54 build
 # with make -jN (1.4 to 2 cores), and 52 builds every prefix of the series
 # when their digest changed. The TAP lines come out in test order either
@@ -23,9 +23,11 @@
 # KHO_PEER_PENDING and KHO_DEBUG_PENDING name files that do not exist yet
 # when the peer or the debug kernel is still being built behind the tests
 # (harness/check.sh, KHO_BUILDER_PID the builder): the file then receives
-# the build's exit status. The tests that need only our kernel run first,
-# those that need the peer once it is built, the debug: runs last.
+# the build's exit status. The tests that need only our kernel then run
+# first, those that need the peer once it is built, the debug: runs last.
+# The tests themselves do not see these three variables.
 set -uo pipefail
+export -n KHO_PEER_PENDING KHO_DEBUG_PENDING KHO_BUILDER_PID
 
 here=$(cd "$(dirname "$0")" && pwd)
 export KHO_ROOT=${KHO_ROOT:-$(cd "$here/../../../.." && pwd)}
@@ -50,9 +52,8 @@ if [ $# -gt 0 ]; then
 	tests=("$@")
 else
 	tests=("$here"/tests/*.sh)
-	# With KHO_DEBUG_KERNEL set (make check sets it, empty when the debug
-	# kernel could not be built), each of those runs again on it as
-	# "debug:NAME", with its logs in $KHO_LOGDIR/debug.
+	# With KHO_DEBUG_KERNEL set (make check sets it), each of those runs
+	# again on it as "debug:NAME", with its logs in $KHO_LOGDIR/debug.
 	if [ -n "${KHO_DEBUG_KERNEL+set}" ]; then
 		for d in $KHO_DEBUG_TESTS; do
 			tests+=("debug:$(ls "$here/tests/$d"-*.sh)")
@@ -154,7 +155,9 @@ await_kernel() {
 	[ -n "$pending" ] || return 0
 	# The debug kernel is built after the peer, and debug:32 needs both.
 	[ "$kind" = debug ] && await_kernel peer
-	while [ ! -f "$pending" ] && kill -0 "${KHO_BUILDER_PID:-0}" 2>/dev/null; do
+	while [ ! -f "$pending" ] && [ -n "${KHO_BUILDER_PID:-}" ] &&
+		kill -0 "$KHO_BUILDER_PID" 2>/dev/null; do
+		print_done
 		sleep 2
 	done
 	rc=$(cat "$pending" 2>/dev/null || echo "none (the builder stopped)")
@@ -174,13 +177,18 @@ await_kernel() {
 	fi
 }
 
-# Run order: the tests of each kernel in turn, each group in test order.
+# Run order: with kernels still being built, the tests of each kernel in
+# turn, each group in test order; else test order.
 order=()
-for kind in ours peer debug; do
-	for i in "${!tests[@]}"; do
-		[ "$(kernel_needed "${tests[$i]}")" = "$kind" ] && order+=("$i")
+if [ -n "${KHO_PEER_PENDING:-}${KHO_DEBUG_PENDING:-}" ]; then
+	for kind in ours peer debug; do
+		for i in "${!tests[@]}"; do
+			[ "$(kernel_needed "${tests[$i]}")" = "$kind" ] && order+=("$i")
+		done
 	done
-done
+else
+	order=("${!tests[@]}")
+fi
 
 tapdir=$(mktemp -d)
 trap 'rm -rf "$tapdir"' EXIT
