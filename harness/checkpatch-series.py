@@ -36,13 +36,23 @@ def accepted_entries():
     return entries
 
 
-def findings(tree, mail, workdir):
-    """[(type, file, line, message)] of one mail.
+def tree_view(tree):
+    """A temporary directory that shows the tree's top-level entries.
 
-    checkpatch runs in workdir, not in the tree: with --strict it keeps a
-    cache of the tree's CamelCase identifiers in its current directory, and
-    nothing may write into build/linux while other tests read it.
+    checkpatch reads the files a patch touches by their paths relative to
+    its current directory (to learn the CamelCase names they declare), and
+    with --strict it writes a cache of the tree's CamelCase identifiers
+    there too. Run in this view, it reads the tree and writes into the
+    view: nothing may write into build/linux while other tests read it.
     """
+    view = tempfile.TemporaryDirectory(prefix='checkpatch-')
+    for entry in os.listdir(tree):
+        os.symlink(os.path.join(tree, entry), os.path.join(view.name, entry))
+    return view
+
+
+def findings(tree, mail, workdir):
+    """[(type, file, line, message)] of one mail, checkpatch run in workdir."""
     res = subprocess.run([os.path.join(tree, 'scripts', 'checkpatch.pl'),
                           '--strict', '--show-types', '--no-summary',
                           '--color=never', f'--root={tree}', mail],
@@ -75,7 +85,7 @@ def main():
     accepted = accepted_entries()
     seen = {}
     bad = allowed = 0
-    workdir = tempfile.TemporaryDirectory(prefix='checkpatch-')
+    workdir = tree_view(tree)
     for mail in mails:
         name = os.path.basename(mail)
         for kind, path, lnum, msg in findings(tree, mail, workdir.name):
