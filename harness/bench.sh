@@ -156,7 +156,11 @@ done
 
 python3 "$KHO_ROOT/harness/bench-report.py" "$runs" "$dir" \
 	"ours=Linux ${release[ours]}" "mainline=Linux ${release[mainline]}"
-if command -v gnuplot > /dev/null; then
+# The plots are against GiB preserved: BENCH_CASES="none" has nothing to
+# draw, and gnuplot would refuse the empty x range.
+if ! awk '!/^#/ && $1 > 0 { found = 1 } END { exit !found }' "$dir/plot.dat"; then
+	note "no case with memory preserved: no plots"
+elif command -v gnuplot > /dev/null; then
 	gnuplot "$dir/plot.gp" || die "gnuplot failed on $dir/plot.gp"
 else
 	echo "error: gnuplot is missing (make bench installs gnuplot-nox)" >&2
