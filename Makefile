@@ -42,6 +42,9 @@ SELFTESTS   := $(CURDIR)/tools/testing/selftests/kho
 export KHO_ROOT := $(CURDIR)
 export KHO_BUILD := $(BUILD)
 
+# One top-level target at a time: they build into the same directories.
+.NOTPARALLEL:
+
 .PHONY: all kernel kernel-debug deps source assemble series check-series check-docs check-static check demo peer fuzz bench clean distclean
 
 all: kernel
@@ -92,7 +95,7 @@ TEST_JOBS ?= 2
 # built; when it cannot be built they fail, naming its log in
 # build/test-logs, and the other tests still run.
 check:
-	@MAKE="$(MAKE)" KHO_KERNEL=$(BZIMAGE) KHO_PEER_KERNEL=$(PEER_BZIMAGE) \
+	@KHO_KERNEL=$(BZIMAGE) KHO_PEER_KERNEL=$(PEER_BZIMAGE) \
 		KHO_DEBUG_OUT=$(DEBUG_OUT) KHO_DEBUG_CONFIGS="$(DEBUG_CONFIGS)" \
 		KHO_TEST_JOBS=$(TEST_JOBS) harness/check.sh $(TESTS)
 

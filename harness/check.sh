@@ -13,12 +13,12 @@
 # cannot be built makes the tests that need it fail, naming the log; the
 # other tests still run.
 #
-# The Makefile passes MAKE, KHO_KERNEL, KHO_PEER_KERNEL, KHO_DEBUG_OUT,
-# KHO_DEBUG_CONFIGS and KHO_LOGDIR; the defaults below are its own.
+# The Makefile passes KHO_KERNEL, KHO_PEER_KERNEL, KHO_DEBUG_OUT and
+# KHO_DEBUG_CONFIGS (a list of paths without spaces); the defaults below
+# are its own.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
-make=${MAKE:-make}
 tree=$KHO_BUILD/linux
 kernel=${KHO_KERNEL:-$KHO_BUILD/obj/ours/arch/x86/boot/bzImage}
 peer_kernel=${KHO_PEER_KERNEL:-$KHO_BUILD/obj/peer/arch/x86/boot/bzImage}
@@ -32,10 +32,47 @@ pending=$KHO_BUILD/pending
 # lock is inherited by the builder, so a builder left behind by a killed
 # run still holds it.
 mkdir -p "$KHO_BUILD" "$KHO_LOGDIR"
-exec 8> "$KHO_BUILD/check.lock"
-flock -n 8 || die "another make check (or its kernel builds) is running in $KHO_BUILD"
+exec {lock}> "$KHO_BUILD/check.lock" || die "cannot open $KHO_BUILD/check.lock"
+flock -n "$lock" || die "another make check (or its kernel builds) is running in $KHO_BUILD"
 
-if ! $make -C "$KHO_ROOT" --no-print-directory kernel; then
+# kill_tree PID: send SIGTERM to PID and everything it started.
+kill_tree() {
+	local child
+
+	for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		kill_tree "$child"
+	done
+	kill -TERM "$1" 2>/dev/null
+}
+
+# stop NUMBER: end what this run started and exit as killed by signal
+# NUMBER. make kernel and the tests stay in make's process group, where a
+# password prompt of sudo (deps.sh) can read the terminal; the builder,
+# which never asks, is a process group of its own.
+builder= running=
+stop() {
+	trap - INT TERM HUP
+	[ -n "$running" ] && kill_tree "$running"
+	[ -n "$builder" ] && kill -TERM -- "-$builder" 2>/dev/null
+	wait
+	exit $((128 + $1))
+}
+trap 'stop 2' INT
+trap 'stop 15' TERM
+trap 'stop 1' HUP
+
+# run COMMAND...: run COMMAND in the background and wait for it, so that a
+# signal is handled at once rather than when COMMAND ends.
+run() {
+	"$@" &
+	running=$!
+	wait "$running"
+	local rc=$?
+	running=
+	return $rc
+}
+
+if ! run make -C "$KHO_ROOT" --no-print-directory kernel; then
 	printf 'TAP version 13\n1..1\nnot ok 1 - build (make kernel failed, see above)\n'
 	echo "0 passed, 1 failed"
 	exit 1
@@ -56,25 +93,8 @@ build_behind() {
 	mv "$pending/$name.rc.tmp" "$pending/$name.rc"
 }
 
-# stop NUMBER: end the builder's and the tests' process groups and exit as
-# killed by signal NUMBER.
-builder= tests=
-stop() {
-	trap - INT TERM HUP
-	[ -n "$tests" ] && kill -TERM -- "-$tests" 2>/dev/null
-	[ -n "$builder" ] && kill -TERM -- "-$builder" 2>/dev/null
-	wait
-	exit $((128 + $1))
-}
-trap 'stop 2' INT
-trap 'stop 15' TERM
-trap 'stop 1' HUP
-
-# The builder and the tests each run as a process group of their own
-# (set -m), so that a signal to make check stops every compiler and QEMU
-# they started. The tree was just assembled by make kernel: the debug
-# kernel is built from it directly, so that nothing re-assembles the tree
-# the tests read.
+# The tree was just assembled by make kernel: the debug kernel is built
+# from it directly, so that nothing re-assembles the tree the tests read.
 set -m
 (
 	build_behind peer "$KHO_LOGDIR/build-peer.log" "$KHO_ROOT/harness/peer.sh"
@@ -82,23 +102,23 @@ set -m
 		"$KHO_ROOT/harness/build-kernel.sh" "$tree" "$debug_out" "${debug_configs[@]}"
 ) < /dev/null > /dev/null 2>&1 &
 builder=$!
+set +m
+
 KHO_KERNEL=$kernel KHO_PEER_KERNEL=$peer_kernel KHO_PEER_PENDING=$pending/peer.rc \
 KHO_DEBUG_KERNEL=$debug_out/arch/x86/boot/bzImage \
 KHO_DEBUG_PENDING=$pending/debug.rc KHO_BUILDER_PID=$builder \
 KHO_TEST_JOBS=${KHO_TEST_JOBS:-2} \
-	"$KHO_ROOT/tools/testing/selftests/kho/run-tests.sh" "$@" < /dev/null &
-tests=$!
-set +m
-
-wait "$tests"
+	run "$KHO_ROOT/tools/testing/selftests/kho/run-tests.sh" "$@" < /dev/null
 rc=$?
 # A run of some tests only may end before the builds do: they finish, as
-# make check always builds all three kernels, and a failed one is named.
+# make check always builds all three kernels, and a failed one is named
+# (the exit status is the tests').
 if [ ! -f "$pending/debug.rc" ]; then
 	echo "make check: waiting for the peer and debug kernel builds" \
 		"(logs: $KHO_LOGDIR/build-{peer,debug}.log)" >&2
 fi
 wait "$builder"
+builder=
 for name in peer debug; do
 	[ "$(cat "$pending/$name.rc" 2>/dev/null)" = 0 ] ||
 		echo "error: the $name kernel could not be built (log: $KHO_LOGDIR/build-$name.log)" >&2
