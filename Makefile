@@ -33,11 +33,9 @@ OUT         := $(BUILD)/obj/ours
 BZIMAGE     := $(OUT)/arch/x86/boot/bzImage
 PEER_BZIMAGE := $(BUILD)/obj/peer/arch/x86/boot/bzImage
 DEBUG_OUT   := $(BUILD)/obj/debug
-DEBUG_BZIMAGE := $(DEBUG_OUT)/arch/x86/boot/bzImage
 KHO_SERIES  ?= $(CURDIR)/patches/series
 CONFIGS     := $(CURDIR)/harness/kho.config
 DEBUG_CONFIGS := $(CONFIGS) $(CURDIR)/harness/kho-debug.config
-SELFTESTS   := $(CURDIR)/tools/testing/selftests/kho
 
 export KHO_ROOT := $(CURDIR)
 export KHO_BUILD := $(BUILD)

@@ -5,10 +5,11 @@
 # (tools/testing/selftests/kho/run-tests.sh) while the mainline peer and the
 # debug kernel are built behind them.
 #
-# Most tests need only our kernel, and a QEMU test under TCG leaves part of
-# a core idle (boots, kexec, the host side of a test). The peer and the
-# debug kernel are built one after the other at the lowest priority in that
-# idle time, each into its log in the test log directory; run-tests.sh
+# Most tests need only our kernel. The peer and the debug kernel are built
+# one after the other at the lowest priority, in whatever time the tests
+# leave idle (under TCG a QEMU test keeps its core nearly busy, so that is
+# about a quarter of a 2-core machine: see README.md, Time), each into its
+# log in the test log directory; run-tests.sh
 # starts the tests that need one of them once it is there. A kernel that
 # cannot be built makes the tests that need it fail, naming the log; the
 # other tests still run.
