@@ -158,8 +158,10 @@ python3 "$KHO_ROOT/harness/bench-report.py" "$runs" "$dir" \
 	"ours=Linux ${release[ours]}" "mainline=Linux ${release[mainline]}"
 # The plots are against GiB preserved: BENCH_CASES="none" has nothing to
 # draw, and gnuplot would refuse the empty x range.
+plots=", $dir/restore.png, $dir/boot.png"
 if ! awk '!/^#/ && $1 > 0 { found = 1 } END { exit !found }' "$dir/plot.dat"; then
 	note "no case with memory preserved: no plots"
+	plots=
 elif command -v gnuplot > /dev/null; then
 	gnuplot "$dir/plot.gp" || die "gnuplot failed on $dir/plot.gp"
 else
@@ -167,4 +169,4 @@ else
 	failed=$((failed + 1))
 fi
 [ $failed = 0 ] || die "$failed benchmark run(s) failed"
-note "results: $dir/results.md, $dir/results.json, $dir/restore.png, $dir/boot.png"
+note "results: $dir/results.md, $dir/results.json$plots"
