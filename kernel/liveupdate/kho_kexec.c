@@ -233,7 +233,8 @@ static int kho_claim_in_area(struct kexec_buf *kbuf,
  *
  * The pages of the place are taken for the segment when they can be (see
  * the top of this file); otherwise the first place @func finds is used,
- * and the segment is copied there at kexec -e.
+ * and the segment is copied there at kexec -e (image->kho.staged: the
+ * purgatory then checks the segments against their digest).
  *
  * Return: 1 when @kbuf was placed, 0 when no area fits, or an error:
  * -ENOMEM when there is not enough free memory to take the pages.
@@ -257,9 +258,12 @@ int kho_walk_scratch(struct kexec_buf *kbuf,
 		res.end = areas[i].addr + areas[i].size - 1;
 		ret = func(&res, kbuf);
 	}
-	if (ret == 1)
+	if (ret == 1) {
 		pr_info("no free scratch room for %lu KiB: the segment is copied in at kexec -e\n",
 			kbuf->memsz >> 10);
+		/* Over pages nobody took: the purgatory checks the digest. */
+		kbuf->image->kho.staged = true;
+	}
 	return ret;
 }
 
