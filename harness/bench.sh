@@ -22,7 +22,8 @@
 # only those rows.
 #
 # Needs KHO_KERNEL and KHO_PEER_KERNEL (bzImages in their build trees).
-# Writes DIR/results.json, DIR/results.md (medians, ours/mainline) and
+# Writes DIR/results.json, DIR/results.md (medians, ours/mainline; the boot
+# rows also the fastest runs', see bench-report.py) and
 # DIR/restore.png, DIR/boot.png; each run's serial log is in DIR/logs.
 # A run whose log shows a failure, a warning or a crash fails the bench.
 set -euo pipefail
