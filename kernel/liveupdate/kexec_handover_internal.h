@@ -14,6 +14,7 @@
 #include "kho_radix.h"
 
 struct mutex;
+struct page;
 
 /* kho_scratch.c: the areas a kernel booted by a handover starts in. */
 
@@ -92,6 +93,10 @@ bool kho_in_range_preserved(phys_addr_t phys, u64 size);
 int kho_in_find_subtree(const char *name, phys_addr_t *phys, u64 *size,
 			bool report);
 int kho_in_reserve(void);
+
+/* kho_folio.c: preserved blocks as compound pages from boot on */
+void kho_folio_prepare(struct page *page, unsigned int order);
+void kho_folio_split(struct page *page, unsigned int order);
 
 /* kho_metadata.c, kho_kexec.c */
 void kho_metadata_init(bool hand_over);

@@ -514,6 +514,32 @@ static int __init kho_in_unreserve_range(phys_addr_t start, phys_addr_t size,
 	return 0;
 }
 
+/*
+ * Blocks a folio can be made of become compound pages now that their
+ * struct pages are initialised, so that restoring one touches its first
+ * page only (kho_folio.c). After the reserve walk, which may still fail
+ * and give everything back to memblock, as plain pages. The walk comes
+ * to order 0 last (its keys are the largest): it stops there, so that a
+ * map of many 4 KiB blocks is not walked a second time.
+ */
+static int __init kho_in_prepare_range(phys_addr_t start, phys_addr_t size,
+				       unsigned int order, void *arg)
+{
+	phys_addr_t pa, block = PAGE_SIZE << order;
+
+	if (!order)
+		return 1;
+	if (order > MAX_PAGE_ORDER)
+		return 0;
+	for (pa = start; pa < start + size; pa += block)
+		kho_folio_prepare(pfn_to_page(PHYS_PFN(pa)), order);
+	return 0;
+}
+
+static const struct kho_radix_walk_ops kho_in_prepare_ops __initconst = {
+	.range = kho_in_prepare_range,
+};
+
 /* Give back what a reserve walk that failed halfway had reserved. */
 static const struct kho_radix_walk_ops kho_in_unreserve_ops __initconst = {
 	.node = kho_in_unreserve_node,
@@ -727,6 +753,9 @@ int __init kho_in_reserve(void)
 	 * reserved, but no owner may restore (and free) it.
 	 */
 	kho_radix_remove(&kho_in.map, kho_in.fdt_phys, 0);
+	/* The map was checked whole: the walk can only stop early, at order 0. */
+	if (kho_in.orders & GENMASK_ULL(MAX_PAGE_ORDER, 1))
+		kho_radix_walk(&kho_in.map, &kho_in_prepare_ops, NULL);
 	kho_in.reserved = true;
 	pr_info("reserved %lu preserved ranges, %llu KiB\n", walk.ranges,
 		(u64)walk.bytes >> 10);

@@ -76,46 +76,28 @@ static void kho_unclaim_block(phys_addr_t pa, unsigned int order)
 /*
  * Pages kept from the buddy at boot become a folio of their owner.
  * Claimed blocks only. Boot initialised their struct pages like any
- * others, with one reference and no flags, and reserved them NOINIT, so
- * nothing marked them PG_reserved: only what makes them a folio is written,
- * in one pass over the tail pages (prep_compound_page() after a loop that
- * sets the reference counts would take two). The caller counts them as
- * managed pages, so that a batch restore updates the zone's counters once,
- * not per folio. Inlined into the restore loops, which run it per folio.
+ * others, with one reference and no flags, reserved them NOINIT, so
+ * nothing marked them PG_reserved, and made each block of an order above
+ * 0 a compound page (kho_folio.c): only the first page is written here,
+ * however large the folio. The caller counts the pages as managed, so
+ * that a batch restore updates the zone's counters once, not per folio.
+ * Inlined into the restore loops, which run it per folio.
  */
-static __always_inline struct folio *kho_init_folio(struct page *page,
-						    unsigned int order)
+static __always_inline struct folio *kho_init_folio(struct page *page)
 {
-	unsigned long nr = 1UL << order, i;
-
 	VM_WARN_ON_ONCE_PAGE(PageReserved(page), page);
 	set_page_count(page, 1);
 	clear_page_tag_ref(page);
-	/* A block's first page is its folio: no tail to look through. */
-	if (!order)
-		return (struct folio *)page;
-	__SetPageHead(page);
-	/*
-	 * prep_compound_tail() less its clearing of page->private, which
-	 * boot left zero: the tail pages are most of the cost of a large
-	 * folio, and this writes each of them three times instead of four.
-	 */
-	for (i = 1; i < nr; i++) {
-		VM_WARN_ON_ONCE_PAGE(PageReserved(page + i), page + i);
-		set_page_count(page + i, 0);
-		page[i].mapping = TAIL_MAPPING;
-		set_compound_head(page + i, page);
-	}
-	prep_compound_head(page, order);
 	return (struct folio *)page;
 }
 
 /*
  * A claimed block as single pages, each with one reference, as page ranges
  * come back. Clears the order kho_claim_pfns() kept in the block's first
- * page->private. Each page is counted in its own zone: a large block may
- * straddle the start of ZONE_MOVABLE, which is only aligned to
- * MAX_ORDER_NR_PAGES.
+ * page->private. A block boot made a compound page is taken apart again;
+ * like a folio, it lies in one zone. Larger blocks have each page counted
+ * in its own zone: one may straddle the start of ZONE_MOVABLE, which is
+ * only aligned to MAX_ORDER_NR_PAGES.
  */
 static void kho_init_pages(struct page *page, unsigned int order,
 			   struct kho_managed_count *count)
@@ -125,6 +107,11 @@ static void kho_init_pages(struct page *page, unsigned int order,
 	struct page *p;
 
 	set_page_private(page, 0);
+	if (order && order <= MAX_PAGE_ORDER) {
+		kho_folio_split(page, order);
+		kho_count_managed(count, page, nr);
+		return;
+	}
 	for (i = 0; i < nr; i++) {
 		p = nth_page(page, i);
 		VM_WARN_ON_ONCE_PAGE(PageReserved(p), p);
@@ -222,7 +209,7 @@ static struct folio *kho_take_folio(struct kho_cursors *cursors,
 	if (order < 0)
 		return NULL;
 	kho_count_managed(count, page, 1UL << order);
-	return kho_init_folio(page, order);
+	return kho_init_folio(page);
 }
 
 /*
@@ -556,7 +543,7 @@ static int kho_restore_claimed(phys_addr_t base, unsigned long *taken,
 			cond_resched();
 		}
 		batch->restored++;
-		err = batch->fn(kho_init_folio(page, order), batch->arg);
+		err = batch->fn(kho_init_folio(page), batch->arg);
 		/* Only a negative errno stops the restore. */
 		if (err > 0)
 			err = 0;
@@ -578,7 +565,7 @@ static int kho_restore_claimed(phys_addr_t base, unsigned long *taken,
  * For owners that restore many folios, a VMM taking back guest memory say:
  * each leaf of the map is looked up once and claimed a word (64 blocks)
  * at a time, and the zone's counters are updated once per zone, so the
- * cost per folio is little more than setting up its struct pages. Blocks
+ * cost per folio is little more than writing its first struct page. Blocks
  * that only partly lie in the range stay preserved, and so do blocks
  * larger than a folio can be. Everything else preserved in the range is
  * taken, also the pieces of page ranges and vmalloc areas (which then can

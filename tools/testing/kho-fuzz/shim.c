@@ -112,7 +112,8 @@ void *page_address(const struct page *page)
 /*
  * The restore path sets the reference count of every page it hands out,
  * exactly once: that is where a page must still be reserved, so that a
- * block handed out twice is caught.
+ * block handed out twice is caught. A folio's tail pages are not handed
+ * out on their own: boot made them part of the folio (kho_folio_prepare()).
  */
 void set_page_count(struct page *page, int count)
 {
@@ -122,20 +123,54 @@ void set_page_count(struct page *page, int count)
 		fuzz_die("restoring pfn %#lx, which is %s, not reserved", pfn,
 			 page->state == FUZZ_PAGE_OWNED ? "owned already" :
 			 page->state == FUZZ_PAGE_FREE ? "free" : "not RAM");
+	if (page->compound_head)
+		fuzz_die("restoring pfn %#lx alone: a tail of the folio at pfn %#lx",
+			 pfn, fuzz_page_pfn((struct page *)(page->compound_head - 1)));
 	page->state = FUZZ_PAGE_OWNED;
 	page->refcount = count;
 }
 
-void set_compound_head(struct page *page, struct page *head)
+/*
+ * Boot makes every preserved block of order 1 to MAX_PAGE_ORDER a compound
+ * page (kernel/liveupdate/kho_folio.c): its tail pages point at its first
+ * page, which keeps the order. A page that is in two blocks at once would
+ * be two folios' page, which the kernel's memory map cannot hold.
+ */
+void kho_folio_prepare(struct page *page, unsigned int order)
 {
-	fuzz_page_pfn(page);
-	page->compound_head = (unsigned long)head + 1;
+	unsigned long pfn = fuzz_page_pfn(page), nr = 1UL << order, i;
+
+	if (!order || order > MAX_PAGE_ORDER || pfn + nr > FUZZ_NR_PAGES)
+		fuzz_die("%s(pfn %#lx, order %u)", __func__, pfn, order);
+	for (i = 0; i < nr; i++)
+		if (page[i].compound_head || page[i].compound_order)
+			fuzz_die("pfn %#lx, in a folio, also in order-%u block %#lx",
+				 pfn + i, order, pfn);
+	page->compound_order = order;
+	for (i = 1; i < nr; i++)
+		page[i].compound_head = (unsigned long)page + 1;
 }
 
-void prep_compound_head(struct page *page, unsigned int order)
+/*
+ * A block boot prepared, restored as single pages instead: each is handed
+ * out, with one reference.
+ */
+void kho_folio_split(struct page *page, unsigned int order)
 {
-	fuzz_page_pfn(page);
-	page->compound_order = order;
+	unsigned long pfn = fuzz_page_pfn(page), nr = 1UL << order, i;
+
+	if (page->compound_order != order)
+		fuzz_die("splitting pfn %#lx as order %u: boot made it order %u",
+			 pfn, order, page->compound_order);
+	page->compound_order = 0;
+	for (i = 1; i < nr; i++) {
+		if (page[i].compound_head != (unsigned long)page + 1)
+			fuzz_die("splitting the folio at pfn %#lx: pfn %#lx is not its tail",
+				 pfn, pfn + i);
+		page[i].compound_head = 0;
+	}
+	for (i = 0; i < nr; i++)
+		set_page_count(page + i, 1);
 }
 
 void clear_page_tag_ref(struct page *page)
@@ -171,10 +206,12 @@ void folio_put(struct folio *folio)
 
 	fuzz_free_one(page);
 	for (i = 1; i < nr; i++) {
-		if (page[i].state != FUZZ_PAGE_OWNED || page[i].refcount)
+		if (page[i].state != FUZZ_PAGE_RESERVED ||
+		    page[i].compound_head != (unsigned long)page + 1)
 			fuzz_die("freeing a folio whose tail pfn %#lx is not its own",
 				 fuzz_page_pfn(page + i));
 		page[i].state = FUZZ_PAGE_FREE;
+		page[i].compound_head = 0;
 	}
 	page->compound_order = 0;
 }

@@ -33,7 +33,7 @@ enum fuzz_page_state {
 
 struct page {
 	unsigned char state;
-	unsigned char compound_order;	/* head of a restored folio */
+	unsigned char compound_order;	/* head of a folio (from boot on) */
 	int refcount;
 	unsigned long private;
 	void *mapping;
@@ -102,13 +102,6 @@ struct page *pfn_to_online_page(unsigned long pfn);
 static inline bool PageReserved(const struct page *page)
 {
 	return false;
-}
-
-#define TAIL_MAPPING		((void *)0x400)
-void set_compound_head(struct page *page, struct page *head);
-
-static inline void __SetPageHead(struct page *page)
-{
 }
 
 /* CONFIG_DEBUG_VM is off. */

@@ -6,6 +6,5 @@
 #include <kho_fuzz_shim.h>
 
 void init_deferred_page(unsigned long pfn, int nid);
-void prep_compound_head(struct page *page, unsigned int order);
 
 #endif

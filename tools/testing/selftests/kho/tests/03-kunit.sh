@@ -4,7 +4,7 @@
 # present in the KTAP output and report ok, with no failing case.
 . "$(dirname "$0")/../lib.sh"
 
-suites="kho_radix kho_scratch kho_subtree"
+suites="kho_folio kho_radix kho_scratch kho_subtree"
 log=$(kt_boot kunit idle.sh) || fail "QEMU exited with an error (log: $log)"
 rc=0
 for suite in $suites; do
