@@ -15,8 +15,6 @@
  * kho_release_pages()) is taken apart again into the pages boot left.
  */
 
-#define pr_fmt(fmt) "KHO: " fmt
-
 #include <linux/mm.h>
 #include <linux/pgalloc_tag.h>
 

@@ -28,7 +28,6 @@
 #include <linux/printk.h>
 #include <linux/sched.h>
 
-#include "../../mm/internal.h"
 #include "kexec_handover_internal.h"
 #include "kho_radix.h"
 
