@@ -11,7 +11,8 @@
 # Repetitions are interleaved (rep 1 of every case and kernel, then rep 2,
 # ...) so that a slow spell of the host does not fall on one side.
 #
-#   -r REPS  repetitions of each case and kernel (default 5)
+#   -r REPS  repetitions of each case and kernel (default 9, see the
+#            Makefile's BENCH_REPS)
 #   -s       smoke run: one repetition of small cases on a small guest, so
 #            that make check proves the benchmark still works
 #   -o DIR   where results go (default build/bench, build/bench-smoke)
@@ -29,13 +30,13 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-reps=5 smoke=0 dir=
+reps=9 smoke=0 dir=
 while getopts "r:so:" opt; do
 	case $opt in
 	r) reps=$OPTARG ;;
 	s) smoke=1 reps=1 ;;
 	o) dir=$OPTARG ;;
-	*) sed -n '4,22p' "$0" >&2; exit 2 ;;
+	*) sed -n '4,23p' "$0" >&2; exit 2 ;;
 	esac
 done
 if [ -z "$dir" ]; then
