@@ -41,7 +41,8 @@ int kho_scratch_reserve(void);
 void kho_scratch_release_cma(void);
 int kho_scratch_carve(struct kho_scratch *areas, unsigned int *nr,
 		      unsigned int max, phys_addr_t start, phys_addr_t size);
-int kho_scratch_adopt(const struct kho_scratch *areas, unsigned int nr);
+int kho_scratch_adopt(struct kho_scratch *areas, unsigned int nr);
+void kho_scratch_keep(void);
 bool kho_scratch_overlap(phys_addr_t addr, phys_addr_t size);
 unsigned int kho_scratch_areas(const struct kho_scratch **areas);
 phys_addr_t kho_scratch_alloc_outside(phys_addr_t size, phys_addr_t align);

@@ -7,17 +7,19 @@
  * does, and before the first memblock allocation, kho_memblock_setup()
  * checks every address the previous kernel gave against RAM and the kernel
  * image, walks the whole preserved-memory map once, and only then adopts
- * the scratch areas and restricts memblock to them. kho_memory_init() then
- * reserves every preserved block before the buddy allocator takes the rest
- * of memory.
+ * the scratch areas and restricts memblock to them. It reads the map
+ * through early mappings and allocates nothing itself: on arm64 the direct map
+ * does not exist yet. kho_memory_init() then reserves every preserved
+ * block before the buddy allocator takes the rest of memory.
  *
  * What cannot be kept is dropped alone: a preserved block under memory this
  * kernel already uses (its image, initrd or boot data) is taken out of the
- * map with one line saying so, and preserved memory that lies inside the
- * scratch areas (mainline preserves boot allocations there) is taken out of
- * scratch. Only a handover that is wrong as a whole (a corrupt map, an
- * impossible scratch array) is refused; the kernel then boots as after a
- * plain kexec, and the preserved memory is ordinary free memory.
+ * map with one line saying so, once the map is reserved (kho_map_check.c),
+ * and preserved memory that lies inside the scratch areas (mainline
+ * preserves boot allocations there) is taken out of scratch. Only a
+ * handover that is wrong as a whole (a corrupt map, an impossible scratch
+ * array) is refused; the kernel then boots as after a plain kexec, and the
+ * preserved memory is ordinary free memory.
  */
 
 #define pr_fmt(fmt) "KHO: " fmt
@@ -50,10 +52,14 @@
  * @fdt_len:      its length
  * @scratch_phys: scratch array
  * @scratch_len:  its length in bytes
- * @map:          the preserved-memory map; blocks still to be restored
+ * @map_root:     root node of the preserved-memory map
+ * @map:          the preserved-memory map, once it is reserved; blocks
+ *                still to be restored
  * @nr_nodes:     nodes the map has
  * @orders:       bit n set when the map holds blocks of order n
- * @fdt:          the root FDT, once the map is checked
+ * @fdt:          the root FDT, once the map is reserved
+ * @drops:        preserved blocks lie under memory this kernel used when
+ *                the map was checked: they are dropped when it is reserved
  * @valid:        the handover passed every check so far and is in use
  * @reserved:     the preserved memory is reserved
  */
@@ -62,10 +68,12 @@ struct kho_in {
 	u64 fdt_len;
 	phys_addr_t scratch_phys;
 	u64 scratch_len;
+	phys_addr_t map_root;
 	struct kho_radix_map map;
 	unsigned long nr_nodes;
 	u64 orders;
 	const void *fdt;
+	bool drops;
 	bool valid;
 	bool reserved;
 };
@@ -106,6 +114,9 @@ static bool __init kho_in_is_ram(phys_addr_t addr, u64 size)
 	struct memblock_region *r;
 
 	for_each_mem_region(r) {
+		/* Left out of the direct map (firmware memory on arm64). */
+		if (memblock_is_nomap(r))
+			continue;
 		start = max(r->base, addr);
 		end = min(r->base + r->size, addr + size);
 		if (start < end)
@@ -238,23 +249,9 @@ struct kho_in_walk {
 	u64 orders;
 	phys_addr_t bytes;
 	unsigned long carved;		/* preserved ranges taken out of scratch */
-	phys_addr_t dropped;		/* bytes of preserved memory dropped */
-	unsigned long drop_ranges;	/* runs they were found in */
-	phys_addr_t drop_first;		/* lowest and highest byte of those */
-	phys_addr_t drop_last;
-	unsigned int drop_under;	/* KHO_IN_UNDER_* they lay under */
+	bool fdt_seen;			/* the root FDT's page is a block */
 	bool reserve;
 };
-
-/*
- * What dropped blocks lay under, for the report: a block under the kernel
- * image means this kernel was placed on preserved memory; one under boot
- * data means the previous kernel put a kexec segment (initrd, boot
- * parameters) there, or firmware claims it.
- */
-#define KHO_IN_UNDER_LOW	BIT(0)	/* names in kho_in_under_names[] */
-#define KHO_IN_UNDER_IMAGE	BIT(1)
-#define KHO_IN_UNDER_BOOT_DATA	BIT(2)
 
 static bool __init kho_in_range_in_areas(const struct kho_in_walk *walk,
 					 phys_addr_t start, phys_addr_t size)
@@ -316,81 +313,13 @@ static int __init kho_in_node(phys_addr_t phys, unsigned int level, void *arg)
 	 * The map is read again when it is reserved and when blocks are
 	 * restored: its nodes must be where nothing is allocated before then.
 	 */
-	if (phys < SZ_1M || memblock_is_region_reserved(phys, KHO_RADIX_NODE_SIZE) ||
+	if (kho_map_range_used(phys, KHO_RADIX_NODE_SIZE) ||
 	    kho_in_range_in_areas(walk, phys, KHO_RADIX_NODE_SIZE)) {
 		pr_err("preserved-memory map node at %#llx lies in scratch or boot memory\n",
 		       (u64)phys);
 		return -EINVAL;
 	}
 	return 0;
-}
-
-/* Does [@start, @start + @size) touch memory this kernel already uses? */
-static bool __init kho_in_range_in_use(phys_addr_t start, phys_addr_t size)
-{
-	return start < SZ_1M || kho_in_overlaps_kernel(start, size) ||
-	       memblock_is_region_reserved(start, size);
-}
-
-/*
- * Take the blocks of order @order in [@start, @end) that overlap
- * [@used, @used_end) out of the map. Returns the bytes taken out.
- */
-static phys_addr_t __init kho_in_drop_overlap(phys_addr_t start,
-					      phys_addr_t end,
-					      unsigned int order,
-					      phys_addr_t used,
-					      phys_addr_t used_end)
-{
-	phys_addr_t block = PAGE_SIZE << order, pa, lost = 0;
-
-	/* @start is aligned to @block, as every block of the run is. */
-	for (pa = max(start, ALIGN_DOWN(used, block));
-	     pa < min(end, used_end); pa += block)
-		if (!kho_radix_remove(&kho_in.map, pa, order))
-			lost += block;
-	return lost;
-}
-
-/*
- * Take the blocks of a run (@start, @size, blocks of @order) that lie under
- * memory this kernel uses out of the map: their contents are gone or about
- * to be, and no owner may restore them. Only the overlapping blocks are
- * visited, however long the run.
- */
-static phys_addr_t __init kho_in_drop_blocks(phys_addr_t start,
-					     phys_addr_t size,
-					     unsigned int order,
-					     struct kho_in_walk *walk)
-{
-	phys_addr_t end = start + size, lost, part;
-	struct memblock_region *r;
-
-	/* A block is dropped once: the first kind it lies under names it. */
-	lost = kho_in_drop_overlap(start, end, order, 0, SZ_1M);
-	if (lost)
-		walk->drop_under |= KHO_IN_UNDER_LOW;
-	part = kho_in_drop_overlap(start, end, order, __pa_symbol(_text),
-				   __pa_symbol(_end));
-	if (part)
-		walk->drop_under |= KHO_IN_UNDER_IMAGE;
-	lost += part;
-	for_each_reserved_mem_region(r) {
-		part = kho_in_drop_overlap(start, end, order, r->base,
-					   r->base + r->size);
-		if (part)
-			walk->drop_under |= KHO_IN_UNDER_BOOT_DATA;
-		lost += part;
-	}
-	if (lost) {
-		walk->dropped += lost;
-		walk->drop_ranges++;
-		walk->drop_first = min(walk->drop_first, start);
-		walk->drop_last = max(walk->drop_last, start + size - 1);
-		pr_debug("dropped %llu KiB of [mem %#018llx-%#018llx]\n",
-			 (u64)lost >> 10, (u64)start, (u64)(start + size - 1));
-	}
-	return lost;
 }
 
 static int __init kho_in_check_block_range(phys_addr_t start, phys_addr_t size,
@@ -403,9 +332,14 @@ static int __init kho_in_check_block_range(phys_addr_t start, phys_addr_t size,
 	if (err)
 		return err;
 	walk->orders |= BIT_ULL(order);
-	if (kho_in_range_in_use(start, size) &&
-	    kho_in_drop_blocks(start, size, order, walk) == size)
-		return 0;
+	if (!order && kho_in.fdt_phys - start < size)
+		walk->fdt_seen = true;
+	if (kho_map_range_used(start, size)) {
+		kho_in.drops = true;
+		/* Dropped whole: nothing of it is carved out of scratch. */
+		if (kho_map_run_used(start, size, order))
+			return 0;
+	}
 	if (!kho_in_range_in_areas(walk, start, size))
 		return 0;
 	walk->carved++;
@@ -558,26 +492,6 @@ static unsigned int __init kho_in_compact_areas(struct kho_scratch *areas,
 	return n;
 }
 
-static const char *const kho_in_under_names[] __initconst = {
-	"low memory", "kernel image", "initrd, boot parameters or firmware data",
-};
-
-/* One line for every block dropped, naming what they lay under. */
-static void __init kho_in_report_drops(const struct kho_in_walk *walk)
-{
-	char under[96];
-	int i, len = 0;
-
-	under[0] = '\0';
-	for (i = 0; i < ARRAY_SIZE(kho_in_under_names); i++)
-		if (walk->drop_under & BIT(i))
-			len += scnprintf(under + len, sizeof(under) - len, "%s%s",
-					 len ? "; " : "", kho_in_under_names[i]);
-	pr_err("preserved memory in [mem %#018llx-%#018llx] lies under memory this kernel uses at boot (%s); dropped %llu KiB in %lu ranges\n",
-	       (u64)walk->drop_first, (u64)walk->drop_last, under,
-	       (u64)walk->dropped >> 10, walk->drop_ranges);
-}
-
 /*
  * Carving may add areas, but not without bound: a mainline kernel adds
  * the incoming areas to memblock before memblock can grow its arrays, so
@@ -588,10 +502,10 @@ static void __init kho_in_report_drops(const struct kho_in_walk *walk)
 /*
  * Walk the whole map once and check every node and block before anything
  * is allocated. Nothing is reserved yet and memblock is not restricted to
- * scratch: the walk allocates nothing and reads each node through an early
- * mapping. Preserved memory inside the scratch areas is carved out of
- * @areas; blocks under this kernel's own boot memory are dropped from the
- * map.
+ * scratch: the walk allocates nothing, writes nothing and reads each node
+ * through an early mapping. Preserved memory inside the scratch areas is
+ * carved out of @areas; blocks under this kernel's own boot memory are
+ * noted, to be dropped from the map when it is reserved.
  */
 static int __init kho_in_check_map(struct kho_scratch *areas, unsigned int *nr)
 {
@@ -601,13 +515,13 @@ static int __init kho_in_check_map(struct kho_scratch *areas, unsigned int *nr)
 		.max_areas = min_t(unsigned int, *nr + KHO_IN_CARVE_EXTRA,
 				   KHO_IN_MAX_SCRATCH),
 		.max_nodes = kho_in_max_nodes(),
-		.drop_first = PHYS_ADDR_MAX,
 	};
 	int err;
 
-	err = kho_radix_walk(&kho_in.map, &kho_in_check_ops, &walk);
+	err = kho_radix_walk_from(kho_in.map_root, &kho_in_check_ops, &walk);
 	/* The root FDT is used in place: it must be preserved memory. */
-	if (!err && !kho_radix_contains(&kho_in.map, kho_in.fdt_phys, 0)) {
+	if (!err && (!walk.fdt_seen ||
+		     kho_map_range_used(kho_in.fdt_phys, PAGE_SIZE))) {
 		pr_err("the handover FDT page is not preserved\n");
 		err = -EINVAL;
 	}
@@ -617,8 +531,6 @@ static int __init kho_in_check_map(struct kho_scratch *areas, unsigned int *nr)
 	}
 	kho_in.nr_nodes = walk.nodes;
 	kho_in.orders = walk.orders;
-	if (walk.dropped)
-		kho_in_report_drops(&walk);
 	*nr = kho_in_compact_areas(areas, walk.nr_areas);
 	if (walk.carved)
 		pr_info("%lu preserved ranges lie in the scratch areas; taken out of scratch (%u areas left)\n",
@@ -646,7 +558,10 @@ static void __init kho_in_unmark_scratch(const struct kho_scratch *areas,
  * Flag low memory and @areas as scratch; undo everything on failure. Low
  * memory goes first: early allocations are still limited to it on x86, so
  * a region array that must grow while the areas are marked comes from
- * there (no preserved block lies in it: those were dropped).
+ * there (no map node lies in it, and the preserved blocks there are
+ * dropped when the map is reserved). arm64 keeps no low memory and cannot
+ * grow the arrays before paging_init(); its few memory regions and
+ * scratch areas fit in the initial ones.
  */
 static int __init kho_in_mark_scratch(const struct kho_scratch *areas,
 				      unsigned int nr, phys_addr_t low,
@@ -672,13 +587,14 @@ static int __init kho_in_mark_scratch(const struct kho_scratch *areas,
  * @low_size: its size (or 0); treated as scratch until the architecture
  *            clears it
  *
- * Runs right after the architecture registered RAM with memblock and before
- * the first memblock allocation.
+ * Runs right after the architecture registered RAM with memblock and
+ * reserved the memory it uses, and before the first memblock allocation.
+ * Reads the handover through early mappings only and allocates nothing
+ * itself: the direct map may not exist yet.
  */
 void __init kho_memblock_setup(phys_addr_t low, phys_addr_t low_size)
 {
 	static struct kho_scratch areas[KHO_IN_MAX_SCRATCH] __initdata;
-	phys_addr_t map_root;
 	unsigned int nr = 0;
 
 	if (!kho_in.fdt_phys)
@@ -687,10 +603,11 @@ void __init kho_memblock_setup(phys_addr_t low, phys_addr_t low_size)
 		pr_info("crash kernel: ignoring the handover\n");
 		return;
 	}
-	if (kho_in_check_fdt(&map_root) || kho_in_read_scratch(areas, &nr))
-		goto refuse;
-	kho_radix_attach(&kho_in.map, map_root);
-	if (kho_in_check_map(areas, &nr))
+	if (kho_in_check_fdt(&kho_in.map_root) ||
+	    kho_in_read_scratch(areas, &nr) ||
+	    kho_map_note_used(low, low_size, kho_in.scratch_phys,
+			      kho_in.scratch_len) ||
+	    kho_in_check_map(areas, &nr))
 		goto refuse;
 
 	/*
@@ -706,7 +623,6 @@ void __init kho_memblock_setup(phys_addr_t low, phys_addr_t low_size)
 		kho_in_unmark_scratch(areas, nr, low, low_size);
 		goto unrestrict;
 	}
-	kho_in.fdt = phys_to_virt(kho_in.fdt_phys);
 	kho_in.valid = true;
 	pr_info("found kexec handover data: FDT at %#llx, %u scratch areas\n",
 		(u64)kho_in.fdt_phys, nr);
@@ -722,8 +638,9 @@ refuse:
  * kho_in_reserve - reserve every block the previous kernel preserved
  *
  * Runs once, at the latest from kho_memory_init(); from then on memblock
- * may allocate outside scratch again. The map was checked whole by
- * kho_memblock_setup().
+ * may allocate outside scratch again. The map was checked node by node by
+ * kho_memblock_setup(); once it is known to be a tree, the blocks under
+ * memory this kernel used then are taken out of it.
  *
  * Return: 0, or the error of the walk (the handover is dropped then).
  */
@@ -734,8 +651,13 @@ int __init kho_in_reserve(void)
 
 	if (!kho_in.valid || kho_in.reserved)
 		return 0;
+	kho_radix_attach(&kho_in.map, kho_in.map_root);
+	kho_scratch_keep();
 	err = kho_map_check_tree(&kho_in.map, kho_in.nr_nodes, kho_in.orders);
 	if (!err) {
+		/* Only in a tree: clearing a leaf's bits changes nothing else. */
+		if (kho_in.drops)
+			kho_map_drop_used(&kho_in.map);
 		err = kho_radix_walk(&kho_in.map, &kho_in_reserve_ops, &walk);
 		if (err)
 			kho_radix_walk(&kho_in.map, &kho_in_unreserve_ops, NULL);
@@ -745,9 +667,9 @@ int __init kho_in_reserve(void)
 		/* The reason was given; the message ends as an early refusal's. */
 		pr_err("disabling KHO revival: booting without the handover\n");
 		kho_in.valid = false;
-		kho_in.fdt = NULL;
 		return err;
 	}
+	kho_in.fdt = phys_to_virt(kho_in.fdt_phys);
 	/*
 	 * The root FDT is read in place for the whole uptime: it stays
 	 * reserved, but no owner may restore (and free) it.
@@ -821,22 +743,23 @@ EXPORT_SYMBOL_GPL(is_kho_boot);
 /**
  * kho_in_fdt - the root FDT this kernel was handed
  *
- * Return: the tree, or NULL without a valid handover.
+ * Return: the tree, or NULL without a valid handover or before its
+ * preserved memory is reserved.
  */
 const void *kho_in_fdt(void)
 {
-	return kho_in.valid ? kho_in.fdt : NULL;
+	return kho_in.reserved ? kho_in.fdt : NULL;
 }
 
 /**
  * kho_in_map - the incoming preserved-memory map
  *
  * Return: the map of blocks still to be restored, or NULL without a valid
- * handover.
+ * handover or before its preserved memory is reserved.
  */
 struct kho_radix_map *kho_in_map(void)
 {
-	return kho_in.valid ? &kho_in.map : NULL;
+	return kho_in.reserved ? &kho_in.map : NULL;
 }
 
 /**

@@ -19,6 +19,12 @@
  * The same pass counts the nodes the format needs at least for these
  * blocks (every leaf and table that holds one of them, and the root), so
  * that the map's overhead can be read off the boot log.
+ *
+ * Then the blocks that lie under memory this kernel used when the map was
+ * checked (its image, its initrd, boot data) are taken out of the map. The
+ * check notes that memory (kho_map_note_used()) and only reads the map, as
+ * it runs before the direct map exists on arm64; the blocks are dropped
+ * here, against the same list.
  */
 
 #define pr_fmt(fmt) "KHO: " fmt
@@ -27,6 +33,7 @@
 #include <linux/memblock.h>
 #include <linux/printk.h>
 #include <linux/sort.h>
+#include <asm/sections.h>
 
 #include "kho_radix.h"
 
@@ -202,4 +209,220 @@ int __init kho_map_check_tree(const struct kho_radix_map *map,
 			check.min_nodes + 1);
 	memblock_free(check.nodes, bytes);
 	return err;
+}
+
+/*
+ * What dropped blocks lay under, for the report: a block under the kernel
+ * image means this kernel was placed on preserved memory; one under boot
+ * data means the previous kernel put a kexec segment (initrd, boot
+ * parameters) there, or firmware claims it.
+ */
+#define KHO_UNDER_LOW		BIT(0)	/* names in kho_under_names[] */
+#define KHO_UNDER_IMAGE		BIT(1)
+#define KHO_UNDER_BOOT_DATA	BIT(2)
+
+static const char *const kho_under_names[] __initconst = {
+	"low memory", "kernel image", "initrd, boot parameters or firmware data",
+};
+
+/*
+ * Memory this kernel used when the map was checked. Blocks are dropped
+ * against this list rather than against memblock when the map is
+ * reserved: a range freed in between, such as an initrd moved elsewhere,
+ * still lay over them when kexec loaded it. Early in boot memblock has a
+ * few dozen reserved regions (the kernel, its initrd and boot data); the
+ * list holds 512, 12 KiB of init memory.
+ */
+struct kho_used_range {
+	phys_addr_t start;
+	phys_addr_t end;
+	unsigned int under;		/* KHO_UNDER_* */
+};
+
+#define KHO_MAX_USED		512
+
+static struct kho_used_range kho_used[KHO_MAX_USED] __initdata;
+static unsigned int kho_nr_used __initdata;
+
+/* What kho_map_drop_used() took out of the map, for one line in the log. */
+struct kho_drops {
+	struct kho_radix_map *map;
+	phys_addr_t bytes;
+	unsigned long ranges;		/* runs they were found in */
+	phys_addr_t first;		/* lowest and highest byte of those */
+	phys_addr_t last;
+	unsigned int under;		/* KHO_UNDER_* they lay under */
+};
+
+static void __init kho_add_used(phys_addr_t start, phys_addr_t end,
+				unsigned int under)
+{
+	if (start < end)
+		kho_used[kho_nr_used++] = (struct kho_used_range){
+			.start = start, .end = end, .under = under,
+		};
+}
+
+/**
+ * kho_map_note_used - remember the memory this kernel uses before the check
+ * @low:          start of low memory the architecture keeps for itself
+ * @low_size:     its size, or 0
+ * @scratch:      the incoming scratch array, which kexec loaded
+ * @scratch_size: its size
+ *
+ * Return: 0, or -E2BIG when memblock has more reserved regions than can be
+ * remembered (the handover is refused then).
+ */
+int __init kho_map_note_used(phys_addr_t low, phys_addr_t low_size,
+			     phys_addr_t scratch, phys_addr_t scratch_size)
+{
+	struct memblock_region *r;
+
+	if (memblock.reserved.cnt > KHO_MAX_USED - 3) {
+		pr_err("%lu reserved memory regions at boot are more than the %u this check keeps\n",
+		       memblock.reserved.cnt, KHO_MAX_USED - 3);
+		return -E2BIG;
+	}
+	kho_nr_used = 0;
+	kho_add_used(low, low + low_size, KHO_UNDER_LOW);
+	kho_add_used(__pa_symbol(_text), __pa_symbol(_end), KHO_UNDER_IMAGE);
+	/* Reserved only once the handover is accepted. */
+	kho_add_used(scratch, scratch + scratch_size, KHO_UNDER_BOOT_DATA);
+	for_each_reserved_mem_region(r)
+		kho_add_used(r->base, r->base + r->size, KHO_UNDER_BOOT_DATA);
+	return 0;
+}
+
+/**
+ * kho_map_range_used - does a range touch memory this kernel used?
+ * @start: first byte
+ * @size:  bytes
+ *
+ * Return: true when [@start, @start + @size) overlaps memory noted by
+ * kho_map_note_used().
+ */
+bool __init kho_map_range_used(phys_addr_t start, phys_addr_t size)
+{
+	unsigned int i;
+
+	for (i = 0; i < kho_nr_used; i++)
+		if (start < kho_used[i].end && kho_used[i].start < start + size)
+			return true;
+	return false;
+}
+
+/**
+ * kho_map_run_used - is every block of a run under memory this kernel used?
+ * @start: first byte of the run, aligned to its blocks
+ * @size:  bytes in the run
+ * @order: order of its blocks
+ *
+ * Each step skips the blocks that the used ranges touching the current
+ * block cover.
+ *
+ * Return: true when kho_map_drop_used() will drop the whole run.
+ */
+bool __init kho_map_run_used(phys_addr_t start, phys_addr_t size,
+			     unsigned int order)
+{
+	phys_addr_t block = PAGE_SIZE << order, pa = start, next;
+	unsigned int i;
+
+	while (pa < start + size) {
+		next = pa;
+		for (i = 0; i < kho_nr_used; i++)
+			if (kho_used[i].start < pa + block &&
+			    pa < kho_used[i].end)
+				next = max(next, ALIGN(kho_used[i].end, block));
+		if (next == pa)
+			return false;
+		pa = next;
+	}
+	return true;
+}
+
+/*
+ * Take the blocks of order @order in [@start, @end) that overlap
+ * [@used, @used_end) out of the map. Returns the bytes taken out.
+ */
+static phys_addr_t __init kho_drop_overlap(struct kho_radix_map *map,
+					   phys_addr_t start, phys_addr_t end,
+					   unsigned int order, phys_addr_t used,
+					   phys_addr_t used_end)
+{
+	phys_addr_t block = PAGE_SIZE << order, pa, lost = 0;
+
+	/* @start is aligned to @block, as every block of the run is. */
+	for (pa = max(start, ALIGN_DOWN(used, block));
+	     pa < min(end, used_end); pa += block)
+		if (!kho_radix_remove(map, pa, order))
+			lost += block;
+	return lost;
+}
+
+/*
+ * Take the blocks of a run that lie under used memory out of the map. Only
+ * the overlapping blocks are visited, however long the run. The walk has
+ * read a run's bits before it reports the run, so clearing them does not
+ * disturb it.
+ */
+static int __init kho_drop_range(phys_addr_t start, phys_addr_t size,
+				 unsigned int order, void *arg)
+{
+	struct kho_drops *drops = arg;
+	phys_addr_t lost = 0, part;
+	unsigned int i;
+
+	if (!kho_map_range_used(start, size))
+		return 0;
+	/* A block is dropped once: the first kind it lies under names it. */
+	for (i = 0; i < kho_nr_used; i++) {
+		part = kho_drop_overlap(drops->map, start, start + size, order,
+					kho_used[i].start, kho_used[i].end);
+		if (part)
+			drops->under |= kho_used[i].under;
+		lost += part;
+	}
+	if (lost) {
+		drops->bytes += lost;
+		drops->ranges++;
+		drops->first = min(drops->first, start);
+		drops->last = max(drops->last, start + size - 1);
+		pr_debug("dropped %llu KiB of [mem %#018llx-%#018llx]\n",
+			 (u64)lost >> 10, (u64)start, (u64)(start + size - 1));
+	}
+	return 0;
+}
+
+/* One line for every block dropped, naming what they lay under. */
+static void __init kho_report_drops(const struct kho_drops *drops)
+{
+	char under[96];
+	int i, len = 0;
+
+	under[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(kho_under_names); i++)
+		if (drops->under & BIT(i))
+			len += scnprintf(under + len, sizeof(under) - len, "%s%s",
+					 len ? "; " : "", kho_under_names[i]);
+	pr_err("preserved memory in [mem %#018llx-%#018llx] lies under memory this kernel uses at boot (%s); dropped %llu KiB in %lu ranges\n",
+	       (u64)drops->first, (u64)drops->last, under,
+	       (u64)drops->bytes >> 10, drops->ranges);
+}
+
+/**
+ * kho_map_drop_used - drop the blocks under memory this kernel used
+ * @map: the incoming map, through the direct map
+ *
+ * Their contents are gone or about to be, and no owner may restore them.
+ * Called before the map is reserved, when the check found such blocks.
+ */
+void __init kho_map_drop_used(struct kho_radix_map *map)
+{
+	const struct kho_radix_walk_ops ops = { .range = kho_drop_range };
+	struct kho_drops drops = { .map = map, .first = PHYS_ADDR_MAX };
+
+	kho_radix_walk(map, &ops, &drops);
+	if (drops.bytes)
+		kho_report_drops(&drops);
 }

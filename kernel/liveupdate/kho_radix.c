@@ -637,11 +637,27 @@ static int kho_radix_walk_table(struct kho_radix_walker *w, const u64 *table,
 int kho_radix_walk(const struct kho_radix_map *map,
 		   const struct kho_radix_walk_ops *ops, void *arg)
 {
+	return kho_radix_walk_from(kho_radix_root_phys(map), ops, arg);
+}
+
+/**
+ * kho_radix_walk_from - kho_radix_walk() of a map known by its root only
+ * @root: physical address of the root node
+ * @ops:  callbacks; @ops->range is required
+ * @arg:  passed to the callbacks
+ *
+ * For a kernel that checks the map it was handed before its direct map
+ * exists: with @ops->map, no node is reached through the direct map.
+ *
+ * Return: as kho_radix_walk().
+ */
+int kho_radix_walk_from(phys_addr_t root, const struct kho_radix_walk_ops *ops,
+			void *arg)
+{
 	struct kho_radix_walker w = { .ops = ops, .arg = arg };
 	int err;
 
-	err = kho_radix_walk_node(&w, kho_radix_root_phys(map),
-				  KHO_RADIX_ROOT_LEVEL, 0);
+	err = kho_radix_walk_node(&w, root, KHO_RADIX_ROOT_LEVEL, 0);
 	if (err)
 		return err;
 	return kho_radix_flush_run(&w);

@@ -102,13 +102,21 @@ int kho_radix_claim_range(struct kho_radix_map *map, phys_addr_t start,
 			  void *arg);
 int kho_radix_walk(const struct kho_radix_map *map,
 		   const struct kho_radix_walk_ops *ops, void *arg);
+int kho_radix_walk_from(phys_addr_t root, const struct kho_radix_walk_ops *ops,
+			void *arg);
 void kho_radix_destroy(struct kho_radix_map *map);
 
 /*
  * kho_map_check.c: how the nodes and blocks of an incoming map relate, which
- * kho_radix_walk() alone cannot see.
+ * kho_radix_walk() alone cannot see, and which of its blocks lie under
+ * memory the receiving kernel used when it checked the map.
  */
 int kho_map_check_tree(const struct kho_radix_map *map,
 		       unsigned long max_nodes, u64 orders);
+int kho_map_note_used(phys_addr_t low, phys_addr_t low_size,
+		      phys_addr_t scratch, phys_addr_t scratch_size);
+bool kho_map_range_used(phys_addr_t start, phys_addr_t size);
+bool kho_map_run_used(phys_addr_t start, phys_addr_t size, unsigned int order);
+void kho_map_drop_used(struct kho_radix_map *map);
 
 #endif /* _KERNEL_LIVEUPDATE_KHO_RADIX_H */

@@ -27,6 +27,7 @@
 #include <linux/nodemask.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
+#include <asm/early_ioremap.h>
 
 #include "../../mm/internal.h"
 #include "kexec_handover_internal.h"
@@ -141,6 +142,8 @@ early_param("kho_bootmem", kho_bootmem_early_param);
  */
 static struct kho_scratch *kho_scratch;
 static unsigned int kho_scratch_cnt;
+/* Where kho_scratch_adopt() copied the adopted areas, until kept. */
+static phys_addr_t kho_scratch_copy __initdata;
 static bool kho_scratch_reserved;
 
 /* @bytes scaled by the requested percentage, saturating on overflow. */
@@ -299,24 +302,52 @@ int __init kho_scratch_reserve(void)
 
 /**
  * kho_scratch_adopt - hand the areas this kernel booted from on again
- * @areas: the checked scratch array of the incoming handover
+ * @areas: the checked scratch array of the incoming handover, in init
+ *         memory
  * @nr:    its entries
  *
  * The next kernel gets the same areas: they are known to hold nothing
- * preserved, and kho_scratch= only applies to cold boots.
+ * preserved, and kho_scratch= only applies to cold boots. The memory map's
+ * initialisation reads them from @areas; the copy that outlives boot is
+ * allocated now, when a failure can still refuse the handover, and written
+ * through an early mapping, as the direct map may not exist yet.
+ * kho_scratch_keep() switches to it.
  *
  * Return: 0, or -ENOMEM.
  */
-int __init kho_scratch_adopt(const struct kho_scratch *areas, unsigned int nr)
+int __init kho_scratch_adopt(struct kho_scratch *areas, unsigned int nr)
 {
-	kho_scratch = memblock_alloc(sizeof(*kho_scratch) * nr, SMP_CACHE_BYTES);
-	if (!kho_scratch) {
+	size_t size = sizeof(*areas) * nr;
+	phys_addr_t phys;
+	void *copy;
+
+	phys = memblock_phys_alloc(size, SMP_CACHE_BYTES);
+	copy = phys ? early_memremap(phys, size) : NULL;
+	if (!copy) {
+		if (phys)
+			memblock_phys_free(phys, size);
 		pr_err("cannot keep the scratch areas for the next kexec\n");
 		return -ENOMEM;
 	}
-	memcpy(kho_scratch, areas, sizeof(*kho_scratch) * nr);
+	memcpy(copy, areas, size);
+	early_memunmap(copy, size);
+	kho_scratch_copy = phys;
+	kho_scratch = areas;
 	kho_scratch_cnt = nr;
 	return 0;
+}
+
+/**
+ * kho_scratch_keep - use the adopted areas' copy made by kho_scratch_adopt()
+ *
+ * Called once the direct map exists and before init memory is freed.
+ */
+void __init kho_scratch_keep(void)
+{
+	if (!kho_scratch_copy)
+		return;
+	kho_scratch = phys_to_virt(kho_scratch_copy);
+	kho_scratch_copy = 0;
 }
 
 /**
