@@ -9,8 +9,10 @@
  * of the new kernel's command line, or kho-fail-reserve=N to make the Nth
  * memblock_reserve() of kho_in.c fail, and up to four restore calls a client
  * makes after boot) followed by records of bytes to put at physical
- * addresses. The harness then boots as x86 does: memblock knows RAM and
- * the kernel image, kho_memblock_setup() checks the handover, reserve_mem=
+ * addresses. The harness then boots as x86 does (or, by a header bit, as
+ * arm64 does: no low memory kept): memblock knows RAM and the kernel image,
+ * kho_memblock_setup() checks the handover without the direct map or an
+ * allocation, as arm64 needs, and within 7 early mappings, reserve_mem=
  * is parsed, kho_in_reserve() reserves the preserved memory, the memory
  * map is initialised (every page not reserved goes to the page allocator
  * and is poisoned, so reading it is caught), then kexec-metadata is read,
@@ -89,6 +91,9 @@ static void fuzz_machine_create(void)
 			 PROT_NONE);
 	fuzz_memblock_save();
 }
+
+/* Boot as arm64 does (bit 22 of the first op's pad), else as x86. */
+static bool fuzz_arm64;
 
 /* Power cycle: RAM zeroed, no struct pages, memblock and KHO state reset. */
 void fuzz_machine_reset(void)
@@ -353,12 +358,24 @@ static void fuzz_boot(const struct fuzz_in_header *hdr)
 		if (!strncmp(hdr->cmdline[i], "kho-fail-reserve=", 17))
 			fuzz_fail_reserve = strtoul(hdr->cmdline[i] + 17, NULL, 0);
 
-	/* setup_arch(): allocations stay below 1 MiB until the direct map. */
+	/*
+	 * setup_arch(): on x86 allocations stay below 1 MiB until the direct
+	 * map exists, and the low 1 MiB is the architecture's; arm64 keeps no
+	 * low memory. On neither may the check use the direct map.
+	 */
 	kho_populate(hdr->fdt_phys, hdr->fdt_len, hdr->scratch_phys,
 		     hdr->scratch_len);
-	memblock_set_current_limit(SZ_1M);
-	kho_memblock_setup(0, SZ_1M);
-	memblock_set_current_limit(MEMBLOCK_ALLOC_ANYWHERE);
+	fuzz_direct_map = false;
+	if (fuzz_arm64) {
+		fuzz_early_slots = 6;
+		kho_memblock_setup(0, 0);
+		fuzz_early_slots = 8;
+	} else {
+		memblock_set_current_limit(SZ_1M);
+		kho_memblock_setup(0, SZ_1M);
+		memblock_set_current_limit(MEMBLOCK_ALLOC_ANYWHERE);
+	}
+	fuzz_direct_map = true;
 	if (fuzz_early_mapped)
 		fuzz_die("kho_memblock_setup() left %d early mappings", fuzz_early_mapped);
 
@@ -404,6 +421,8 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	fuzz_machine_reset();
 	/* Bits 16-21 of the first op's pad: a subsection to take offline. */
 	fuzz_offline_subsection = (hdr.ops[0].pad >> 16) & 0x3f;
+	/* Bit 22: boot as arm64 does (no low memory kept). */
+	fuzz_arm64 = (hdr.ops[0].pad >> 22) & 1;
 	fuzz_load_records(data + sizeof(hdr), size - sizeof(hdr));
 	fuzz_boot(&hdr);
 	return 0;

@@ -70,6 +70,7 @@ extern int (*fuzz_late_reserve_mem_kho_init)(void);
 extern int (*fuzz_late_sync_kho_in_report_unrestored)(void);
 extern int fuzz_early_mapped;
 extern unsigned int fuzz_offline_subsection;
+extern int fuzz_early_slots;
 void fuzz_percpu_reset(void);
 
 #endif /* _KHO_FUZZ_IN_H */

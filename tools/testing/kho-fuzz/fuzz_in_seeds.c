@@ -242,11 +242,37 @@ int fuzz_in_make_seeds(const char *dir)
 {
 	struct seed s;
 	int err = 0;
-	u64 *slot;
+	u64 *slot, pa;
 
 	seed_init(&s);
 	seed_build(&s);
 	err |= seed_write(&s, dir, "ours-basic");
+
+	/* Booted as arm64: no low memory is kept, a block below 1 MiB stays. */
+	seed_init(&s);
+	seed_build(&s);
+	seed_preserve(&s, 0x90000, 0);
+	seed_op(&s, 3, FUZZ_OP_RESTORE_PAGES, 0x90000, 1);
+	s.hdr.ops[0].pad |= 1 << 22;
+	err |= seed_write(&s, dir, "arm64-block-below-1m");
+
+	/* Blocks under the kernel image and the initrd: dropped, not restored. */
+	seed_init(&s);
+	seed_build(&s);
+	for (pa = 0x17f0000; pa < 0x1810000; pa += PAGE_SIZE)
+		seed_preserve(&s, pa, 0);
+	seed_preserve(&s, 0x2800000, 9);
+	seed_op(&s, 3, FUZZ_OP_RESTORE_PAGES, 0x17f0000, 0x20);
+	err |= seed_write(&s, dir, "drop-under-image-and-initrd");
+	s.hdr.ops[0].pad |= 1 << 22;
+	err |= seed_write(&s, dir, "arm64-drop-under-image-and-initrd");
+
+	/* A block under the scratch array, which kexec loaded over it. */
+	seed_init(&s);
+	seed_build(&s);
+	seed_preserve(&s, SEED_SCRATCH, 0);
+	seed_op(&s, 3, FUZZ_OP_RESTORE_PAGES, SEED_SCRATCH, 1);
+	err |= seed_write(&s, dir, "drop-under-scratch-array");
 
 	/* Preserved memory inside scratch, as mainline leaves reserve_mem=. */
 	seed_init(&s);

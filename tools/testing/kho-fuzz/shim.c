@@ -45,9 +45,13 @@ void fuzz_log(int level, const char *fmt, ...)
 		fprintf(stderr, "<%d>%s", level, line);
 }
 
-/* Early mappings: x86 has 8 slots of up to 64 pages (FIX_BTMAPS). */
-#define FUZZ_EARLY_SLOTS	8
+/*
+ * Early mappings: slots of up to 64 pages (FIX_BTMAPS), 8 on x86 and 7 on
+ * arm64, where an EFI boot still holds one for the EFI memory map while
+ * the handover is checked (fuzz_in.c sets 6 when it boots as arm64).
+ */
 #define FUZZ_EARLY_MAX		(64 * PAGE_SIZE)
+int fuzz_early_slots = 8;
 int fuzz_early_mapped;
 
 void *early_memremap(phys_addr_t phys, unsigned long size)
@@ -57,9 +61,9 @@ void *early_memremap(phys_addr_t phys, unsigned long size)
 	if (!size || size > FUZZ_EARLY_MAX - offset)
 		fuzz_die("%s(%#lx, %#lx): bad size", __func__,
 			 (unsigned long)phys, size);
-	if (fuzz_early_mapped >= FUZZ_EARLY_SLOTS)
+	if (fuzz_early_mapped >= fuzz_early_slots)
 		fuzz_die("%s(%#lx): all %d slots in use", __func__,
-			 (unsigned long)phys, FUZZ_EARLY_SLOTS);
+			 (unsigned long)phys, fuzz_early_slots);
 	fuzz_early_mapped++;
 	return (void *)(uintptr_t)phys;
 }
@@ -69,6 +73,38 @@ void early_memunmap(void *addr, unsigned long size)
 	if (fuzz_early_mapped <= 0)
 		fuzz_die("%s(%p) without a mapping", __func__, addr);
 	fuzz_early_mapped--;
+}
+
+/*
+ * The direct map, as the handover check sees it: arm64 checks the handover
+ * before it builds the direct map, so kho_memblock_setup() must reach
+ * memory through early mappings only, and must not allocate (memblock
+ * returns memory through the direct map). fuzz_boot() clears this around
+ * the check.
+ */
+bool fuzz_direct_map = true;
+
+void *fuzz_phys_to_virt(unsigned long phys)
+{
+	if (!fuzz_direct_map)
+		fuzz_die("phys_to_virt(%#lx) before the direct map exists", phys);
+	return (void *)(uintptr_t)phys;
+}
+
+/* The kernel files' memblock_alloc() calls; the link wraps them. */
+void *__real_memblock_alloc_try_nid(phys_addr_t size, phys_addr_t align,
+				    phys_addr_t min_addr, phys_addr_t max_addr,
+				    int nid);
+
+void *__wrap_memblock_alloc_try_nid(phys_addr_t size, phys_addr_t align,
+				    phys_addr_t min_addr, phys_addr_t max_addr,
+				    int nid)
+{
+	if (!fuzz_direct_map)
+		fuzz_die("memblock_alloc(%#lx) before the direct map exists",
+			 (unsigned long)size);
+	return __real_memblock_alloc_try_nid(size, align, min_addr, max_addr,
+					     nid);
 }
 
 /* Struct pages exist for every page frame below the top of RAM. */

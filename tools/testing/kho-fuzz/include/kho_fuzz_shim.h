@@ -46,6 +46,12 @@ struct folio {
 
 extern struct page fuzz_pages[FUZZ_NR_PAGES];
 
+/* Cleared while the handover is checked (shim.c). */
+extern bool fuzz_direct_map;
+void *fuzz_phys_to_virt(unsigned long phys);
+#undef phys_to_virt
+#define phys_to_virt(x)		fuzz_phys_to_virt(x)
+
 __noreturn __printf(1, 2) void fuzz_die(const char *fmt, ...);
 __printf(2, 3) void fuzz_log(int level, const char *fmt, ...);
 extern int fuzz_errors;		/* pr_err() lines of this input */
