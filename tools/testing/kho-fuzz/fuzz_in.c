@@ -348,6 +348,41 @@ static void fuzz_client_op(const struct fuzz_op *op)
 	}
 }
 
+/* Is any block of the reserved map under [@start, @end)? */
+static void fuzz_check_no_block_in(u64 start, u64 end, const char *what)
+{
+	u64 orders = kho_in_orders();
+	unsigned int order;
+
+	for (order = 0; order <= KHO_RADIX_MAX_ORDER; order++)
+		if ((orders & BIT_ULL(order)) && start < end &&
+		    kho_radix_any(kho_in_map(), start, end, order))
+			fuzz_die("order-%u block left in the map over the %s [%#llx, %#llx)",
+				 order, what, (unsigned long long)start,
+				 (unsigned long long)end);
+}
+
+/*
+ * The map an owner restores from holds no block under memory this kernel
+ * used at boot, or under what kexec loaded: the contents are not the
+ * previous kernel's.
+ */
+static void fuzz_check_no_block_under_boot_data(const struct fuzz_in_header *hdr)
+{
+	unsigned int i;
+
+	if (!kho_in_map())
+		return;
+	for (i = 0; i < ARRAY_SIZE(fuzz_boot_reserved); i++)
+		fuzz_check_no_block_in(fuzz_boot_reserved[i].start,
+				       fuzz_boot_reserved[i].end, "boot data");
+	fuzz_check_no_block_in(hdr->scratch_phys,
+			       hdr->scratch_phys + hdr->scratch_len,
+			       "scratch array");
+	if (!fuzz_arm64)
+		fuzz_check_no_block_in(0, SZ_1M, "low 1 MiB");
+}
+
 static void fuzz_boot(const struct fuzz_in_header *hdr)
 {
 	char cmdline[FUZZ_CMDLINE_LEN + 1];
@@ -391,6 +426,7 @@ static void fuzz_boot(const struct fuzz_in_header *hdr)
 
 	/* mm_core_init(): kho_memory_init(), then memblock_free_all(). */
 	kho_in_reserve();
+	fuzz_check_no_block_under_boot_data(hdr);
 	fuzz_init_memory_map();
 
 	/* Initcalls. */
