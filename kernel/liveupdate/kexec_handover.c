@@ -601,6 +601,19 @@ static struct notifier_block kho_reboot_nb = {
 	.notifier_call = kho_reboot,
 };
 
+/* Whatever kho= says: the handover taken over must not be taken twice. */
+static int kho_in_reboot(struct notifier_block *nb, unsigned long action,
+			 void *data)
+{
+	if (kexec_in_progress)
+		kho_in_retire();
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block kho_in_reboot_nb = {
+	.notifier_call = kho_in_reboot,
+};
+
 static int __init kho_init(void)
 {
 	struct kho_debugfs_out view = {
@@ -615,6 +628,8 @@ static int __init kho_init(void)
 
 	/* What this kernel received is shown whatever kho= says. */
 	kho_debugfs_init_in(kho_in_fdt());
+	if (kho_in_fdt())
+		register_reboot_notifier(&kho_in_reboot_nb);
 	/* Scratch adopted at a handover boot is CMA whatever kho= says. */
 	kho_scratch_release_cma();
 	if (kho_enable) {

@@ -41,6 +41,12 @@ int kho_scratch_reserve(void);
 void kho_scratch_release_cma(void);
 int kho_scratch_carve(struct kho_scratch *areas, unsigned int *nr,
 		      unsigned int max, phys_addr_t start, phys_addr_t size);
+int kho_scratch_check_room(const struct kho_scratch *areas, unsigned int nr,
+			   phys_addr_t low, phys_addr_t low_size);
+int kho_scratch_mark(const struct kho_scratch *areas, unsigned int nr,
+		     phys_addr_t low, phys_addr_t low_size);
+void kho_scratch_unmark(const struct kho_scratch *areas, unsigned int nr,
+			phys_addr_t low, phys_addr_t low_size);
 int kho_scratch_adopt(struct kho_scratch *areas, unsigned int nr);
 void kho_scratch_keep(void);
 bool kho_scratch_overlap(phys_addr_t addr, phys_addr_t size);
@@ -87,6 +93,7 @@ kho_cursor(struct kho_cursors *cursors, unsigned int order)
 void *kho_out_fdt(void);
 struct kho_radix_map *kho_out_map(void);
 const void *kho_in_fdt(void);
+void kho_in_retire(void);
 struct kho_radix_map *kho_in_map(void);
 phys_addr_t kho_in_fdt_phys(void);
 u64 kho_in_orders(void);

@@ -8,8 +8,9 @@
  * checks every address the previous kernel gave against RAM and the kernel
  * image, walks the whole preserved-memory map once, and only then adopts
  * the scratch areas and restricts memblock to them. It reads the map
- * through early mappings and allocates nothing itself: on arm64 the direct map
- * does not exist yet. kho_memory_init() then reserves every preserved
+ * through early mappings, and allocates only the copy of the scratch array,
+ * from scratch once memblock is restricted: on arm64 the direct map does not
+ * exist yet. kho_memory_init() then reserves every preserved
  * block before the buddy allocator takes the rest of memory.
  *
  * What cannot be kept is dropped alone: a preserved block under memory this
@@ -28,6 +29,7 @@
 #include <linux/init.h>
 #include <linux/io.h>
 #include <linux/kexec_handover.h>
+#include <linux/libfdt.h>
 #include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/printk.h>
@@ -72,7 +74,7 @@ struct kho_in {
 	struct kho_radix_map map;
 	unsigned long nr_nodes;
 	u64 orders;
-	const void *fdt;
+	void *fdt;
 	bool drops;
 	bool valid;
 	bool reserved;
@@ -542,45 +544,6 @@ static int __init kho_in_check_map(struct kho_scratch *areas, unsigned int *nr)
 	return 0;
 }
 
-static void __init kho_in_unmark_scratch(const struct kho_scratch *areas,
-					 unsigned int nr, phys_addr_t low,
-					 phys_addr_t low_size)
-{
-	unsigned int i;
-
-	for (i = 0; i < nr; i++)
-		memblock_clear_kho_scratch(areas[i].addr, areas[i].size);
-	if (low_size)
-		memblock_clear_kho_scratch(low, low_size);
-}
-
-/*
- * Flag low memory and @areas as scratch; undo everything on failure. Low
- * memory goes first: early allocations are still limited to it on x86, so
- * a region array that must grow while the areas are marked comes from
- * there (no map node lies in it, and the preserved blocks there are
- * dropped when the map is reserved). arm64 keeps no low memory and cannot
- * grow the arrays before paging_init(); its few memory regions and
- * scratch areas fit in the initial ones.
- */
-static int __init kho_in_mark_scratch(const struct kho_scratch *areas,
-				      unsigned int nr, phys_addr_t low,
-				      phys_addr_t low_size)
-{
-	unsigned int i;
-	int err = 0;
-
-	if (low_size)
-		err = memblock_mark_kho_scratch(low, low_size);
-	for (i = 0; i < nr && !err; i++)
-		err = memblock_mark_kho_scratch(areas[i].addr, areas[i].size);
-	if (!err)
-		return 0;
-	pr_err("cannot mark the scratch areas (%d)\n", err);
-	kho_in_unmark_scratch(areas, nr, low, low_size);
-	return err;
-}
-
 /**
  * kho_memblock_setup - check the handover and boot from its scratch
  * @low:      start of low memory the architecture needs early (or 0)
@@ -589,8 +552,8 @@ static int __init kho_in_mark_scratch(const struct kho_scratch *areas,
  *
  * Runs right after the architecture registered RAM with memblock and
  * reserved the memory it uses, and before the first memblock allocation.
- * Reads the handover through early mappings only and allocates nothing
- * itself: the direct map may not exist yet.
+ * Reads the handover through early mappings only (the direct map may not
+ * exist yet) and allocates only the scratch array's copy, from scratch.
  */
 void __init kho_memblock_setup(phys_addr_t low, phys_addr_t low_size)
 {
@@ -607,7 +570,8 @@ void __init kho_memblock_setup(phys_addr_t low, phys_addr_t low_size)
 	    kho_in_read_scratch(areas, &nr) ||
 	    kho_map_note_used(low, low_size, kho_in.scratch_phys,
 			      kho_in.scratch_len) ||
-	    kho_in_check_map(areas, &nr))
+	    kho_in_check_map(areas, &nr) ||
+	    kho_scratch_check_room(areas, nr, low, low_size))
 		goto refuse;
 
 	/*
@@ -616,11 +580,11 @@ void __init kho_memblock_setup(phys_addr_t low, phys_addr_t low_size)
 	 * already marked, which holds nothing preserved.
 	 */
 	memblock_set_kho_scratch_only();
-	if (kho_in_mark_scratch(areas, nr, low, low_size))
+	if (kho_scratch_mark(areas, nr, low, low_size))
 		goto unrestrict;
 	memblock_reserve(kho_in.scratch_phys, kho_in.scratch_len);
 	if (kho_scratch_adopt(areas, nr)) {
-		kho_in_unmark_scratch(areas, nr, low, low_size);
+		kho_scratch_unmark(areas, nr, low, low_size);
 		goto unrestrict;
 	}
 	kho_in.valid = true;
@@ -749,6 +713,22 @@ EXPORT_SYMBOL_GPL(is_kho_boot);
 const void *kho_in_fdt(void)
 {
 	return kho_in.reserved ? kho_in.fdt : NULL;
+}
+
+/**
+ * kho_in_retire - wipe the header of the root FDT this kernel was handed
+ *
+ * On the way to kexec. The device tree an arm64 kernel booted from still
+ * names the handover it took over in /chosen, and kexec_load() (kexec-tools
+ * without -s) passes that tree on as it is: the next kernel would take the
+ * same handover over a second time, long after its memory went to new
+ * owners. Without a valid header there, it refuses it instead. The page
+ * stays reserved for the whole uptime, so it is still ours to write.
+ */
+void kho_in_retire(void)
+{
+	if (kho_in.reserved && kho_in.fdt)
+		memset(kho_in.fdt, 0, sizeof(struct fdt_header));
 }
 
 /**

@@ -300,6 +300,121 @@ int __init kho_scratch_reserve(void)
 	return 0;
 }
 
+/* How many memory regions of memblock does marking [@start, @end) split? */
+static unsigned int __init kho_scratch_region_cuts(phys_addr_t start,
+						   phys_addr_t end)
+{
+	struct memblock_region *r;
+	unsigned int cuts = 0;
+
+	for_each_mem_region(r) {
+		cuts += r->base < start && start < r->base + r->size;
+		cuts += r->base < end && end < r->base + r->size;
+	}
+	return cuts;
+}
+
+/*
+ * Room that later boot code may need in memblock's memory array before it
+ * can grow: on arm64, paging_init() and the device tree's no-map
+ * reserved-memory split regions too (memblock_mark_nomap()).
+ */
+#define KHO_SCRATCH_SPARE_REGIONS	16
+
+/**
+ * kho_scratch_check_room - will marking the incoming scratch fit in memblock?
+ * @areas:    the scratch areas
+ * @nr:       how many
+ * @low:      start of the architecture's low memory, marked too
+ * @low_size: its size (or 0)
+ *
+ * Marking splits memory regions where an area starts or ends inside one, and
+ * each split needs a free slot in memblock's region array. arm64 cannot grow
+ * the arrays before paging_init() (memblock panics there), so a handover
+ * whose marking might not fit in them as they are, with room to spare for
+ * what boot splits later, is refused on every architecture instead. Two more
+ * slots are needed by each marking, and one reserved region each by the
+ * scratch array and its copy.
+ *
+ * Return: 0, or -E2BIG with the reason printed.
+ */
+int __init kho_scratch_check_room(const struct kho_scratch *areas,
+				  unsigned int nr, phys_addr_t low,
+				  phys_addr_t low_size)
+{
+	unsigned long need = 2 + KHO_SCRATCH_SPARE_REGIONS;
+	unsigned int i;
+
+	if (low_size)
+		need += kho_scratch_region_cuts(low, low + low_size);
+	for (i = 0; i < nr; i++)
+		need += kho_scratch_region_cuts(areas[i].addr,
+						areas[i].addr + areas[i].size);
+	if (memblock.memory.cnt + need > memblock.memory.max) {
+		pr_err("%u scratch areas would split memory into %lu regions, memblock has room for %lu\n",
+		       nr, memblock.memory.cnt + need - KHO_SCRATCH_SPARE_REGIONS,
+		       memblock.memory.max - KHO_SCRATCH_SPARE_REGIONS);
+		return -E2BIG;
+	}
+	if (memblock.reserved.cnt + 2 > memblock.reserved.max) {
+		pr_err("memblock has no room to reserve the scratch array (%lu of %lu regions used)\n",
+		       memblock.reserved.cnt, memblock.reserved.max);
+		return -E2BIG;
+	}
+	return 0;
+}
+
+/**
+ * kho_scratch_unmark - take the scratch flag off low memory and @areas
+ * @areas:    the scratch areas
+ * @nr:       how many
+ * @low:      start of the architecture's low memory
+ * @low_size: its size (or 0)
+ */
+void __init kho_scratch_unmark(const struct kho_scratch *areas,
+			       unsigned int nr, phys_addr_t low,
+			       phys_addr_t low_size)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		memblock_clear_kho_scratch(areas[i].addr, areas[i].size);
+	if (low_size)
+		memblock_clear_kho_scratch(low, low_size);
+}
+
+/**
+ * kho_scratch_mark - flag low memory and @areas as scratch in memblock
+ * @areas:    the scratch areas
+ * @nr:       how many
+ * @low:      start of the architecture's low memory
+ * @low_size: its size (or 0)
+ *
+ * Low memory goes first: early allocations are still limited to it on x86,
+ * so a region array that must grow while the areas are marked comes from
+ * there (no map node lies in it, and the preserved blocks there are
+ * dropped when the map is reserved). arm64 keeps no low memory and cannot
+ * grow the arrays yet: kho_scratch_check_room() made sure they need not.
+ *
+ * Return: 0, or the error of memblock with everything undone.
+ */
+int __init kho_scratch_mark(const struct kho_scratch *areas, unsigned int nr,
+			    phys_addr_t low, phys_addr_t low_size)
+{
+	unsigned int i;
+	int err = 0;
+
+	if (low_size)
+		err = memblock_mark_kho_scratch(low, low_size);
+	for (i = 0; i < nr && !err; i++)
+		err = memblock_mark_kho_scratch(areas[i].addr, areas[i].size);
+	if (!err)
+		return 0;
+	pr_err("cannot mark the scratch areas (%d)\n", err);
+	kho_scratch_unmark(areas, nr, low, low_size);
+	return err;
+}
+
 /**
  * kho_scratch_adopt - hand the areas this kernel booted from on again
  * @areas: the checked scratch array of the incoming handover, in init

@@ -396,14 +396,17 @@ static void fuzz_boot(const struct fuzz_in_header *hdr)
 	/*
 	 * setup_arch(): on x86 allocations stay below 1 MiB until the direct
 	 * map exists, and the low 1 MiB is the architecture's; arm64 keeps no
-	 * low memory. On neither may the check use the direct map.
+	 * low memory and cannot grow memblock's arrays yet. On neither may the
+	 * check use the direct map.
 	 */
 	kho_populate(hdr->fdt_phys, hdr->fdt_len, hdr->scratch_phys,
 		     hdr->scratch_len);
 	fuzz_direct_map = false;
 	if (fuzz_arm64) {
 		fuzz_early_slots = 6;
+		fuzz_memblock_can_resize(0);
 		kho_memblock_setup(0, 0);
+		fuzz_memblock_can_resize(1);
 		fuzz_early_slots = 8;
 	} else {
 		memblock_set_current_limit(SZ_1M);

@@ -62,6 +62,7 @@ int fuzz_in_make_seeds(const char *dir);
 /* From the other files of the fuzzed kernel. */
 void fuzz_memblock_save(void);
 void fuzz_memblock_reset(void);
+void fuzz_memblock_can_resize(int can);
 int fuzz_reserve_mem(char *arg);
 void fuzz_scratch_reset(void);
 void fuzz_memblock_kho_reset(void);

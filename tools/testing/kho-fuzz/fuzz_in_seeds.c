@@ -267,6 +267,21 @@ int fuzz_in_make_seeds(const char *dir)
 	s.hdr.ops[0].pad |= 1 << 22;
 	err |= seed_write(&s, dir, "arm64-drop-under-image-and-initrd");
 
+	/*
+	 * 70 small scratch areas inside one memory region: marking them would
+	 * split it into 141, past memblock's 128 initial slots, which arm64
+	 * cannot grow yet. Refused on both before anything is marked.
+	 */
+	seed_init(&s);
+	seed_build(&s);
+	for (pa = 0; pa < 70; pa++)
+		((struct kho_scratch *)SEED_SCRATCH)[pa] =
+			(struct kho_scratch){ 0x400000 + pa * 0x20000, 0x10000 };
+	s.hdr.scratch_len = 70 * sizeof(struct kho_scratch);
+	err |= seed_write(&s, dir, "many-scratch-areas");
+	s.hdr.ops[0].pad |= 1 << 22;
+	err |= seed_write(&s, dir, "arm64-many-scratch-areas");
+
 	/* A block under the scratch array, which kexec loaded over it. */
 	seed_init(&s);
 	seed_build(&s);

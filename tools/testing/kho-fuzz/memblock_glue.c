@@ -51,6 +51,15 @@ void fuzz_memblock_save(void)
 	memblock_allow_resize();
 }
 
+/*
+ * May memblock grow its region arrays? arm64 may not before paging_init(),
+ * where it checks the handover: a growth then panics, as memblock does.
+ */
+void fuzz_memblock_can_resize(int can)
+{
+	memblock_can_resize = can;
+}
+
 /* Back to no memory and no reservations, with the static arrays again. */
 void fuzz_memblock_reset(void)
 {
