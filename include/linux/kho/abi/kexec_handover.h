@@ -6,7 +6,7 @@
  * here is read by a kernel other than the one that wrote it, possibly a
  * different kernel version, so none of it may change without a new
  * compatible string. Property payloads are CPU-native (little-endian on
- * x86_64); only the FDT framing itself is big-endian.
+ * x86_64 and arm64); only the FDT framing itself is big-endian.
  *
  * The root FDT is one preserved 4 KiB page::
  *
@@ -43,6 +43,18 @@
 #define KHO_FDT_MEMORY_MAP_PROP		"preserved-memory-map"
 #define KHO_FDT_SUBTREE_DATA_PROP	"preserved-data"
 #define KHO_FDT_SUBTREE_SIZE_PROP	"blob-size"
+
+/*
+ * How the next kernel finds the handover on architectures that boot from a
+ * device tree (arm64): kexec_file_load() writes two properties into the
+ * /chosen node of the tree it passes, each exactly one (address, size) pair
+ * in the root node's #address-cells and #size-cells, big-endian as every
+ * FDT cell. The first names the root FDT page (its size is one page), the
+ * second the scratch array (an array of struct kho_scratch). x86_64 passes
+ * the same four numbers in a setup_data entry of type SETUP_KEXEC_KHO.
+ */
+#define KHO_CHOSEN_FDT_PROP		"linux,kho-fdt"
+#define KHO_CHOSEN_SCRATCH_PROP		"linux,kho-scratch"
 
 /* The map assumes 4 KiB pages on both sides of the handover. */
 #define KHO_RADIX_PAGE_SHIFT	12
