@@ -13,6 +13,7 @@
 #   make check     build what is needed and run every test (TAP, then
 #                  "N passed, N failed")
 #   make demo      boot the kernel in QEMU and live-update it with kexec
+#   make demo-arm64  the same with our kernel built for arm64
 #   make peer      fetch and build the newest Debian linux-source-7.X as the
 #                  mainline kernel to hand over to and from (build/obj/peer)
 #   make fuzz      fuzz the receive path for FUZZ_TIME seconds (default 600)
@@ -22,6 +23,8 @@
 #                  build/bench/results.md, results.json, restore.png, boot.png
 #   make kernel-debug  build the debug test kernel (KASAN, KFENCE, lockdep,
 #                  DEBUG_VM, DEBUG_PAGEALLOC, ...) in build/obj/debug
+#   make kernel-arm64  cross-compile the test kernel for arm64 in
+#                  build/obj/arm64 and fetch the arm64 guest's programs
 #
 # Everything generated lives in build/.
 
@@ -32,6 +35,8 @@ TREE        := $(BUILD)/linux
 OUT         := $(BUILD)/obj/ours
 BZIMAGE     := $(OUT)/arch/x86/boot/bzImage
 PEER_BZIMAGE := $(BUILD)/obj/peer/arch/x86/boot/bzImage
+ARM64_OUT   := $(BUILD)/obj/arm64
+ARM64_IMAGE := $(ARM64_OUT)/arch/arm64/boot/Image
 DEBUG_OUT   := $(BUILD)/obj/debug
 KHO_SERIES  ?= $(CURDIR)/patches/series
 CONFIGS     := $(CURDIR)/harness/kho.config
@@ -43,7 +48,7 @@ export KHO_BUILD := $(BUILD)
 # One top-level target at a time: they build into the same directories.
 .NOTPARALLEL:
 
-.PHONY: all kernel kernel-debug deps source assemble series check-series check-docs check-static check demo peer fuzz bench clean distclean
+.PHONY: all kernel kernel-debug kernel-arm64 demo-arm64 deps source assemble series check-series check-docs check-static check demo peer fuzz bench clean distclean
 
 all: kernel
 
@@ -82,6 +87,11 @@ check-static: assemble
 kernel-debug: assemble
 	@harness/build-kernel.sh $(TREE) $(DEBUG_OUT) $(DEBUG_CONFIGS)
 
+# Our kernel for arm64 (cross-compiled; harness/kho-arm64.config) and the
+# arm64 guest's programs from Debian's arm64 packages.
+kernel-arm64: assemble
+	@harness/build-arm64.sh $(TREE) $(ARM64_OUT)
+
 # QEMU tests run two at a time (run-tests.sh, KHO_TEST_JOBS): under TCG
 # each keeps about one core busy.
 TEST_JOBS ?= 2
@@ -95,6 +105,7 @@ TEST_JOBS ?= 2
 check:
 	@KHO_KERNEL=$(BZIMAGE) KHO_PEER_KERNEL=$(PEER_BZIMAGE) \
 		KHO_DEBUG_OUT=$(DEBUG_OUT) KHO_DEBUG_CONFIGS="$(DEBUG_CONFIGS)" \
+		KHO_ARM64_OUT=$(ARM64_OUT) \
 		KHO_TEST_JOBS=$(TEST_JOBS) harness/check.sh $(TESTS)
 
 # Nine: a boot under TCG on this kind of machine now and then stalls for
@@ -106,6 +117,10 @@ bench: kernel peer
 
 demo: kernel
 	@KHO_KERNEL=$(BZIMAGE) harness/demo.sh
+
+# The same live update on arm64 (QEMU's virt machine, TCG).
+demo-arm64: kernel-arm64
+	@KHO_KERNEL=$(ARM64_IMAGE) KHO_ARCH=arm64 harness/demo.sh
 
 peer: deps
 	@harness/peer.sh

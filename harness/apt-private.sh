@@ -3,17 +3,30 @@
 #
 # apt-private.sh update|candidate PACKAGE|download PACKAGE [DESTDIR]|
 #                source-versions PACKAGE|source-file PACKAGE VERSION SUFFIX [DESTDIR]|
-#                search REGEX
+#                search REGEX|closure PACKAGE...|download-closure DESTDIR PACKAGE...
 #
 # Talk to Debian suites the machine does not use (trixie, trixie-backports)
 # through an apt state directory of our own under build/apt. The machine's
 # /etc/apt is only read (to learn which mirror it uses); nothing there is
 # written, and no package is installed: we only download .deb files.
+#
+# With KHO_APT_ARCH=arm64 the state directory is build/apt-arm64 and apt
+# acts as if the machine were arm64 (binary packages only, suite trixie
+# unless KHO_APT_SUITES says otherwise): how the arm64 guest's programs are
+# fetched without dpkg --add-architecture.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-APT_DIR=$KHO_BUILD/apt
-SUITES=${KHO_APT_SUITES:-"trixie trixie-backports"}
+ARCH=${KHO_APT_ARCH:-}
+if [ -n "$ARCH" ]; then
+	APT_DIR=$KHO_BUILD/apt-$ARCH
+	SUITES=${KHO_APT_SUITES:-trixie}
+	arch_opts=(-o APT::Architecture="$ARCH" -o APT::Architectures::="$ARCH")
+else
+	APT_DIR=$KHO_BUILD/apt
+	SUITES=${KHO_APT_SUITES:-"trixie trixie-backports"}
+	arch_opts=()
+fi
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 
 # The Debian archive mirror the machine is configured with (deb822 or
@@ -39,6 +52,10 @@ setup() {
 	: > "$APT_DIR/status"
 	{
 		for suite in $SUITES; do
+			if [ -n "$ARCH" ]; then
+				echo "deb [arch=$ARCH signed-by=$KEYRING] $mirror $suite main"
+				continue
+			fi
 			echo "deb [signed-by=$KEYRING] $mirror $suite main"
 			echo "deb-src [signed-by=$KEYRING] $mirror $suite main"
 		done
@@ -61,7 +78,7 @@ apt_private() {
 		-o APT::Sandbox::User=root \
 		-o Debug::NoLocking=true \
 		-o Acquire::Languages=none \
-		"$@"
+		"${arch_opts[@]}" "$@"
 }
 
 # Refresh the package lists at most once a day: a cached .deb must be usable
@@ -70,7 +87,8 @@ update() {
 	setup
 	# Sources came later than Packages: lists from before need a refresh.
 	if [ -n "$(find "$APT_DIR/lists" -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null)" ] &&
-		[ -n "$(find "$APT_DIR/lists" -maxdepth 1 -name '*Sources*' 2>/dev/null)" ]; then
+		{ [ -n "$ARCH" ] ||
+		  [ -n "$(find "$APT_DIR/lists" -maxdepth 1 -name '*Sources*' 2>/dev/null)" ]; }; then
 		return 0
 	fi
 	note "refreshing private apt lists for: $SUITES"
@@ -138,6 +156,31 @@ source_file() {
 	echo "$file"
 }
 
+# closure PACKAGE...: PACKAGE=VERSION of the packages and of everything
+# they depend on (not what they recommend), one a line, as apt would
+# install them on an empty machine (our status file lists nothing).
+closure() {
+	update >&2
+	apt_private install -s --no-install-recommends "$@" 2>&1 |
+		awk '$1 == "Inst" { v = $3; gsub(/[()]/, "", v); print $2 "=" v }'
+}
+
+# download-closure DESTDIR PACKAGE...: download the packages of closure
+# into DESTDIR, which is emptied first, and print their paths.
+download_closure() {
+	local dest=$1 list
+	shift
+	list=$(closure "$@")
+	[ -n "$list" ] || die "cannot resolve $* in: $SUITES (see $APT_DIR/update.log)"
+	rm -rf "$dest"
+	mkdir -p "$dest"
+	note "downloading $(echo "$list" | wc -l) packages for $*" >&2
+	# shellcheck disable=SC2086 # one PACKAGE=VERSION a word
+	(cd "$dest" && apt_private download $list > download.log 2>&1) ||
+		{ tail -n 5 "$dest/download.log" >&2; die "download of $* failed"; }
+	ls -1 "$dest"/*.deb
+}
+
 # Names of source packages matching a pattern, newest version first.
 search() {
 	update >&2
@@ -153,5 +196,7 @@ download) download "$1" "${2:-$KHO_BUILD/downloads}" ;;
 source-versions) source_versions "$1" ;;
 source-file) source_file "$1" "$2" "$3" "${4:-$KHO_BUILD/downloads}" ;;
 search) search "$1" ;;
-*) die "usage: $0 update|candidate PKG|download PKG [DIR]|source-versions PKG|source-file PKG VER SUFFIX [DIR]|search REGEX" ;;
+closure) closure "$@" ;;
+download-closure) download_closure "$@" ;;
+*) die "usage: $0 update|candidate PKG|download PKG [DIR]|source-versions PKG|source-file PKG VER SUFFIX [DIR]|search REGEX|closure PKG...|download-closure DIR PKG..." ;;
 esac

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-kernel.sh [--no-verify] [--allmodconfig] [--config-only | --targets "TARGET..."]
-#                 TREE OUTDIR FRAGMENT...
+# build-kernel.sh [--arch x86_64|arm64] [--no-verify] [--allmodconfig]
+#                 [--config-only | --targets "TARGET..."] TREE OUTDIR FRAGMENT...
 #
-# Configure (tinyconfig + fragments + olddefconfig) and build a bzImage out of
-# tree. --allmodconfig configures with allmodconfig instead, the fragments
+# Configure (tinyconfig + fragments + olddefconfig) and build a bzImage (an
+# arm64 Image with --arch arm64, cross-compiled with Debian's
+# aarch64-linux-gnu toolchain) out of tree. A fragment line "#-CONFIG_FOO"
+# takes CONFIG_FOO out of every fragment: an architecture's fragment drops
+# what the common one sets for another architecture. --allmodconfig configures with allmodconfig instead, the fragments
 # given to it as KCONFIG_ALLCONFIG (the values it must not choose itself). The configuration is regenerated every time but only replaces
 # OUTDIR/.config when it changed, so an unchanged tree rebuilds nothing.
 # --targets builds the kbuild targets given (objects, directories) instead
@@ -14,9 +17,10 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-config_only=0 targets="bzImage modules" verify=1 allmod=0
+config_only=0 targets= verify=1 allmod=0 arch=x86_64
 while [ $# -gt 0 ]; do
 	case $1 in
+	--arch) arch=$2; shift 2 ;;
 	--no-verify) verify=0; shift ;;
 	--allmodconfig) allmod=1; shift ;;
 	--config-only) config_only=1; shift ;;
@@ -27,8 +31,33 @@ done
 tree=$(realpath "${1:?tree}")
 out=$(realpath -m "${2:?output dir}")
 shift 2
+case $arch in
+x86_64) image=arch/x86/boot/bzImage cross=() ;;
+arm64)	image=arch/arm64/boot/Image
+	cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	command -v aarch64-linux-gnu-gcc >/dev/null ||
+		die "aarch64-linux-gnu-gcc not found (harness/deps.sh arm64)" ;;
+*) die "--arch must be x86_64 or arm64" ;;
+esac
+[ -n "$targets" ] || targets="$(basename "$image") modules"
+
+# The fragments with the options that a later fragment drops ("#-CONFIG_X")
+# taken out, in $out/.kho-fragments: what merge_config.sh and the check
+# below read.
 fragments=()
-for frag in "$@"; do fragments+=("$(realpath "$frag")"); done
+mkdir -p "$out/.kho-fragments"
+drops=$(cat "$@" | sed -n 's/^#-\(CONFIG_[A-Za-z0-9_]*\)$/\1/p')
+n=0
+for frag in "$@"; do
+	n=$((n + 1))
+	copy=$out/.kho-fragments/$n-$(basename "$frag")
+	if [ -n "$drops" ]; then
+		grep -vE "^(# )?($(echo "$drops" | paste -sd'|'))[= ]" "$frag" > "$copy" || true
+	else
+		cp "$frag" "$copy"
+	fi
+	fragments+=("$copy")
+done
 
 jobs=${KHO_JOBS:-$(nproc)}
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
@@ -38,7 +67,11 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$KHO_ROOT}
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-"2024-01-01 00:00:00"}
 export KBUILD_BUILD_USER=kho KBUILD_BUILD_HOST=kho
 kmake() {
-	make -s -C "$tree" O="$out" CC="ccache gcc" HOSTCC="ccache gcc" -j"$jobs" "$@"
+	local cc=gcc
+
+	[ "$arch" = arm64 ] && cc=aarch64-linux-gnu-gcc
+	make -s -C "$tree" O="$out" "${cross[@]}" CC="ccache $cc" HOSTCC="ccache gcc" \
+		-j"$jobs" "$@"
 }
 
 # Every CONFIG_X=value and "# CONFIG_X is not set" line of the fragments must
@@ -95,5 +128,5 @@ configure
 note "building $(basename "$tree") in $out ($jobs jobs)"
 # shellcheck disable=SC2086 # a list of targets
 kmake $targets
-[ "$targets" = "bzImage modules" ] && echo "kernel: $out/arch/x86/boot/bzImage"
+[ "$targets" = "$(basename "$image") modules" ] && echo "kernel: $out/$image"
 exit 0

@@ -2,10 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # check.sh [TEST...]: make check. Builds our kernel, then runs the tests
-# (tools/testing/selftests/kho/run-tests.sh) while the mainline peer and the
-# debug kernel are built behind them.
+# (tools/testing/selftests/kho/run-tests.sh) while the mainline peer, our
+# arm64 kernel and the debug kernel are built behind them.
 #
-# Most tests need only our kernel. The peer and the debug kernel are built
+# Most tests need only our kernel. The peer, arm64 and debug kernels are built
 # one after the other at the lowest priority, in whatever time the tests
 # leave idle (under TCG a QEMU test keeps its core nearly busy, so that is
 # about a quarter of a 2-core machine: see README.md, Time), each into its
@@ -14,8 +14,8 @@
 # cannot be built makes the tests that need it fail, naming the log; the
 # other tests still run.
 #
-# The Makefile passes KHO_KERNEL, KHO_PEER_KERNEL, KHO_DEBUG_OUT and
-# KHO_DEBUG_CONFIGS (a list of paths without spaces); the defaults below
+# The Makefile passes KHO_KERNEL, KHO_PEER_KERNEL, KHO_DEBUG_OUT,
+# KHO_ARM64_OUT and KHO_DEBUG_CONFIGS (a list of paths without spaces); the defaults below
 # are its own.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -24,6 +24,7 @@ tree=$KHO_BUILD/linux
 kernel=${KHO_KERNEL:-$KHO_BUILD/obj/ours/arch/x86/boot/bzImage}
 peer_kernel=${KHO_PEER_KERNEL:-$KHO_BUILD/obj/peer/arch/x86/boot/bzImage}
 debug_out=${KHO_DEBUG_OUT:-$KHO_BUILD/obj/debug}
+arm64_out=${KHO_ARM64_OUT:-$KHO_BUILD/obj/arm64}
 read -ra debug_configs <<< \
 	"${KHO_DEBUG_CONFIGS:-$KHO_ROOT/harness/kho.config $KHO_ROOT/harness/kho-debug.config}"
 export KHO_LOGDIR=${KHO_LOGDIR:-$KHO_BUILD/test-logs}
@@ -99,6 +100,8 @@ build_behind() {
 set -m
 (
 	build_behind peer "$KHO_LOGDIR/build-peer.log" "$KHO_ROOT/harness/peer.sh"
+	build_behind arm64 "$KHO_LOGDIR/build-arm64.log" \
+		"$KHO_ROOT/harness/build-arm64.sh" "$tree" "$arm64_out"
 	build_behind debug "$KHO_LOGDIR/build-debug.log" \
 		"$KHO_ROOT/harness/build-kernel.sh" "$tree" "$debug_out" "${debug_configs[@]}"
 ) < /dev/null > /dev/null 2>&1 &
@@ -108,6 +111,8 @@ set +m
 KHO_KERNEL=$kernel KHO_PEER_KERNEL=$peer_kernel KHO_PEER_PENDING=$pending/peer.rc \
 KHO_DEBUG_KERNEL=$debug_out/arch/x86/boot/bzImage \
 KHO_DEBUG_PENDING=$pending/debug.rc KHO_BUILDER_PID=$builder \
+KHO_ARM64_KERNEL=$arm64_out/arch/arm64/boot/Image KHO_ARM64_PENDING=$pending/arm64.rc \
+KHO_ARM64_PEER_KERNEL=$KHO_BUILD/obj/peer-arm64/arch/arm64/boot/Image \
 KHO_TEST_JOBS=${KHO_TEST_JOBS:-2} \
 	run "$KHO_ROOT/tools/testing/selftests/kho/run-tests.sh" "$@" < /dev/null
 rc=$?
@@ -115,12 +120,12 @@ rc=$?
 # make check always builds all three kernels, and a failed one is named
 # (the exit status is the tests').
 if [ ! -f "$pending/debug.rc" ]; then
-	echo "make check: waiting for the peer and debug kernel builds" \
-		"(logs: $KHO_LOGDIR/build-{peer,debug}.log)" >&2
+	echo "make check: waiting for the peer, arm64 and debug kernel builds" \
+		"(logs: $KHO_LOGDIR/build-{peer,arm64,debug}.log)" >&2
 fi
 wait "$builder"
 builder=
-for name in peer debug; do
+for name in peer arm64 debug; do
 	[ "$(cat "$pending/$name.rc" 2>/dev/null)" = 0 ] ||
 		echo "error: the $name kernel could not be built (log: $KHO_LOGDIR/build-$name.log)" >&2
 done

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# peer.sh
+# peer.sh [--arch arm64]
 #
 # Build a mainline kernel to hand over to and from: the newest Debian
 # linux-source-7.X that our private apt suites offer (trixie-backports),
 # unpacked once into build/src/linux-7.X and built out of tree in
-# build/obj/peer with harness/peer.config. The tree must still use the root
+# build/obj/peer with harness/peer.config (with --arch arm64: cross-built
+# in build/obj/peer-arm64, harness/kho-arm64.config on top). The tree must still use the root
 # format our series speaks (compatible "kho-v4"); otherwise we stop here
 # rather than run interop tests against a kernel that cannot understand us.
 #
@@ -16,7 +17,14 @@ set -euo pipefail
 
 harness=$KHO_ROOT/harness
 out=$KHO_BUILD/obj/peer
-fragment=$harness/peer.config
+fragments=("$harness/peer.config")
+arch=x86_64 image=arch/x86/boot/bzImage
+if [ "${1:-}" = --arch ] && [ "${2:-}" = arm64 ]; then
+	arch=arm64 image=arch/arm64/boot/Image out=$KHO_BUILD/obj/peer-arm64
+	fragments+=("$harness/kho-arm64.config")
+elif [ $# -gt 0 ]; then
+	die "usage: $0 [--arch arm64]"
+fi
 abi_header=include/linux/kho/abi/kexec_handover.h
 compatible=kho-v4
 
@@ -45,8 +53,9 @@ grep -qF "\"$compatible\"" "$tree/$abi_header" ||
 	die "$pkg: $tree/$abi_header does not name \"$compatible\": the peer's KHO root format changed, our series cannot hand over to it"
 echo "peer: $(cat "$tree/.kho-version") (Linux $(cat "$tree/.kho-kernelversion")), root compatible $compatible"
 
-nice -n 10 "$harness/build-kernel.sh" "$tree" "$out" "$fragment" | sed -u '/^kernel: /d'
-bzimage=$out/arch/x86/boot/bzImage
+nice -n 10 "$harness/build-kernel.sh" --arch "$arch" "$tree" "$out" "${fragments[@]}" |
+	sed -u '/^kernel: /d'
+bzimage=$out/$image
 [ -f "$bzimage" ] || die "the peer build produced no $bzimage"
 # The tests quote this line, so their output names the peer they ran.
 echo "peer: $(cat "$tree/.kho-version") (Linux $(cat "$tree/.kho-kernelversion")), root compatible $compatible" > "$out/.kho-peer"

@@ -71,9 +71,11 @@ kt_pack_rootfs() {
 # kt_kexec "EXTRA ARGS" ["PREFIXES TO DROP"]
 # Load /kernel with kexec_file_load (kexec -s), the same initramfs, the
 # current command line with kt.stage incremented plus EXTRA ARGS, and jump.
-# The command in KT_AFTER_LOAD, if set, runs between the load and the jump.
-# With kt.loader=classic on the command line, kexec_load (kexec -l) is
-# used instead. kt.kernel-N=NAME makes stage N boot /kernel.NAME instead
+# The command in KT_AFTER_LOAD, if set, runs between the load and the jump;
+# KT_KEXEC_ARGS, if set, are further options of kexec's load.
+# With kt.loader=classic on the command line, kexec_load (kexec -c -l) is
+# used instead (kt.loader-N=classic: only to load stage N).
+# kt.kernel-N=NAME makes stage N boot /kernel.NAME instead
 # (an image the test packed into the initramfs, such as the peer kernel).
 kt_kexec() {
 	local extra=$1 drop=$2 next cmdline rc mode=-s image=/kernel name
@@ -81,10 +83,14 @@ kt_kexec() {
 	name=$(kt_param "kernel-$next") && image=/kernel.$name
 	cmdline="$(kt_cmdline_without "$drop") kt.stage=$next $extra"
 	kt_pack_rootfs /tmp/next-initrd.cpio
-	[ "$(kt_param loader)" = classic ] && mode=
+	# -c: kexec-tools 2.0.28 and later would try kexec_file_load first.
+	[ "$(kt_param loader)" = classic ] && mode=-c
+	[ "$(kt_param "loader-$next")" = classic ] && mode=-c
 	kt_log "kexec $mode -l $image (initramfs $(wc -c < /tmp/next-initrd.cpio) bytes)"
 	kt_log "next cmdline: $cmdline"
-	kexec $mode -l "$image" --initrd=/tmp/next-initrd.cpio --append="$cmdline"
+	# shellcheck disable=SC2086 # a list of options
+	kexec $mode -l "$image" ${KT_KEXEC_ARGS:-} --initrd=/tmp/next-initrd.cpio \
+		--append="$cmdline"
 	rc=$?
 	if [ $rc -ne 0 ]; then
 		kt_log "FAIL: kexec load failed with exit code $rc"

@@ -69,7 +69,7 @@ assert_roundtrip() {
 	local log=$1 marker=$2 rc=0
 	expect "$log" '^KT: kexec -e: jumping to stage 2' "first kernel executed kexec -e" || rc=1
 	expect_count "$log" 'Linux version 6\.' 2 "two kernels booted" || rc=1
-	expect "$log" "Command line: .*kt\\.stage=2 .*kt\\.marker=$marker" \
+	expect "$log" "Kernel command line: .*kt\\.stage=2 .*kt\\.marker=$marker" \
 		"second kernel booted with the new command line" || rc=1
 	expect "$log" '^KT: init reached: stage 2' "second kernel reached its init" || rc=1
 	expect "$log" "^KT: second kernel marker: $marker\$" \
@@ -185,17 +185,22 @@ kt_boot_chain() {
 # the repository when unset) unless it is up to date, and print its path.
 # Tests pack it with run-qemu.sh -f "$path:/bin/NAME".
 kt_guest_program() {
-	local name=$1 src out
+	local name=$1 src out cc=gcc dev=libc6-dev
 	shift
 	src=$KT_DIR/$name.c out=${KHO_BUILD:-$KHO_ROOT/build}/tools/$name
+	# An arm64 guest (KHO_ARCH=arm64) gets an arm64 build, in tools/arm64.
+	if [ "${KHO_ARCH:-x86_64}" = arm64 ]; then
+		cc=aarch64-linux-gnu-gcc dev=libc6-dev-arm64-cross
+		out=${KHO_BUILD:-$KHO_ROOT/build}/tools/arm64/$name
+	fi
 	if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
 		mkdir -p "$(dirname "$out")"
 		# Tests may run side by side: each builds its own copy and
 		# renames it into place.
-		if ! gcc -O2 -static -Wall -Wextra "$@" -o "$out.$$" "$src" >&2; then
+		if ! $cc -O2 -static -Wall -Wextra "$@" -o "$out.$$" "$src" >&2; then
 			rm -f "$out.$$"
-			echo "error: cannot build $src with gcc -static" \
-				"(is libc6-dev installed?)" >&2
+			echo "error: cannot build $src with $cc -static" \
+				"(is $dev installed?)" >&2
 			return 1
 		fi
 		mv "$out.$$" "$out"

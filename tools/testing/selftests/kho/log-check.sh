@@ -16,12 +16,13 @@
 #             cache (Tainted)", hung tasks, RCU stalls, page poisoning's
 #             "memory corruption"
 #   kasan-kfence  "BUG: KASAN", "BUG: KFENCE"
-#   oops      "Oops:", "general protection fault"
+#   oops      "Oops:", "general protection fault", arm64's "Internal error:"
 #   panic     "Kernel panic": with panic=-1 a panic ends QEMU like a clean
 #             power-off would, so it must be caught here
 #   ubsan     "UBSAN:"
 #   oom       the OOM killer ("invoked oom-killer:")
-#   trace     "Call Trace:" outside a report that is allowed
+#   trace     "Call Trace:" (arm64: "Call trace:") outside a report that is
+#             allowed
 #   taint     "Tainted:" naming a flag other than G, N (TEST: KUnit and
 #             test modules), O or E (out-of-tree, unsigned module), or the
 #             guest's "KT: kernel taint: N" (guest-lib.sh) with such a bit;
@@ -92,6 +93,7 @@ function taint_value_letters(v,   i, out) {
 function report_title(t) {
 	return t ~ /^WARNING: / || t ~ /^kernel BUG at / || t ~ /(^|[^A-Za-z_])BUG: / ||
 		t ~ /^BUG [^ ]+ \((Not tainted|Tainted)/ || t ~ /^Oops[: ]/ ||
+		t ~ /^Internal error: / ||
 		t ~ /^general protection fault/ || t ~ /^Kernel panic/ ||
 		t ~ /^UBSAN: / || t ~ /^INFO: task .* blocked for more than/ ||
 		t ~ /rcu.* (self-)?detected stall/ || t ~ /^pagealloc: memory corruption/ ||
@@ -109,7 +111,7 @@ function title_kind(t) {
 		return "lockdep"
 	if (t ~ /^WARNING: /)
 		return "warning"
-	if (t ~ /^Oops|^general protection/)
+	if (t ~ /^Oops|^general protection|^Internal error: /)
 		return "oops"
 	if (t ~ /^Kernel panic/)
 		return "panic"
@@ -224,7 +226,7 @@ t ~ /Tainted: / {
 	check_taint_letters(letters, t)
 }
 
-block == "" && t ~ /Call Trace:/ {
+block == "" && t ~ /Call [Tt]race:/ {
 	problem("trace", t)
 }
 

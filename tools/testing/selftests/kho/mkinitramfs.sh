@@ -61,13 +61,23 @@ if [ $bare = 1 ]; then
 	exit 0
 fi
 
-busybox=/bin/busybox
-kexec_bin=$(command -v kexec || echo /sbin/kexec)
-dtc_bin=$(command -v dtc || echo /usr/bin/dtc)
+# KHO_ARCH=arm64: the programs are Debian's arm64 builds, unpacked by
+# harness/guest-arm64.sh into KHO_GUEST_ROOT; otherwise the host's own.
+guest_root=
+if [ "${KHO_ARCH:-x86_64}" = arm64 ]; then
+	guest_root=${KHO_GUEST_ROOT:-${KHO_BUILD:-$here/../../../../build}/guest-arm64/root}
+	busybox=$guest_root/usr/bin/busybox
+	kexec_bin=$guest_root/usr/sbin/kexec
+	dtc_bin=$guest_root/usr/bin/dtc
+else
+	busybox=/bin/busybox
+	kexec_bin=$(command -v kexec || echo /sbin/kexec)
+	dtc_bin=$(command -v dtc || echo /usr/bin/dtc)
+fi
 for f in "$kernel" "$busybox" "$kexec_bin" "$dtc_bin"; do
-	[ -f "$f" ] || { echo "error: $f is missing (run harness/deps.sh)" >&2; exit 1; }
+	[ -f "$f" ] || { echo "error: $f is missing (run harness/deps.sh${guest_root:+ and harness/guest-arm64.sh})" >&2; exit 1; }
 done
-ldd "$busybox" >/dev/null 2>&1 &&
+readelf -d "$busybox" | grep -q NEEDED &&
 	{ echo "error: $busybox is not static (install busybox-static)" >&2; exit 1; }
 
 root=$(mktemp -d)
@@ -76,9 +86,45 @@ mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,lib64,etc}
 
 cp "$busybox" "$root/bin/busybox"
 
+# guest_libs FILE: the shared libraries FILE needs, and theirs, as paths
+# under $guest_root. The loader of a Debian arm64 system looks in
+# /lib/aarch64-linux-gnu, which /lib -> usr/lib makes usr/lib/...
+guest_libs() {
+	local todo=("$1") seen=" " f lib path
+
+	while [ ${#todo[@]} -gt 0 ]; do
+		f=${todo[0]}
+		todo=("${todo[@]:1}")
+		for lib in $(readelf -d "$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+			case $seen in *" $lib "*) continue ;; esac
+			seen="$seen$lib "
+			path=
+			for dir in usr/lib/aarch64-linux-gnu usr/lib; do
+				[ -e "$guest_root/$dir/$lib" ] && { path=$dir/$lib; break; }
+			done
+			[ -n "$path" ] || { echo "error: $lib (needed by $f) is not in $guest_root" >&2; exit 1; }
+			echo "$path"
+			todo+=("$guest_root/$path")
+		done
+	done
+}
+
 # A dynamically linked tool, with the shared libraries it needs at the paths
 # the dynamic loader looks them up.
 add_binary() {
+	local lib libs interp
+	if [ -n "$guest_root" ]; then
+		cp "$1" "$root/$2"
+		libs=$(guest_libs "$1") || exit 1
+		# The loader, at the path the program names (/lib/...).
+		interp=$(readelf -l "$1" | sed -n 's/.*interpreter: \/lib\/\(.*\)\]$/usr\/lib\/\1/p')
+		for lib in $libs $interp; do
+			mkdir -p "$root/$(dirname "$lib")"
+			cp -L "$guest_root/$lib" "$root/$lib"
+		done
+		[ -e "$root/lib" ] || ln -s usr/lib "$root/lib"
+		return
+	fi
 	cp "$1" "$root/$2"
 	ldd "$1" | awk '/=>/ { print $3 } /^[[:space:]]*\// { print $1 }' |
 		while read -r lib; do

@@ -3,7 +3,8 @@
 #
 # run-qemu.sh -k BZIMAGE (-i INITRAMFS | -s SCENARIO) -l LOG [options]
 #
-#   -k FILE    kernel image (bzImage); also packed into the initramfs
+#   -k FILE    kernel image (bzImage, or arm64 Image); also packed into the
+#              initramfs
 #   -i FILE    initramfs to boot (otherwise one is built from -s)
 #   -s FILE    guest scenario script, run by /init as its payload
 #   -l FILE    serial console log (one per test)
@@ -22,7 +23,8 @@
 #   -P         only probe: print the accelerator that would be used, exit
 #
 # Uses KVM when a probe shows it really runs guest code, TCG otherwise
-# (set KHO_ACCEL=kvm|tcg to force).
+# (set KHO_ACCEL=kvm|tcg to force). KHO_ARCH=arm64 boots an arm64 Image on
+# -M virt (TCG).
 #
 # Every log is checked by log-check.sh when QEMU ends: a warning, BUG, oops,
 # panic, lockdep or KASAN report, a bad taint or a "KT: FAIL" line the boot
@@ -57,8 +59,23 @@ while getopts "k:i:s:l:a:m:c:n:t:f:x:eP" opt; do
 done
 [ -f "$kernel" ] && { [ -n "$log" ] || [ $probe_only = 1 ]; } ||
 	{ sed -n '4,36p' "$0" >&2; exit 2; }
-qemu=$(command -v qemu-system-x86_64) ||
-	{ echo "error: qemu-system-x86_64 not found (run harness/deps.sh)" >&2; exit 1; }
+# KHO_ARCH=arm64: an arm64 Image on QEMU's virt machine, always under TCG
+# on this x86_64 host, with the PL011 UART as console.
+arch=${KHO_ARCH:-x86_64}
+case $arch in
+x86_64)	qemu_name=qemu-system-x86_64 machine=(-M pc) console=ttyS0
+	# no_timer_check: under TCG on a busy host the IO-APIC timer check
+	# at boot can miss its ticks and panic ("IO-APIC + timer doesn't
+	# work!").
+	arch_args="no_timer_check" ;;
+arm64)	qemu_name=qemu-system-aarch64 console=ttyAMA0 arch_args=
+	# A Cortex-A72 (ARMv8.0) costs TCG less than -cpu max, whose
+	# pointer authentication QEMU emulates in full.
+	machine=(-M virt -cpu cortex-a72) ;;
+*) echo "error: KHO_ARCH must be x86_64 or arm64" >&2; exit 2 ;;
+esac
+qemu=$(command -v $qemu_name) ||
+	{ echo "error: $qemu_name not found (run harness/deps.sh)" >&2; exit 1; }
 
 # /dev/kvm may exist and still not run guests: on some hosts KVM initialises,
 # then the vCPU hangs or QEMU aborts on an MSR it cannot set. Only a real boot
@@ -77,7 +94,7 @@ kvm_works() {
 
 accel=${KHO_ACCEL:-}
 if [ -z "$accel" ]; then
-	if kvm_works; then accel=kvm; else accel=tcg; fi
+	if [ "$arch" = x86_64 ] && kvm_works; then accel=kvm; else accel=tcg; fi
 fi
 [ $probe_only = 1 ] && { echo "$accel"; exit 0; }
 timeout=$((timeout * ${KHO_TIMEOUT_SCALE:-1}))
@@ -113,14 +130,12 @@ if [ "$nodes" -gt 1 ]; then
 	done
 fi
 
-# no_timer_check: under TCG on a busy host the IO-APIC timer check at boot
-# can miss its ticks and panic ("IO-APIC + timer doesn't work!").
-cmdline="console=ttyS0 panic=-1 oops=panic no_timer_check kt.stage=1${append:+ $append}"
+cmdline="console=$console panic=-1 oops=panic${arch_args:+ $arch_args} kt.stage=1${append:+ $append}"
 mkdir -p "$(dirname "$log")"
 # A run that never records a verdict (killed) shows as started only.
 [ -n "${KHO_QEMU_RUNS:-}" ] && echo "started $log" >> "$KHO_QEMU_RUNS"
 {
-	echo "# qemu: accel=$accel mem=${mem}M cpus=$cpus nodes=$nodes timeout=${timeout}s"
+	echo "# qemu: arch=$arch accel=$accel mem=${mem}M cpus=$cpus nodes=$nodes timeout=${timeout}s"
 	echo "# kernel: $kernel"
 	echo "# cmdline: $cmdline"
 } > "$log"
@@ -134,7 +149,7 @@ prealloc=()
 # scenarios print their "KT: " lines through printk (guest-lib.sh): the
 # timestamp in front of them goes, so they start the line as tests expect.
 qemu_cmd=(timeout --foreground -k 5 "$timeout" "$qemu" "${accel_args[@]}"
-	-M pc -m "$mem" "${prealloc[@]}"
+	"${machine[@]}" -m "$mem" "${prealloc[@]}"
 	-smp "$cpus,sockets=$cpus" "${numa_args[@]}" -nodefaults -display none -monitor none
 	-no-reboot -serial stdio -kernel "$kernel" -initrd "$initrd"
 	-append "$cmdline")

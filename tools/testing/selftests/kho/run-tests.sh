@@ -20,14 +20,15 @@
 # when their digest changed. The TAP lines come out in test order either
 # way.
 #
-# KHO_PEER_PENDING and KHO_DEBUG_PENDING name files that do not exist yet
-# when the peer or the debug kernel is still being built behind the tests
-# (harness/check.sh, KHO_BUILDER_PID the builder): the file then receives
-# the build's exit status. The tests that need only our kernel then run
-# first, those that need the peer once it is built, the debug: runs last.
-# The tests themselves do not see these three variables.
+# KHO_PEER_PENDING, KHO_ARM64_PENDING and KHO_DEBUG_PENDING name files that
+# do not exist yet when the peer, our arm64 kernel or the debug kernel is
+# still being built behind the tests (harness/check.sh, KHO_BUILDER_PID the
+# builder): the file then receives the build's exit status. The tests that
+# need only our kernel then run first, those that need the peer once it is
+# built, then the arm64 tests, the debug: runs last. The tests themselves
+# do not see these four variables.
 set -uo pipefail
-export -n KHO_PEER_PENDING KHO_DEBUG_PENDING KHO_BUILDER_PID
+export -n KHO_PEER_PENDING KHO_ARM64_PENDING KHO_DEBUG_PENDING KHO_BUILDER_PID
 
 here=$(cd "$(dirname "$0")" && pwd)
 export KHO_ROOT=${KHO_ROOT:-$(cd "$here/../../../.." && pwd)}
@@ -45,6 +46,15 @@ mkdir -p "$KHO_LOGDIR"
 # the persistent tmpfs, and damaged LUO handovers (64; not 63, whose 1 GiB
 # memfd does not fit beside KASAN in its 2 GiB guest).
 KHO_DEBUG_TESTS=${KHO_DEBUG_TESTS:-06 10 15 16 18 21 32 40 41 64}
+# The tests that also run on arm64 (our kernel cross-built for it,
+# harness/build-arm64.sh, on QEMU's virt machine) as "arm64:NAME", logs in
+# $KHO_LOGDIR/arm64, against the mainline peer built for arm64
+# (KHO_ARM64_PEER_KERNEL): the kexec round trip, the chain with KASLR,
+# test_kho, a refused damaged map, reserve_mem with pstore, the persistent
+# tmpfs, handovers to the peer, from it and there and back, and (from
+# tests/arm64/, which hold the tests of arm64 alone) damaged /chosen
+# properties.
+KHO_ARM64_TESTS=${KHO_ARM64_TESTS:-10 15 16 18 19 21 30 31 32 40 66}
 KHO_TEST_JOBS=${KHO_TEST_JOBS:-1}
 KHO_ALONE_TESTS=${KHO_ALONE_TESTS:-00 07 52 53 54}
 
@@ -54,6 +64,11 @@ else
 	tests=("$here"/tests/*.sh)
 	# With KHO_DEBUG_KERNEL set (make check sets it), each of those runs
 	# again on it as "debug:NAME", with its logs in $KHO_LOGDIR/debug.
+	if [ -n "${KHO_ARM64_KERNEL+set}" ]; then
+		for d in $KHO_ARM64_TESTS; do
+			tests+=("arm64:$(ls "$here/tests/$d"-*.sh "$here/tests/arm64/$d"-*.sh 2>/dev/null)")
+		done
+	fi
 	if [ -n "${KHO_DEBUG_KERNEL+set}" ]; then
 		for d in $KHO_DEBUG_TESTS; do
 			tests+=("debug:$(ls "$here/tests/$d"-*.sh)")
@@ -100,9 +115,19 @@ run_test() {
 		env=(KHO_KERNEL="${KHO_DEBUG_KERNEL:-}" KHO_LOGDIR="$logdir"
 		     KHO_TIMEOUT_SCALE="${KHO_DEBUG_TIMEOUT_SCALE:-4}"
 		     KHO_DEBUG_RUN=1)
+	elif [[ $t == arm64:* ]]; then
+		# TCG runs arm64 guests on x86_64 about half as fast.
+		t=${t#arm64:}
+		name=arm64:$(basename "$t" .sh)
+		logdir=$KHO_LOGDIR/arm64
+		mkdir -p "$logdir"
+		env=(KHO_KERNEL="${KHO_ARM64_KERNEL:-}" KHO_LOGDIR="$logdir"
+		     KHO_PEER_KERNEL="${KHO_ARM64_PEER_KERNEL:-}"
+		     KHO_TIMEOUT_SCALE="${KHO_ARM64_TIMEOUT_SCALE:-2}"
+		     KHO_ARCH=arm64 KHO_ACCEL=tcg)
 	fi
-	out=$logdir/${name#debug:}.out
-	export KHO_QEMU_RUNS=$logdir/${name#debug:}.runs
+	out=$logdir/${name#*:}.out
+	export KHO_QEMU_RUNS=$logdir/${name#*:}.runs
 	: > "$KHO_QEMU_RUNS"
 	start=$(date +%s)
 	env "${env[@]}" bash "$t" > "$out" 2>&1
@@ -123,16 +148,19 @@ run_test() {
 is_alone() {
 	local num
 
-	num=$(basename "${1#debug:}" .sh)
+	num=$(basename "${1#*:}" .sh)
 	num=${num%%-*}
 	[[ " $KHO_ALONE_TESTS " == *" $num "* ]]
 }
 
 # kernel_needed TEST: the kernel TEST waits for, "debug" for a debug: run,
-# "peer" for a test that boots or builds against the peer, else "ours".
+# "arm64" for an arm64: run, "peer" for a test that boots or builds against
+# the peer, else "ours".
 kernel_needed() {
 	if [[ $1 == debug:* ]]; then
 		echo debug
+	elif [[ $1 == arm64:* ]]; then
+		echo arm64
 	elif grep -qE '^[^#]*\<(need_peer|kt_boot_chain)\>' "$1"; then
 		echo peer
 	else
@@ -140,7 +168,7 @@ kernel_needed() {
 	fi
 }
 
-# await_kernel KIND: return once the KIND ("peer" or "debug") kernel built
+# await_kernel KIND: return once the KIND ("peer", "arm64" or "debug") kernel built
 # behind the tests is there. When its build failed, the variable naming it
 # is emptied, so that the tests that need it fail and say so; the build's
 # last lines go to the TAP stream as comments.
@@ -149,12 +177,15 @@ await_kernel() {
 
 	case $kind in
 	peer) pending=${KHO_PEER_PENDING:-} var=KHO_PEER_KERNEL ;;
+	arm64) pending=${KHO_ARM64_PENDING:-} var=KHO_ARM64_KERNEL ;;
 	debug) pending=${KHO_DEBUG_PENDING:-} var=KHO_DEBUG_KERNEL ;;
 	*) return 0 ;;
 	esac
 	[ -n "$pending" ] || return 0
-	# The debug kernel is built after the peer, and debug:32 needs both.
-	[ "$kind" = debug ] && await_kernel peer
+	# The kernels are built one after the other: peer, arm64, debug (and
+	# debug:32 needs the peer too).
+	[ "$kind" = arm64 ] && await_kernel peer
+	[ "$kind" = debug ] && await_kernel arm64
 	while [ ! -f "$pending" ] && [ -n "${KHO_BUILDER_PID:-}" ] &&
 		kill -0 "$KHO_BUILDER_PID" 2>/dev/null; do
 		print_done
@@ -170,18 +201,18 @@ await_kernel() {
 	else
 		echo "# the $kind kernel was built behind the tests (log: $log)"
 	fi
-	if [ "$kind" = peer ]; then
-		KHO_PEER_PENDING=
-	else
-		KHO_DEBUG_PENDING=
-	fi
+	case $kind in
+	peer) KHO_PEER_PENDING= ;;
+	arm64) KHO_ARM64_PENDING= ;;
+	debug) KHO_DEBUG_PENDING= ;;
+	esac
 }
 
 # Run order: with kernels still being built, the tests of each kernel in
 # turn, each group in test order; else test order.
 order=()
-if [ -n "${KHO_PEER_PENDING:-}${KHO_DEBUG_PENDING:-}" ]; then
-	for kind in ours peer debug; do
+if [ -n "${KHO_PEER_PENDING:-}${KHO_ARM64_PENDING:-}${KHO_DEBUG_PENDING:-}" ]; then
+	for kind in ours peer arm64 debug; do
 		for i in "${!tests[@]}"; do
 			[ "$(kernel_needed "${tests[$i]}")" = "$kind" ] && order+=("$i")
 		done

@@ -12,7 +12,7 @@ log=$(kt_boot kho-reserve-mem-mismatch reserve-mem.sh \
 	-a "kho=on $KT_RESERVE_MEM_ARGS kt.oops-size=2M kt.drop-trace=1 kt.token=$token") ||
 	fail "QEMU or the kernel failed (log: $log)"
 expect_count "$log" 'Linux version 6\.' 2 "two kernels booted" || rc=1
-expect "$log" 'Command line: .*kt\.stage=2 .*reserve_mem=2M:4096:oops' \
+expect "$log" 'Kernel command line: .*kt\.stage=2 .*reserve_mem=2M:4096:oops' \
 	"second kernel asks for a 2 MiB oops region" || rc=1
 expect_count "$log" "reserve_mem: 'oops' was handed over with 1048576 bytes,\
  2097152 asked for now; allocating it anew\$" 1 \

@@ -15,9 +15,9 @@ log=$(kt_boot_chain interop-peer-new-region "ours peer ours" \
 	-m 1024) || fail "QEMU or a kernel failed (log: $log)"
 expect_count "$log" 'Linux version 6\.12\.' 2 "our kernel booted first and third" || rc=1
 expect_count "$log" 'Linux version 7\.' 1 "the peer booted second" || rc=1
-expect "$log" 'Command line: .*kt\.stage=2 .*reserve_mem=6M:4096:shift' \
+expect "$log" 'Kernel command line: .*kt\.stage=2 .*reserve_mem=6M:4096:shift' \
 	"the peer booted with the extra region" || rc=1
-expect_count "$log" 'Command line: .*kt\.stage=3 .*reserve_mem=6M:4096:shift' 0 \
+expect_count "$log" 'Kernel command line: .*kt\.stage=3 .*reserve_mem=6M:4096:shift' 0 \
 	"the third kernel booted without it" || rc=1
 expect "$log" "Revived memory reservation 'oops' from KHO" \
 	"the peer took the pstore region over" || rc=1

@@ -13,7 +13,7 @@ log=$(kt_boot_chain interop-ours-new-region "peer ours peer" \
 	-m 1024) || fail "QEMU or a kernel failed (log: $log)"
 expect_count "$log" 'Linux version 7\.' 2 "the peer booted first and third" || rc=1
 expect_count "$log" 'Linux version 6\.12\.' 1 "our kernel booted second" || rc=1
-expect "$log" 'Command line: .*kt\.stage=2 .*reserve_mem=6M:4096:shift' \
+expect "$log" 'Kernel command line: .*kt\.stage=2 .*reserve_mem=6M:4096:shift' \
 	"our kernel booted with the extra region" || rc=1
 expect_count "$log" 'KHO: disabling KHO revival' 0 "no kernel refused a handover" || rc=1
 expect_count "$log" "reserve_mem: 'oops' taken over from the previous kernel" 1 \

@@ -21,7 +21,7 @@ log=$(kt_boot_chain interop-kaslr-chain "$kernels" "$args" -m 1024) ||
 	fail "QEMU or a kernel failed (log: $log)"
 expect_count "$log" 'Linux version 6\.12\.' 4 "our kernel booted four times" || rc=1
 expect_count "$log" 'Linux version 7\.' 4 "the peer booted four times" || rc=1
-expect_count "$log" 'Command line: .*nokaslr' 0 "KASLR was on in every kernel" || rc=1
+expect_count "$log" 'Kernel command line: .*nokaslr' 0 "KASLR was on in every kernel" || rc=1
 expect_count "$log" 'KHO: disabling KHO revival' 0 "no kernel refused a handover" || rc=1
 expect_count "$log" 'KHO: preserved memory .* lies under memory this kernel uses at boot'\
 ' \(.*(kernel image|low memory)' 0 \

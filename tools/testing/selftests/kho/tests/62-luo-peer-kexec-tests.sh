@@ -132,8 +132,8 @@ if [[ " $kernels " == *" peer "* ]]; then
 	qemu=$?
 	rc=0
 	[ $qemu = 0 ] || { echo "  QEMU or a kernel failed (exit $qemu, log: $log)"; rc=1; }
-	expect "$log" 'Command line: .*kt\.stage=2' "the second kernel booted" || rc=1
-	expect_count "$log" 'Command line: .*kt\.stage=2.*liveupdate=on' 0 \
+	expect "$log" 'Kernel command line: .*kt\.stage=2' "the second kernel booted" || rc=1
+	expect_count "$log" 'Kernel command line: .*kt\.stage=2.*liveupdate=on' 0 \
 		"... without liveupdate=on" || rc=1
 	expect_count "$log" "^KT: luo $p stage 1 exit: 0\$" 1 "stage 1 passed as before" || rc=1
 	expect_count "$log" "^KT: luo $p stage 2 exit: 4\$" 1 \
