@@ -8,7 +8,8 @@
 # arm64 Image with --arch arm64, cross-compiled with Debian's
 # aarch64-linux-gnu toolchain) out of tree. A fragment line "#-CONFIG_FOO"
 # takes CONFIG_FOO out of every fragment: an architecture's fragment drops
-# what the common one sets for another architecture. --allmodconfig configures with allmodconfig instead, the fragments
+# what the common one sets for another architecture. --allmodconfig
+# configures with allmodconfig instead, the fragments
 # given to it as KCONFIG_ALLCONFIG (the values it must not choose itself). The configuration is regenerated every time but only replaces
 # OUTDIR/.config when it changed, so an unchanged tree rebuilds nothing.
 # --targets builds the kbuild targets given (objects, directories) instead
@@ -36,12 +37,12 @@ x86_64) image=arch/x86/boot/bzImage cross=() ;;
 arm64)	image=arch/arm64/boot/Image
 	cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
 	command -v aarch64-linux-gnu-gcc >/dev/null ||
-		die "aarch64-linux-gnu-gcc not found (harness/deps.sh arm64)" ;;
+		die "aarch64-linux-gnu-gcc not found (run harness/deps.sh)" ;;
 *) die "--arch must be x86_64 or arm64" ;;
 esac
 [ -n "$targets" ] || targets="$(basename "$image") modules"
 
-# The fragments with the options that a later fragment drops ("#-CONFIG_X")
+# The fragments with the options that a fragment drops ("#-CONFIG_X")
 # taken out, in $out/.kho-fragments: what merge_config.sh and the check
 # below read.
 fragments=()

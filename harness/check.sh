@@ -15,8 +15,8 @@
 # other tests still run.
 #
 # The Makefile passes KHO_KERNEL, KHO_PEER_KERNEL, KHO_DEBUG_OUT,
-# KHO_ARM64_OUT and KHO_DEBUG_CONFIGS (a list of paths without spaces); the defaults below
-# are its own.
+# KHO_ARM64_OUT and KHO_DEBUG_CONFIGS (a list of paths without spaces); the
+# defaults below are its own.
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -117,7 +117,7 @@ KHO_TEST_JOBS=${KHO_TEST_JOBS:-2} \
 	run "$KHO_ROOT/tools/testing/selftests/kho/run-tests.sh" "$@" < /dev/null
 rc=$?
 # A run of some tests only may end before the builds do: they finish, as
-# make check always builds all three kernels, and a failed one is named
+# make check always builds every kernel, and a failed one is named
 # (the exit status is the tests').
 if [ ! -f "$pending/debug.rc" ]; then
 	echo "make check: waiting for the peer, arm64 and debug kernel builds" \
