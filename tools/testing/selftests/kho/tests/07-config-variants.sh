@@ -21,6 +21,13 @@
 #                  file locking, POSIX ACLs, hugetlbfs, preemption; SLUB_TINY
 #                  as tinyconfig has it): the stubs the test kernels skip
 #
+# then, cross-built for arm64 in build/obj/variant-arm64 from kho.config
+# and kho-arm64.config, the same objects and those of the arm64 patches
+# (drivers/of, arch/arm64) with KEXEC_HANDOVER on and off:
+#
+#   arm64          as make check's arm64 kernel
+#   arm64-kho-off  KEXEC_HANDOVER=n: the #ifdef branches of drivers/of/kexec.c
+#
 # and then allmodconfig (with KUNIT=y, which the series' KUnit tests need,
 # and GCC_PLUGINS=n, which a machine without plugin headers has anyway),
 # in build/obj/allmod: every option of the series on, next to all else
@@ -33,8 +40,9 @@ tree=$KHO_ROOT/build/linux
 	fail "work tree $tree is missing or not assembled; run make kernel"
 
 # Which objects a configuration builds: "always", or the options (all must
-# be on) that its Makefile line depends on. kernel/liveupdate/ is built as a
-# directory, so files added there need no entry.
+# be on) that its Makefile line depends on, and "x86" or "arm64" for the
+# objects of one architecture. kernel/liveupdate/ is built as a directory,
+# so files added there need no entry.
 declare -A objects=(
 	[kernel/liveupdate/]=KEXEC_HANDOVER
 	[kernel/kexec_core.o]=always
@@ -53,9 +61,12 @@ declare -A objects=(
 	[mm/memfd_luo.o]=LIVEUPDATE_MEMFD
 	[lib/test_kho.o]=TEST_KEXEC_HANDOVER
 	[lib/test_kho_v1.o]=TEST_KEXEC_HANDOVER
-	[arch/x86/kernel/setup.o]=always
-	[arch/x86/kernel/kexec-bzimage64.o]=always
-	[arch/x86/realmode/init.o]=always
+	[arch/x86/kernel/setup.o]=x86
+	[arch/x86/kernel/kexec-bzimage64.o]=x86
+	[arch/x86/realmode/init.o]=x86
+	[arch/arm64/mm/init.o]=arm64
+	[drivers/of/fdt.o]=arm64
+	[drivers/of/kexec.o]=arm64
 	# The decompressor's objects cannot be built on their own (they need
 	# the flags of its own link and include/generated/utsversion.h): they
 	# are compiled only by the full builds of the test kernels.
@@ -66,7 +77,7 @@ declare -A objects=(
 # A C file the series adds or patches that the table does not know would
 # go unchecked: fail until it is added.
 rc=0
-series_c=$( (cd "$KHO_ROOT" && find kernel mm lib arch -name '*.c' 2>/dev/null)
+series_c=$( (cd "$KHO_ROOT" && find kernel mm lib arch drivers -name '*.c' 2>/dev/null)
 	sed -n 's|^+++ b/\(.*\.c\)$|\1|p' "$KHO_ROOT"/patches/*.patch)
 for c in $(sort -u <<< "$series_c"); do
 	case $c in
@@ -95,6 +106,8 @@ build_objects() {
 			case $need in
 			always) continue ;;
 			never) ok=0 ;;
+			x86) [ "$build_arch" = x86_64 ] || ok=0 ;;
+			arm64) [ "$build_arch" = arm64 ] || ok=0 ;;
 			*) grep -qx "CONFIG_$need=y" "$cfg" || ok=0 ;;
 			esac
 		done
@@ -110,7 +123,8 @@ build_objects() {
 		*) rm -f "$out/$obj" ;;
 		esac
 	done
-	if nice "$KHO_ROOT/harness/build-kernel.sh" "$@" --targets "${targets[*]}" \
+	if nice "$KHO_ROOT/harness/build-kernel.sh" --arch "$build_arch" "$@" \
+		--targets "${targets[*]}" \
 		"$tree" "$out" "$frag" \
 		> "$log" 2>&1 && ! grep -q 'warning:\|error:' "$log"; then
 		echo "  ok: $name: built without warnings: ${targets[*]}"
@@ -142,6 +156,26 @@ variant() {
 	echo "  -- $name: off: $off"
 	# What the fragment turns on is what the configuration has:
 	# build-kernel.sh fails when a line of it does not survive.
+	build_arch=x86_64
+	build_objects "$name" "$out" "$frag" "$frag"
+}
+
+# arm64_variant NAME ["OPTIONS TO TURN OFF" ["OPTIONS THAT GO WITH THEM"]]:
+# the same for arm64, from kho.config and kho-arm64.config.
+arm64_variant() {
+	local name=$1 off=${2:-} drop="${2:-} ${3:-}" out frag sym
+	out=$KHO_ROOT/build/obj/variant-arm64
+	frag=$KHO_ROOT/build/obj/variant-$name.config
+	mkdir -p "$out"
+	cat "$KHO_ROOT/harness/kho.config" "$KHO_ROOT/harness/kho-arm64.config" > "$frag"
+	for sym in $drop; do
+		sed -i "/^CONFIG_$sym=/d; /^# CONFIG_$sym is not set$/d" "$frag"
+	done
+	for sym in $off; do
+		echo "# CONFIG_$sym is not set" >> "$frag"
+	done
+	echo "  -- $name: arm64${off:+, off: $off}"
+	build_arch=arm64
 	build_objects "$name" "$out" "$frag" "$frag"
 }
 
@@ -165,7 +199,7 @@ allmod() {
 	mapfile -t want < <( (sed -n 's/^config //p' "$KHO_ROOT/kernel/liveupdate/Kconfig"
 		sed -n 's/^+config //p' "$KHO_ROOT"/patches/*.patch
 		echo "${objects[*]}" | tr ' ' '\n'
-		echo WERROR) | grep -vx 'always\|never' | sort -u)
+		echo WERROR) | grep -vx 'always\|never\|x86\|arm64' | sort -u)
 	for sym in "${want[@]}"; do
 		grep -qx "CONFIG_$sym=y" "$out/.config" || missing+=("$sym")
 	done
@@ -175,6 +209,7 @@ allmod() {
 		return
 	fi
 	echo "  ok: allmod: on: ${want[*]}"
+	build_arch=x86_64
 	build_objects allmod "$out" "$out/.config" "$frag" --allmodconfig
 }
 
@@ -186,5 +221,9 @@ variant tmpfs-no-debugfs "KEXEC_HANDOVER_DEBUGFS" "KEXEC_HANDOVER_FAULT_INJECTIO
 variant small "KEXEC_HANDOVER_FAULT_INJECTION TRANSPARENT_HUGEPAGE MEMCG CGROUPS SWAP\
  FILE_LOCKING TMPFS_POSIX_ACL HUGETLBFS PREEMPT PREEMPT_DYNAMIC LIVEUPDATE" "ZRAM ZSMALLOC\
  ZRAM_BACKEND_LZO BLK_DEV BLOCK SLUB_TINY LIVEUPDATE_MEMFD"
+arm64_variant arm64
+arm64_variant arm64-kho-off "KEXEC_HANDOVER" "KEXEC_HANDOVER_DEBUGFS\
+ KEXEC_HANDOVER_FAULT_INJECTION KEXEC_HANDOVER_KUNIT_TEST TEST_KEXEC_HANDOVER LIVEUPDATE\
+ LIVEUPDATE_MEMFD"
 allmod
 [ $rc = 0 ] || fail "the series does not build in every configuration"
