@@ -35,6 +35,7 @@
 
 #include <linux/gfp.h>
 #include <linux/io.h>
+#include <linux/ioport.h>
 #include <linux/kexec_handover.h>
 #include <linux/kstrtox.h>
 #include <linux/libfdt.h>
@@ -208,23 +209,27 @@ static int kho_corrupt_map_loop(void)
 /*
  * An empty slot of the table of the first order-0 leaf leads to the same
  * leaf: its blocks appear a second time, at another multiple of 128 MiB
- * that is still RAM, so that only the sharing itself is wrong.
+ * that is all RAM, so that only the sharing itself is wrong. (The table
+ * is taken to cover the first 64 GiB, as it does in a test machine; RAM
+ * need not start at 0, as on arm64.)
  */
 static int kho_corrupt_map_shared(void)
 {
+	const unsigned int shift = KHO_RADIX_PAGE_SHIFT + KHO_RADIX_LEAF_SHIFT;
 	unsigned int slot, other;
-	u64 *table = kho_corrupt_first_leaf(KHO_CORRUPT_ORDER0_SLOT, &slot);
+	u64 *table;
 
+	table = kho_corrupt_first_leaf(KHO_CORRUPT_ORDER0_SLOT, &slot);
 	if (!table)
 		return -ENOENT;
 	for (other = 0; other < KHO_RADIX_TABLE_ENTRIES; other++) {
-		if ((other + 1ULL) << (KHO_RADIX_PAGE_SHIFT + KHO_RADIX_LEAF_SHIFT) >
-		    PFN_PHYS(max_pfn))
-			break;
-		if (!table[other]) {
-			table[other] = table[slot];
-			return 0;
-		}
+		if (table[other] ||
+		    region_intersects((resource_size_t)other << shift, BIT(shift),
+				      IORESOURCE_SYSTEM_RAM,
+				      IORES_DESC_NONE) != REGION_INTERSECTS)
+			continue;
+		table[other] = table[slot];
+		return 0;
 	}
 	return -EBUSY;
 }
