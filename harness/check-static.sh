@@ -15,7 +15,10 @@
 # The objects are those of the .c files the series adds (kernel/liveupdate/,
 # mm/*kho*, lib/test_kho*, arch/x86/boot/compressed/kho.c) and of the
 # upstream .c files its diffs change; the headers it adds or changes are
-# checked through them. Userspace code under tools/ is not built here.
+# checked through them. Userspace code under tools/ is not built here. The
+# objects of the arm64 patches (arch/arm64/, drivers/of/) are cross-built
+# for arm64 instead, in build/obj/static-arm64 with harness/kho-arm64.config
+# on top.
 #
 # A finding counts when it is in a file the series adds, or, in an upstream
 # file, on a line the series adds (W=1, sparse; the added lines are those
@@ -74,6 +77,10 @@ stale=$(cd "$KHO_ROOT" && find patches $(cat "$logs/new-files") -newer "$tree/.k
 # Objects: every kernel .c of the series.
 objects=$(sort -u "$logs/new-files" "$logs/changed-files" | grep '\.c$' |
 	grep -v '^tools/' | sed 's/\.c$/.o/')
+arm64_re='^(arch/arm64|drivers/of)/'
+arm64_objects=$(grep -E "$arm64_re" <<< "$objects" || true)
+objects=$(grep -vE "$arm64_re" <<< "$objects")
+out_arm64=$KHO_BUILD/obj/static-arm64
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$KHO_ROOT}
@@ -81,6 +88,11 @@ export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-"2024-01-01 00:00:00"}
 export KBUILD_BUILD_USER=kho KBUILD_BUILD_HOST=kho
 kmake() {
 	make -s -C "$tree" O="$out" CC="ccache gcc" HOSTCC="ccache gcc" \
+		-j"${KHO_JOBS:-$(nproc)}" "$@"
+}
+kmake_arm64() {
+	make -s -C "$tree" O="$out_arm64" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
+		CC="ccache aarch64-linux-gnu-gcc" HOSTCC="ccache gcc" \
 		-j"${KHO_JOBS:-$(nproc)}" "$@"
 }
 
@@ -103,6 +115,21 @@ kmake init/version-timestamp.o > "$logs/prepare.log" 2>&1 ||
 kmake -k W=1 $objects > "$logs/w1.log" 2>&1 || failed+=("W=1 build (log: $logs/w1.log)")
 # shellcheck disable=SC2086
 kmake -k W=1 C=2 $objects > "$logs/sparse.log" 2>&1 || failed+=("sparse (log: $logs/sparse.log)")
+
+if [ -n "$arm64_objects" ]; then
+	"$KHO_ROOT/harness/build-kernel.sh" --arch arm64 --config-only "$tree" "$out_arm64" \
+		"$KHO_ROOT/harness/kho.config" "$KHO_ROOT/harness/kho-arm64.config" \
+		>> "$logs/config.log" 2>&1 ||
+		{ cat "$logs/config.log" >&2; die "configuring $out_arm64 failed"; }
+	# shellcheck disable=SC2086 # a list of objects
+	(cd "$out_arm64" && rm -f $arm64_objects)
+	# shellcheck disable=SC2086
+	kmake_arm64 -k W=1 $arm64_objects >> "$logs/w1.log" 2>&1 ||
+		failed+=("W=1 build for arm64 (log: $logs/w1.log)")
+	# shellcheck disable=SC2086
+	kmake_arm64 -k W=1 C=2 $arm64_objects >> "$logs/sparse.log" 2>&1 ||
+		failed+=("sparse for arm64 (log: $logs/sparse.log)")
+fi
 
 ext_objects=
 if [ -n "$external" ]; then
@@ -148,6 +175,9 @@ kdoc "$pristine" "${changed[@]}" > "$logs/kernel-doc-pristine.log"
 for o in $objects; do
 	[ -f "$out/$o" ] || failed+=("$o was not built (not in this configuration?)")
 done
+for o in $arm64_objects; do
+	[ -f "$out_arm64/$o" ] || failed+=("$o was not built for arm64 (not in this configuration?)")
+done
 
 rc=0
 "$KHO_ROOT/harness/static-findings.py" --tree "$tree" --pristine "$pristine" \
@@ -160,6 +190,6 @@ rc=0
 cat "$logs/findings"
 n=$(grep -c '^[^ ]' "$logs/findings" || true)
 for f in "${failed[@]}"; do echo "FAILED: $f"; done
-echo "static: $(wc -w <<< "$objects") objects, ${#ours[@]} files;" \
+echo "static: $(($(wc -w <<< "$objects") + $(wc -w <<< "$arm64_objects"))) objects, ${#ours[@]} files;" \
 	"$n findings, ${#failed[@]} failures (logs: $logs)"
 [ "$n" = 0 ] && [ ${#failed[@]} = 0 ]

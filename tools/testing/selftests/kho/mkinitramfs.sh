@@ -75,7 +75,10 @@ else
 	dtc_bin=$(command -v dtc || echo /usr/bin/dtc)
 fi
 for f in "$kernel" "$busybox" "$kexec_bin" "$dtc_bin"; do
-	[ -f "$f" ] || { echo "error: $f is missing (run harness/deps.sh${guest_root:+ and harness/guest-arm64.sh})" >&2; exit 1; }
+	[ -f "$f" ] && continue
+	echo "error: $f is missing" \
+		"(run harness/deps.sh${guest_root:+ and harness/guest-arm64.sh})" >&2
+	exit 1
 done
 readelf -d "$busybox" | grep -q NEEDED &&
 	{ echo "error: $busybox is not static (install busybox-static)" >&2; exit 1; }
@@ -102,7 +105,10 @@ guest_libs() {
 			for dir in usr/lib/aarch64-linux-gnu usr/lib; do
 				[ -e "$guest_root/$dir/$lib" ] && { path=$dir/$lib; break; }
 			done
-			[ -n "$path" ] || { echo "error: $lib (needed by $f) is not in $guest_root" >&2; exit 1; }
+			if [ -z "$path" ]; then
+				echo "error: $lib (needed by $f) is not in $guest_root" >&2
+				exit 1
+			fi
 			echo "$path"
 			todo+=("$guest_root/$path")
 		done
@@ -117,7 +123,8 @@ add_binary() {
 		cp "$1" "$root/$2"
 		libs=$(guest_libs "$1") || exit 1
 		# The loader, at the path the program names (/lib/...).
-		interp=$(readelf -l "$1" | sed -n 's/.*interpreter: \/lib\/\(.*\)\]$/usr\/lib\/\1/p')
+		interp=$(readelf -l "$1" |
+			sed -n 's|.*interpreter: /lib/\(.*\)\]$|usr/lib/\1|p')
 		for lib in $libs $interp; do
 			mkdir -p "$root/$(dirname "$lib")"
 			cp -L "$guest_root/$lib" "$root/$lib"

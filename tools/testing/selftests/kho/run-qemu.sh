@@ -130,12 +130,14 @@ if [ "$nodes" -gt 1 ]; then
 	done
 fi
 
-cmdline="console=$console panic=-1 oops=panic${arch_args:+ $arch_args} kt.stage=1${append:+ $append}"
+cmdline="console=$console panic=-1 oops=panic${arch_args:+ $arch_args} kt.stage=1"
+cmdline+="${append:+ $append}"
 mkdir -p "$(dirname "$log")"
 # A run that never records a verdict (killed) shows as started only.
 [ -n "${KHO_QEMU_RUNS:-}" ] && echo "started $log" >> "$KHO_QEMU_RUNS"
 {
-	echo "# qemu: arch=$arch accel=$accel mem=${mem}M cpus=$cpus nodes=$nodes timeout=${timeout}s"
+	echo "# qemu: arch=$arch accel=$accel mem=${mem}M cpus=$cpus nodes=$nodes" \
+		"timeout=${timeout}s"
 	echo "# kernel: $kernel"
 	echo "# cmdline: $cmdline"
 } > "$log"

@@ -9,9 +9,11 @@
 #   outside: both well formed, the root FDT 1 TiB away, outside RAM
 case $(kt_param "chosen-$(($(kt_stage) + 1))") in
 short)
-	props='linux,kho-fdt = <0x00 0x40000000 0x00>; linux,kho-scratch = <0x00 0x40000000 0x00 0x1000>;' ;;
+	props='linux,kho-fdt = <0x00 0x40000000 0x00>;'
+	props="$props linux,kho-scratch = <0x00 0x40000000 0x00 0x1000>;" ;;
 outside)
-	props='linux,kho-fdt = <0x100 0x00 0x00 0x1000>; linux,kho-scratch = <0x00 0x40000000 0x00 0x10>;' ;;
+	props='linux,kho-fdt = <0x100 0x00 0x00 0x1000>;'
+	props="$props linux,kho-scratch = <0x00 0x40000000 0x00 0x10>;" ;;
 *)
 	props= ;;
 esac
@@ -21,7 +23,8 @@ if [ -n "$props" ]; then
 		$props" /tmp/booted.dts > /tmp/damaged.dts &&
 	dtc -q -I dts -O dtb -o /tmp/damaged.dtb /tmp/damaged.dts ||
 		kt_log "FAIL: cannot build the damaged device tree"
-	kt_log "next device tree /chosen: $(grep 'linux,kho-' /tmp/damaged.dts | tr -d '\t' | tr '\n' ' ')"
+	kt_log "next device tree /chosen:" \
+		"$(grep 'linux,kho-' /tmp/damaged.dts | tr -d '\t' | tr '\n' ' ')"
 	KT_KEXEC_ARGS=--dtb=/tmp/damaged.dtb
 fi
 . /scenario-chain.sh

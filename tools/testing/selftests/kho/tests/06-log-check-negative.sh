@@ -121,9 +121,9 @@ must_fail oops "$(synth oops '[    1.000000] Oops: 0002 [#1] PREEMPT SMP NOPTI')
 must_fail oops "$(synth gpf "$t1 Oops: $gpf 0xdead000000000100: 0000 [#1] SMP")"
 must_fail oops "$(synth gpf2 "$t1 $gpf 0xdead000000000100: 0000 [#1] SMP")"
 # arm64's forms of an oops and of a lone backtrace
-must_fail oops "$(synth arm64-oops '[    1.000000] Internal error: Oops: 0000000096000004 [#1] PREEMPT SMP')"
-must_fail trace "$(synth arm64-trace '[    1.000000] CPU: 0 UID: 0 PID: 1 Comm: sh Not tainted 6.12.117 #1
-[    1.000000] Call trace:')"
+must_fail oops "$(synth arm64-oops "$t1 Internal error: Oops: 0000000096000004 [#1] SMP")"
+must_fail trace "$(synth arm64-trace "$t1 CPU: 0 UID: 0 PID: 1 Comm: sh Not tainted 6.12.117 #1
+$t1 Call trace:")"
 must_fail panic "$(synth panic "$panic" noend)"
 must_fail trace "$(synth trace '[    1.000000] CPU: 0 UID: 0 PID: 1 Comm: sh Not tainted 6.12.117 #1
 [    1.000000] Call Trace:')"

@@ -21,7 +21,8 @@ expect_count "$log" 'Linux version 6\.' 2 "two kernels booted" || rc=1
 expect "$log" "^KT: pmsg written: KTPMSG $token\$" "first kernel wrote to /dev/pmsg0" || rc=1
 expect "$log" "^KT: trace marker written: KTMARK $token\$" \
 	"first kernel wrote a trace marker" || rc=1
-expect "$log" 'Kernel command line: .*kt\.stage=2 .*reserve_mem=2M:4096:shift reserve_mem=1M:4096:oops' \
+expect "$log" \
+	'Kernel command line: .*kt\.stage=2 .*reserve_mem=2M:4096:shift reserve_mem=1M:4096:oops' \
 	"second kernel declares an extra region first" || rc=1
 for name in oops trace; do
 	expect_count "$log" \

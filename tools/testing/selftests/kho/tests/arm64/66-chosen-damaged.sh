@@ -9,9 +9,10 @@
 . "$(dirname "$0")/../../lib.sh"
 
 [ "${KHO_ARCH:-}" = arm64 ] || fail "an arm64 test: run it as arm64:66 (KHO_ARCH=arm64)"
+args="kho=on kt.stages=4 kt.loader-2=classic kt.loader-3=classic"
+args+=" kt.chosen-2=short kt.chosen-3=outside test_kho.max_mem=8388608"
 log=$(kt_boot chosen-damaged chosen-damaged.sh -m 1024 \
-	-f "$KT_DIR/scenarios/kho-chain.sh:/scenario-chain.sh" \
-	-a "kho=on kt.stages=4 kt.loader-2=classic kt.loader-3=classic kt.chosen-2=short kt.chosen-3=outside test_kho.max_mem=8388608") ||
+	-f "$KT_DIR/scenarios/kho-chain.sh:/scenario-chain.sh" -a "$args") ||
 	fail "QEMU or the kernel failed (log: $log)"
 rc=0
 expect_count "$log" 'Linux version 6\.' 4 "four kernels booted" || rc=1
@@ -20,7 +21,8 @@ expect "$log" 'OF: fdt: linux,kho-fdt is 12 bytes, not one address and size \(16
 	"kernel 2 names the short property" || rc=1
 expect_count "$log" 'OF: fdt: incomplete kexec handover in /chosen, booting without it$' 1 \
 	"and boots without a handover" || rc=1
-expect_count "$log" 'KHO: handover FDT \[mem 0x0000010000000000-0x0000010000000fff\] is not in system RAM$' 1 \
+outside='\[mem 0x0000010000000000-0x0000010000000fff\]'
+expect_count "$log" "KHO: handover FDT $outside is not in system RAM\$" 1 \
 	"kernel 3 names the root FDT outside RAM" || rc=1
 expect_count "$log" 'KHO: disabling KHO revival: booting without the handover$' 1 \
 	"and boots without the handover" || rc=1
