@@ -50,13 +50,13 @@ KHO_DEBUG_TESTS=${KHO_DEBUG_TESTS:-06 10 15 16 18 21 32 40 41 64}
 # harness/build-arm64.sh, on QEMU's virt machine) as "arm64:NAME", logs in
 # $KHO_LOGDIR/arm64, against the mainline peer built for arm64
 # (KHO_ARM64_PEER_KERNEL): the log check's negative control with a real
-# WARN and panic, the kexec round trip, a bad kho_scratch=, the
-# chain with KASLR, test_kho, a foreign root compatible and damaged maps
-# refused, kexec_load after a handover, reserve_mem with pstore, the persistent
-# tmpfs, handovers to the peer, from it and there and back, and (from
-# tests/arm64/, which hold the tests of arm64 alone) damaged /chosen
-# properties.
-KHO_ARM64_TESTS=${KHO_ARM64_TESTS:-06 10 12 15 16 17 18 19 21 28 30 31 32 40 66}
+# WARN and panic, the kexec round trip, a bad kho_scratch=, the chain with
+# KASLR, test_kho, a foreign root compatible, damaged maps and handovers
+# refused, kexec_load after a handover, reserve_mem with pstore and its
+# mismatches, persistent tmpfs trees, LUO memfd sessions, handovers to the
+# peer, from it and there and back (with LUO too), and (from tests/arm64/,
+# which hold the tests of arm64 alone) damaged /chosen properties.
+KHO_ARM64_TESTS=${KHO_ARM64_TESTS:-06 10 12 15 16 17 18 19 21 22 23 24 28 29 30 31 32 40 41 63 65 66}
 KHO_TEST_JOBS=${KHO_TEST_JOBS:-1}
 KHO_ALONE_TESTS=${KHO_ALONE_TESTS:-00 07 52 53 54}
 
