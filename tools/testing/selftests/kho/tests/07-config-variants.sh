@@ -135,47 +135,37 @@ build_objects() {
 	fi
 }
 
-# variant NAME "OPTIONS TO TURN OFF" ["OPTIONS THAT GO WITH THEM"]: build
-# the objects of kho.config with the options turned off (the others are
-# dropped from the fragment: olddefconfig turns them off too, or back to
-# what tinyconfig has).
+# variant [--arm64] NAME "OPTIONS TO TURN OFF" ["OPTIONS THAT GO WITH THEM"]:
+# build the objects of kho.config (with --arm64: of kho.config and
+# kho-arm64.config, cross-built) with the options turned off (the others
+# are dropped from the fragment: olddefconfig turns them off too, or back
+# to what tinyconfig has).
 variant() {
-	local name=$1 off=$2 drop="$2 ${3:-}" out frag sym
-	# One object directory for all: host tools, objtool and the generated
-	# headers are built once.
+	local arch=x86_64 name off drop out frag sym
+	local fragments=("$KHO_ROOT/harness/kho.config")
+	if [ "$1" = --arm64 ]; then
+		arch=arm64
+		fragments+=("$KHO_ROOT/harness/kho-arm64.config")
+		shift
+	fi
+	name=$1 off=$2 drop="$2 ${3:-}"
+	# One object directory per architecture: host tools, objtool and the
+	# generated headers are built once.
 	out=$KHO_ROOT/build/obj/variant
+	[ $arch = arm64 ] && out=$KHO_ROOT/build/obj/variant-arm64
 	frag=$KHO_ROOT/build/obj/variant-$name.config
 	mkdir -p "$out"
-	cp "$KHO_ROOT/harness/kho.config" "$frag"
+	cat "${fragments[@]}" > "$frag"
 	for sym in $drop; do
 		sed -i "/^CONFIG_$sym=/d; /^# CONFIG_$sym is not set$/d" "$frag"
 	done
 	for sym in $off; do
 		echo "# CONFIG_$sym is not set" >> "$frag"
 	done
-	echo "  -- $name: off: $off"
+	echo "  -- $name: $arch${off:+, off: $off}"
 	# What the fragment turns on is what the configuration has:
 	# build-kernel.sh fails when a line of it does not survive.
-	build_arch=x86_64
-	build_objects "$name" "$out" "$frag" "$frag"
-}
-
-# arm64_variant NAME ["OPTIONS TO TURN OFF" ["OPTIONS THAT GO WITH THEM"]]:
-# the same for arm64, from kho.config and kho-arm64.config.
-arm64_variant() {
-	local name=$1 off=${2:-} drop="${2:-} ${3:-}" out frag sym
-	out=$KHO_ROOT/build/obj/variant-arm64
-	frag=$KHO_ROOT/build/obj/variant-$name.config
-	mkdir -p "$out"
-	cat "$KHO_ROOT/harness/kho.config" "$KHO_ROOT/harness/kho-arm64.config" > "$frag"
-	for sym in $drop; do
-		sed -i "/^CONFIG_$sym=/d; /^# CONFIG_$sym is not set$/d" "$frag"
-	done
-	for sym in $off; do
-		echo "# CONFIG_$sym is not set" >> "$frag"
-	done
-	echo "  -- $name: arm64${off:+, off: $off}"
-	build_arch=arm64
+	build_arch=$arch
 	build_objects "$name" "$out" "$frag" "$frag"
 }
 
@@ -221,8 +211,8 @@ variant tmpfs-no-debugfs "KEXEC_HANDOVER_DEBUGFS" "KEXEC_HANDOVER_FAULT_INJECTIO
 variant small "KEXEC_HANDOVER_FAULT_INJECTION TRANSPARENT_HUGEPAGE MEMCG CGROUPS SWAP\
  FILE_LOCKING TMPFS_POSIX_ACL HUGETLBFS PREEMPT PREEMPT_DYNAMIC LIVEUPDATE" "ZRAM ZSMALLOC\
  ZRAM_BACKEND_LZO BLK_DEV BLOCK SLUB_TINY LIVEUPDATE_MEMFD"
-arm64_variant arm64
-arm64_variant arm64-kho-off "KEXEC_HANDOVER" "KEXEC_HANDOVER_DEBUGFS\
+variant --arm64 arm64 ""
+variant --arm64 arm64-kho-off "KEXEC_HANDOVER" "KEXEC_HANDOVER_DEBUGFS\
  KEXEC_HANDOVER_FAULT_INJECTION KEXEC_HANDOVER_KUNIT_TEST TEST_KEXEC_HANDOVER LIVEUPDATE\
  LIVEUPDATE_MEMFD"
 allmod
