@@ -6,9 +6,13 @@
 # prints its memblock subtree (base64) and kexecs. Stage 2 reports what it
 # finds of both. kt.token=WORD is the token.
 #
-# The second kernel's reserve_mem= list is rewritten: kt.shift=1 declares
-# an extra 2 MiB region before all others, so that a region allocated anew
-# lands elsewhere; kt.oops-size=SIZE asks for "oops" with another size;
+# The second kernel's reserve_mem= list is rewritten: kt.shift=1 declares,
+# before all others and in the same order, a region "s-NAME" of the same
+# size and alignment as each region NAME. Where memblock's state repeats the
+# first kernel's, each of those takes the place its region had there, so a
+# region allocated anew lands elsewhere (one extra region of its own size
+# did not: on arm64 it did not fit above "oops", which kept its place);
+# kt.oops-size=SIZE asks for "oops" with another size;
 # kt.drop-trace=1 no longer declares "trace" (nor its trace instance).
 # kt.corrupt=WHAT[,WHAT...] damages the handover through out/corrupt before
 # kexec.
@@ -22,8 +26,7 @@ mount -t tracefs nodev "$tracing" 2>/dev/null || kt_log "cannot mount tracefs"
 
 # The reserve_mem= words for the next kernel, rewritten as asked.
 next_reserve_mem() {
-	local word name size out=
-	[ "$(kt_param shift)" = 1 ] && out="reserve_mem=2M:4096:shift"
+	local word name size out= shifted=
 	for word in $(cat /proc/cmdline); do
 		case "$word" in reserve_mem=*) ;; *) continue ;; esac
 		name=${word##*:}
@@ -34,7 +37,9 @@ next_reserve_mem() {
 			word="reserve_mem=$size:${word#reserve_mem=*:}"
 		fi
 		out="$out $word"
+		shifted="$shifted ${word%:*}:s-$name"
 	done
+	[ "$(kt_param shift)" = 1 ] && out="$shifted$out"
 	echo "${out# }"
 }
 

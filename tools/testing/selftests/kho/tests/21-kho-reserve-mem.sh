@@ -3,9 +3,10 @@
 # reserve_mem regions survive kexec at the same address, proven with their
 # users: a line written to pstore's pmsg and a marker written to the ftrace
 # boot_map instance in the first kernel are read back in the second. The
-# second kernel declares an extra region before the others, so a region
-# allocated anew would have moved (test 22 shows it does without KHO);
-# that new region is placed outside scratch, so it can be handed on too.
+# second kernel declares, before the others, an extra region of the same
+# size as each, so a region allocated anew would have moved (test 22 shows
+# it does without KHO); the new regions are placed outside scratch, so they
+# can be handed on too.
 # out/sub_fdts/memblock decompiles with dtc to a memblock-v1 list of both
 # regions, and all preserved memory finds its owner.
 . "$(dirname "$0")/../lib.sh"
@@ -22,8 +23,9 @@ expect "$log" "^KT: pmsg written: KTPMSG $token\$" "first kernel wrote to /dev/p
 expect "$log" "^KT: trace marker written: KTMARK $token\$" \
 	"first kernel wrote a trace marker" || rc=1
 expect "$log" \
-	'Kernel command line: .*kt\.stage=2 .*reserve_mem=2M:4096:shift reserve_mem=1M:4096:oops' \
-	"second kernel declares an extra region first" || rc=1
+	'Kernel command line: .*kt\.stage=2 .*reserve_mem=1M:4096:s-oops '\
+'reserve_mem=2M:4096:s-trace reserve_mem=1M:4096:oops' \
+	"second kernel declares the extra regions first" || rc=1
 for name in oops trace; do
 	expect_count "$log" \
 		"reserve_mem: '$name' taken over from the previous kernel at $KT_MEM_RE\$" 1 \
@@ -36,7 +38,7 @@ expect "$log" '^KT: trace marker: found$' \
 expect_count "$log" 'KHO: all preserved memory was restored$' 1 \
 	"no handed-over memory is left unclaimed" || rc=1
 expect_count "$log" "reserve_mem: .*(cannot be handed over|outside scratch memory)" 0 \
-	"the new region 'shift' is placed where it can be handed on in turn" || rc=1
+	"the new regions are placed where they can be handed on in turn" || rc=1
 
 mapfile -t addrs < <(kt_region_addrs "$log")
 echo "  region addresses (oops trace): kernel 1: ${addrs[0]:-?}, kernel 2: ${addrs[1]:-?}"

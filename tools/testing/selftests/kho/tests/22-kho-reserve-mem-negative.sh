@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # Negative control for test 21: the same two kernels with kho=off. The
-# extra region that the second kernel declares first moves both regions,
-# and the pmsg line and the trace marker are lost. So test 21 cannot pass
-# by luck of layout.
+# extra regions that the second kernel declares first (one of the same size
+# as each region) move both regions, and the pmsg line and the trace marker
+# are lost. So test 21 cannot pass by luck of layout.
 . "$(dirname "$0")/../lib.sh"
 
 token=$(kt_token)
