@@ -33,6 +33,15 @@
 # in build/obj/allmod: every option of the series on, next to all else
 # allmodconfig turns on (KASAN, UBSAN, FORTIFY_SOURCE, lockdep, DEBUG_VM,
 # GCOV, KCOV), with the tree's own warning flags and CONFIG_WERROR.
+#
+# These builds take five to ten minutes cold. As test 52 does for the
+# prefixes, they run again only when what they read changed since the
+# passing run recorded in harness/variants-checked, which this test writes
+# (commit it with the change): the base kernel, every file of the work tree
+# that the series adds or changes (as the tree has them, outside
+# Documentation/ and tools/testing/), the fragments, the harness scripts
+# that build, this test, and the versions of the compilers and of the tools
+# allmodconfig looks for. Otherwise the test says which run it relies on.
 . "$(dirname "$0")/../lib.sh"
 
 tree=$KHO_ROOT/build/linux
@@ -92,6 +101,31 @@ for c in $(sort -u <<< "$series_c"); do
 	fi
 done
 [ $rc = 0 ] && echo "  ok: every C file of the series is in the object table"
+
+stamp=$KHO_ROOT/harness/variants-checked
+# The files are read from the tree the builds compile (its .kho-manifest
+# lists what the series put there), so an edit made in the tree counts too.
+variants_digest() {
+	local tool
+	{
+		cat "$tree/.kho-base"
+		awk '{ print $2 }' "$tree/.kho-manifest" | grep -v '^Documentation/\|^tools/testing/' |
+			sort | (cd "$tree" && xargs sha256sum)
+		(cd "$KHO_ROOT" && sha256sum harness/kho.config harness/kho-arm64.config \
+			harness/build-kernel.sh harness/lib.sh tools/testing/selftests/kho/lib.sh \
+			tools/testing/selftests/kho/tests/07-config-variants.sh)
+		for tool in gcc aarch64-linux-gnu-gcc ld aarch64-linux-gnu-ld pahole rustc bindgen; do
+			echo "$tool: $("$tool" --version 2>/dev/null | head -n 1)"
+		done
+	} | sha256sum | cut -d' ' -f1
+}
+digest=$(variants_digest)
+if [ $rc = 0 ] && [ -f "$stamp" ] && [ "$(cut -d' ' -f1 "$stamp")" = "$digest" ]; then
+	echo "  ok: the inputs are those a passing run built on $(cut -d' ' -f2- "$stamp")"
+	echo "  (digest $digest, harness/variants-checked): not rebuilt"
+	exit 0
+fi
+[ -f "$stamp" ] && echo "  inputs changed since the recorded run (digest $digest): building"
 
 # build_objects NAME OUT CONFIG FRAGMENT [OPTION...]: build, in OUT with
 # build-kernel.sh OPTION... FRAGMENT, the objects of the table that CONFIG
@@ -217,3 +251,8 @@ variant --arm64 arm64-kho-off "KEXEC_HANDOVER" "KEXEC_HANDOVER_DEBUGFS\
  LIVEUPDATE_MEMFD"
 allmod
 [ $rc = 0 ] || fail "the series does not build in every configuration"
+# Recorded only when nothing changed while the builds ran.
+if [ "$(variants_digest)" = "$digest" ]; then
+	echo "$digest $(date -u +%Y-%m-%d)" > "$stamp"
+	echo "  wrote harness/variants-checked; commit it with the change"
+fi
