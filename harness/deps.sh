@@ -12,7 +12,7 @@ packages=(
 	gcc make flex bison bc libelf-dev libssl-dev libc6-dev cpio ccache patch
 	xz-utils python3 git qemu-system-x86 kexec-tools busybox-static
 	device-tree-compiler clang libclang-rt-dev liburcu-dev gnuplot-nox
-	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+	gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm qemu-efi-aarch64
 	"$@"
 )
 

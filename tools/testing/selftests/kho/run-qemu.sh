@@ -19,6 +19,9 @@
 #   -x N:RE    exactly N kernel reports (WARN, BUG, oops, panic) whose
 #              title matches RE are intended by this boot (log-check.sh -x);
 #              repeatable
+#   -u         arm64: boot through UEFI firmware (Debian's EDK II for
+#              QEMU, qemu-efi-aarch64), which starts the Image's EFI stub;
+#              otherwise QEMU starts the Image directly with a device tree
 #   -e         echo the console to stdout while it runs
 #   -P         only probe: print the accelerator that would be used, exit
 #
@@ -37,9 +40,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 kernel= initrd= scenario= log= append= echo_console=0
-mem=512 cpus=2 nodes=1 timeout=300 probe_only=0
+mem=512 cpus=2 nodes=1 timeout=300 probe_only=0 uefi=0
 files=() expected=()
-while getopts "k:i:s:l:a:m:c:n:t:f:x:eP" opt; do
+while getopts "k:i:s:l:a:m:c:n:t:f:x:euP" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
 	i) initrd=$OPTARG ;;
@@ -53,12 +56,13 @@ while getopts "k:i:s:l:a:m:c:n:t:f:x:eP" opt; do
 	f) files+=(-f "$OPTARG") ;;
 	x) expected+=(-x "$OPTARG") ;;
 	e) echo_console=1 ;;
+	u) uefi=1 ;;
 	P) probe_only=1 ;;
 	*) exit 2 ;;
 	esac
 done
 [ -f "$kernel" ] && { [ -n "$log" ] || [ $probe_only = 1 ]; } ||
-	{ sed -n '4,36p' "$0" >&2; exit 2; }
+	{ sed -n '4,38p' "$0" >&2; exit 2; }
 # KHO_ARCH=arm64: an arm64 Image on QEMU's virt machine, always under TCG
 # on this x86_64 host, with the PL011 UART as console.
 arch=${KHO_ARCH:-x86_64}
@@ -74,6 +78,17 @@ arm64)	qemu_name=qemu-system-aarch64 console=ttyAMA0 arch_args=
 	machine=(-M virt -cpu cortex-a72) ;;
 *) echo "error: KHO_ARCH must be x86_64 or arm64" >&2; exit 2 ;;
 esac
+firmware=()
+if [ $uefi = 1 ]; then
+	[ "$arch" = arm64 ] || { echo "error: -u is for KHO_ARCH=arm64" >&2; exit 2; }
+	efi_code=/usr/share/qemu-efi-aarch64/QEMU_EFI.fd
+	[ -f "$efi_code" ] ||
+		{ echo "error: $efi_code not found (run harness/deps.sh)" >&2; exit 1; }
+	firmware=(-bios "$efi_code")
+	# With ACPI tables on offer EDK II hands the kernel ACPI and no
+	# device tree; our arm64 kernels boot from the device tree.
+	machine[1]=virt,acpi=off
+fi
 qemu=$(command -v $qemu_name) ||
 	{ echo "error: $qemu_name not found (run harness/deps.sh)" >&2; exit 1; }
 
@@ -137,7 +152,7 @@ mkdir -p "$(dirname "$log")"
 [ -n "${KHO_QEMU_RUNS:-}" ] && echo "started $log" >> "$KHO_QEMU_RUNS"
 {
 	echo "# qemu: arch=$arch accel=$accel mem=${mem}M cpus=$cpus nodes=$nodes" \
-		"timeout=${timeout}s"
+		"timeout=${timeout}s${firmware[*]:+ firmware=${firmware[1]}}"
 	echo "# kernel: $kernel"
 	echo "# cmdline: $cmdline"
 } > "$log"
@@ -151,7 +166,7 @@ prealloc=()
 # scenarios print their "KT: " lines through printk (guest-lib.sh): the
 # timestamp in front of them goes, so they start the line as tests expect.
 qemu_cmd=(timeout --foreground -k 5 "$timeout" "$qemu" "${accel_args[@]}"
-	"${machine[@]}" -m "$mem" "${prealloc[@]}"
+	"${machine[@]}" "${firmware[@]}" -m "$mem" "${prealloc[@]}"
 	-smp "$cpus,sockets=$cpus" "${numa_args[@]}" -nodefaults -display none -monitor none
 	-no-reboot -serial stdio -kernel "$kernel" -initrd "$initrd"
 	-append "$cmdline")

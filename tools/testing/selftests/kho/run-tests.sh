@@ -55,9 +55,10 @@ KHO_DEBUG_TESTS=${KHO_DEBUG_TESTS:-06 10 15 16 18 21 32 40 41 64}
 # refused, kexec_load after a handover, reserve_mem with pstore and its
 # mismatches, persistent tmpfs trees, LUO memfd sessions, handovers to the
 # peer, from it and there and back (with LUO too), and (from tests/arm64/,
-# which hold the tests of arm64 alone) damaged /chosen properties.
+# which hold the tests of arm64 alone) damaged /chosen properties and a
+# handover on a machine booted through UEFI firmware.
 KHO_ARM64_TESTS=${KHO_ARM64_TESTS:-06 10 12 15 16 17 18 19 21 22 23 24 28 29 30 31 32 40 41 \
-63 65 66}
+63 65 66 67}
 KHO_TEST_JOBS=${KHO_TEST_JOBS:-1}
 KHO_ALONE_TESTS=${KHO_ALONE_TESTS:-00 07 52 53 54}
 
