@@ -109,12 +109,15 @@ variants_digest() {
 	local tool
 	{
 		cat "$tree/.kho-base"
-		awk '{ print $2 }' "$tree/.kho-manifest" | grep -v '^Documentation/\|^tools/testing/' |
-			sort | (cd "$tree" && xargs sha256sum)
-		(cd "$KHO_ROOT" && sha256sum harness/kho.config harness/kho-arm64.config \
-			harness/build-kernel.sh harness/lib.sh tools/testing/selftests/kho/lib.sh \
-			tools/testing/selftests/kho/tests/07-config-variants.sh)
-		for tool in gcc aarch64-linux-gnu-gcc ld aarch64-linux-gnu-ld pahole rustc bindgen; do
+		awk '{ print $2 }' "$tree/.kho-manifest" |
+			grep -v '^Documentation/\|^tools/testing/' | sort |
+			(cd "$tree" && xargs sha256sum)
+		(cd "$KHO_ROOT/harness" &&
+			sha256sum kho.config kho-arm64.config build-kernel.sh lib.sh)
+		sha256sum < "$KT_DIR/lib.sh"
+		sha256sum < "$0"
+		for tool in gcc aarch64-linux-gnu-gcc ld aarch64-linux-gnu-ld \
+			pahole rustc bindgen; do
 			echo "$tool: $("$tool" --version 2>/dev/null | head -n 1)"
 		done
 	} | sha256sum | cut -d' ' -f1
