@@ -44,6 +44,8 @@ DEBUG_CONFIGS := $(CONFIGS) $(CURDIR)/harness/kho-debug.config
 
 export KHO_ROOT := $(CURDIR)
 export KHO_BUILD := $(BUILD)
+# ccache in depend mode (see harness/lib.sh): also for the tests' builds.
+export CCACHE_DEPEND ?= 1
 
 # One top-level target at a time: they build into the same directories.
 .NOTPARALLEL:
