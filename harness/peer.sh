@@ -7,7 +7,8 @@
 # linux-source-7.X that our private apt suites offer (trixie-backports),
 # unpacked once into build/src/linux-7.X and built out of tree in
 # build/obj/peer with harness/peer.config (with --arch arm64: cross-built
-# in build/obj/peer-arm64, harness/kho-arm64.config on top). The tree must still use the root
+# in build/obj/peer-arm64, harness/kho-arm64.config and peer-arm64.config
+# on top). The tree must still use the root
 # format our series speaks (compatible "kho-v4"); otherwise we stop here
 # rather than run interop tests against a kernel that cannot understand us.
 #
@@ -21,7 +22,7 @@ fragments=("$harness/peer.config")
 arch=x86_64 image=arch/x86/boot/bzImage
 if [ "${1:-}" = --arch ] && [ "${2:-}" = arm64 ]; then
 	arch=arm64 image=arch/arm64/boot/Image out=$KHO_BUILD/obj/peer-arm64
-	fragments+=("$harness/kho-arm64.config")
+	fragments+=("$harness/kho-arm64.config" "$harness/peer-arm64.config")
 elif [ $# -gt 0 ]; then
 	die "usage: $0 [--arch arm64]"
 fi
