@@ -319,3 +319,53 @@ check_tmpfs_refusal() {
 	kt_no_warnings "$log" || rc=1
 	return $rc
 }
+
+# Checks that read only sources (builds of other configurations, the
+# documentation, static analysis, the mails) run again only when what they
+# read changed since a passing run, which each records in a stamp file
+# under harness/ to be committed with the change: the same rule
+# harness/check-series.sh follows for the prefix builds.
+
+# kt_series_digest "TOOL..." PATH...: a digest of the base kernel, every
+# file the series put in build/linux (as the tree has them: an edit made
+# there counts), the files under each PATH of the repository (harness
+# scripts, patches/; stamps left out), this file, the calling test, and the
+# version line of each TOOL named.
+kt_series_digest() {
+	local tree=$KHO_ROOT/build/linux tools=$1 tool
+
+	shift
+	{
+		cat "$tree/.kho-base"
+		awk '{ print $2 }' "$tree/.kho-manifest" | LC_ALL=C sort |
+			(cd "$tree" && xargs sha256sum)
+		(cd "$KHO_ROOT" && find "$@" -type f ! -name '*-checked' | LC_ALL=C sort |
+			xargs sha256sum)
+		sha256sum < "$KT_DIR/lib.sh"
+		sha256sum < "$0"
+		for tool in $tools; do
+			echo "$tool: $("$tool" --version 2>/dev/null | grep -m 1 .)"
+		done
+	} | sha256sum | cut -d' ' -f1
+}
+
+# kt_recorded_pass STAMP DIGEST: true, and says so, when STAMP records a
+# passing run on inputs with DIGEST.
+kt_recorded_pass() {
+	[ -f "$1" ] || return 1
+	if [ "$(cut -d' ' -f1 "$1")" != "$2" ]; then
+		echo "  inputs changed since the run $(basename "$1") records (digest $2): checking"
+		return 1
+	fi
+	echo "  ok: the inputs are those a passing run checked on $(cut -d' ' -f2- "$1")"
+	echo "  (digest $2, harness/$(basename "$1")): not checked again"
+}
+
+# kt_record_pass STAMP DIGEST NOW: after a passing run, record DIGEST in
+# STAMP, unless the inputs changed while it ran (NOW, their digest at the
+# end, differs).
+kt_record_pass() {
+	[ "$2" = "$3" ] || { echo "  inputs changed during the run: nothing recorded"; return 0; }
+	echo "$2 $(date -u +%Y-%m-%d)" > "$1"
+	echo "  wrote harness/$(basename "$1"); commit it with the change"
+}

@@ -117,18 +117,16 @@ variants_digest() {
 		sha256sum < "$KT_DIR/lib.sh"
 		sha256sum < "$0"
 		for tool in gcc aarch64-linux-gnu-gcc ld aarch64-linux-gnu-ld \
-			pahole rustc bindgen; do
+			pahole bindgen; do
 			echo "$tool: $("$tool" --version 2>/dev/null | head -n 1)"
 		done
+		# Rust needs bindgen too: without it rustc's version (and
+		# whether it is on PATH at all) changes nothing.
+		! command -v bindgen > /dev/null || echo "rustc: $(rustc --version)"
 	} | sha256sum | cut -d' ' -f1
 }
 digest=$(variants_digest)
-if [ $rc = 0 ] && [ -f "$stamp" ] && [ "$(cut -d' ' -f1 "$stamp")" = "$digest" ]; then
-	echo "  ok: the inputs are those a passing run built on $(cut -d' ' -f2- "$stamp")"
-	echo "  (digest $digest, harness/variants-checked): not rebuilt"
-	exit 0
-fi
-[ -f "$stamp" ] && echo "  inputs changed since the recorded run (digest $digest): building"
+[ $rc = 0 ] && kt_recorded_pass "$stamp" "$digest" && exit 0
 
 # build_objects NAME OUT CONFIG FRAGMENT [OPTION...]: build, in OUT with
 # build-kernel.sh OPTION... FRAGMENT, the objects of the table that CONFIG
@@ -254,8 +252,4 @@ variant --arm64 arm64-kho-off "KEXEC_HANDOVER" "KEXEC_HANDOVER_DEBUGFS\
  LIVEUPDATE_MEMFD"
 allmod
 [ $rc = 0 ] || fail "the series does not build in every configuration"
-# Recorded only when nothing changed while the builds ran.
-if [ "$(variants_digest)" = "$digest" ]; then
-	echo "$digest $(date -u +%Y-%m-%d)" > "$stamp"
-	echo "  wrote harness/variants-checked; commit it with the change"
-fi
+kt_record_pass "$stamp" "$digest" "$(variants_digest)"

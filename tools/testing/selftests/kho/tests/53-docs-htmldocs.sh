@@ -17,12 +17,28 @@
 # copy is symlinks into build/linux, except for the top Makefile (kbuild
 # takes the source tree from its real path) and core-api/kho, which are
 # copied: build/linux is not written to.
+#
+# A check of sources only: it runs again only when what it reads changed
+# since the passing run recorded in harness/docs-checked, which it writes
+# (commit it with the change). The digest (kt_series_digest in lib.sh)
+# covers the base kernel, every file the series put in build/linux, the
+# scripts it runs, this test and the versions of Sphinx.
 . "$(dirname "$0")/../lib.sh"
 
 tree=$KHO_ROOT/build/linux
 out=$KHO_ROOT/build/obj/docs
 html=$out/Documentation/output
 [ -f "$tree/.kho-manifest" ] || fail "no assembled tree ($tree); run make kernel"
+
+# Sphinx is in the digest: install it first (what check-docs.sh installs).
+"$KHO_ROOT/harness/deps.sh" python3-sphinx python3-yaml graphviz > /dev/null ||
+	fail "cannot install Sphinx (log: $KHO_ROOT/build/apt-install.log)"
+stamp=$KHO_ROOT/harness/docs-checked
+inputs() {
+	kt_series_digest "sphinx-build python3" harness/check-docs.sh harness/deps.sh harness/lib.sh
+}
+digest=$(inputs)
+kt_recorded_pass "$stamp" "$digest" && exit 0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -87,3 +103,4 @@ echo "  ok: the control fails: $summary"
 grep -E "kho_no_such_function|Title underline" "$tmp/control.log" | sed 's/^ */    /'
 ! grep -q kho_no_such_function "$tree/Documentation/core-api/kho/abi.rst" ||
 	fail "the control wrote into build/linux"
+kt_record_pass "$stamp" "$digest" "$(inputs)"
