@@ -45,7 +45,9 @@ DEBUG_CONFIGS := $(CONFIGS) $(CURDIR)/harness/kho-debug.config
 export KHO_ROOT := $(CURDIR)
 export KHO_BUILD := $(BUILD)
 # ccache in depend mode (see harness/lib.sh): also for the tests' builds.
+ifeq ($(CCACHE_NODEPEND),)
 export CCACHE_DEPEND ?= 1
+endif
 
 # One top-level target at a time: they build into the same directories.
 .NOTPARALLEL:

@@ -71,7 +71,7 @@ kmake() {
 	local cc=gcc
 
 	[ "$arch" = arm64 ] && cc=aarch64-linux-gnu-gcc
-	make -s -C "$tree" O="$out" "${cross[@]}" CC="ccache $cc" HOSTCC="ccache gcc" \
+	make -s -C "$tree" O="$out" "${cross[@]}" CC="ccache $cc" HOSTCC=gcc \
 		-j"$jobs" "$@"
 }
 

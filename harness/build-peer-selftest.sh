@@ -62,7 +62,7 @@ make_headers() {
 	if [ "$(cat "$hdr/.kho-src" 2>/dev/null)" != "$src" ] ||
 		[ ! -f "$hdr/usr/include/linux/kexec.h" ]; then
 		rm -rf "$hdr"
-		make -s -C "$src" O="$hdr" HOSTCC="ccache gcc" -j"${KHO_JOBS:-$(nproc)}" headers >&2 ||
+		make -s -C "$src" O="$hdr" HOSTCC=gcc -j"${KHO_JOBS:-$(nproc)}" headers >&2 ||
 			die "cannot make the UAPI headers of $src"
 		echo "$src" > "$hdr/.kho-src"
 	fi
