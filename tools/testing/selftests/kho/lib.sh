@@ -326,26 +326,27 @@ check_tmpfs_refusal() {
 # under harness/ to be committed with the change: the same rule
 # harness/check-series.sh follows for the prefix builds.
 
-# kt_series_digest "TOOL..." PATH...: a digest of the base kernel, every
-# file the series put in build/linux (as the tree has them: an edit made
-# there counts), the files under each PATH of the repository (harness
-# scripts, patches/; stamps left out), this file, the calling test, and the
-# version line of each TOOL named.
+# kt_series_digest "PACKAGE..." PATH...: a digest of the base kernel, every
+# file the series put in build/linux (as make check assembles it: an edit
+# made in the tree counts too), the files under each PATH of the
+# repository that git tracks or would track (harness scripts, patches/;
+# stamps left out), this file, the calling test, and the installed version
+# of each Debian PACKAGE named (dpkg's, the same whatever PATH puts first).
 kt_series_digest() {
-	local tree=$KHO_ROOT/build/linux tools=$1 tool
+	local tree=$KHO_ROOT/build/linux packages=$1
 
 	shift
 	{
 		cat "$tree/.kho-base"
 		awk '{ print $2 }' "$tree/.kho-manifest" | LC_ALL=C sort |
 			(cd "$tree" && xargs sha256sum)
-		(cd "$KHO_ROOT" && find "$@" -type f ! -name '*-checked' | LC_ALL=C sort |
+		(cd "$KHO_ROOT" && { git ls-files -co --exclude-standard -- "$@" 2>/dev/null ||
+			find "$@" -type f; } | grep -v -- '-checked$' | LC_ALL=C sort |
 			xargs sha256sum)
 		sha256sum < "$KT_DIR/lib.sh"
 		sha256sum < "$0"
-		for tool in $tools; do
-			echo "$tool: $("$tool" --version 2>/dev/null | grep -m 1 .)"
-		done
+		# shellcheck disable=SC2086 # a list of package names
+		dpkg-query -W -f '${Package} ${Version}\n' $packages 2>&1
 	} | sha256sum | cut -d' ' -f1
 }
 
@@ -366,6 +367,6 @@ kt_recorded_pass() {
 # end, differs).
 kt_record_pass() {
 	[ "$2" = "$3" ] || { echo "  inputs changed during the run: nothing recorded"; return 0; }
-	echo "$2 $(date -u +%Y-%m-%d)" > "$1"
+	echo "$2 $(date -u +%Y-%m-%d)" > "$1" || fail "cannot write $1"
 	echo "  wrote harness/$(basename "$1"); commit it with the change"
 }

@@ -120,8 +120,9 @@ variants_digest() {
 			pahole bindgen; do
 			echo "$tool: $("$tool" --version 2>/dev/null | head -n 1)"
 		done
-		# Rust needs bindgen too: without it rustc's version (and
-		# whether it is on PATH at all) changes nothing.
+		# Rust is built only with bindgen too: without it rustc's
+		# version (and whether it is on PATH at all) changes a line of
+		# .config (RUSTC_VERSION) but no object.
 		! command -v bindgen > /dev/null || echo "rustc: $(rustc --version)"
 	} | sha256sum | cut -d' ' -f1
 }

@@ -19,7 +19,7 @@
 # since the passing run recorded in harness/static-checked, which it writes
 # (commit it with the change). The digest (kt_series_digest in lib.sh)
 # covers the base kernel, every file the series put in build/linux, the
-# scripts it runs, this test and the versions of gcc for both
+# scripts it runs, this test and the Debian packages of gcc for both
 # architectures, sparse, perl and python3.
 . "$(dirname "$0")/../lib.sh"
 
@@ -30,7 +30,8 @@ command -v sparse >/dev/null || "$KHO_ROOT/harness/deps.sh" sparse >/dev/null ||
 
 stamp=$KHO_ROOT/harness/static-checked
 inputs() {
-	kt_series_digest "gcc aarch64-linux-gnu-gcc sparse perl python3" \
+	kt_series_digest \
+		"gcc gcc-12 gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu sparse perl python3" \
 		harness/check-static.sh harness/static-findings.py harness/build-kernel.sh \
 		harness/kho.config harness/kho-arm64.config harness/deps.sh harness/lib.sh
 }

@@ -11,7 +11,8 @@
 # since the passing run recorded in harness/review-checked, which it writes
 # (commit it with the change). The digest (kt_series_digest in lib.sh)
 # covers the base kernel, every file the series put in build/linux, the
-# scripts it runs, this test and the versions of perl, python3 and git.
+# scripts it runs, this test and the Debian packages of perl, python3 and
+# git.
 . "$(dirname "$0")/../lib.sh"
 
 pristine=$KHO_ROOT/build/src/linux-6.12
