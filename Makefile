@@ -47,6 +47,8 @@ export KHO_BUILD := $(BUILD)
 # ccache in depend mode (see harness/lib.sh): also for the tests' builds.
 ifeq ($(CCACHE_NODEPEND),)
 export CCACHE_DEPEND ?= 1
+else
+unexport CCACHE_DEPEND
 endif
 
 # One top-level target at a time: they build into the same directories.

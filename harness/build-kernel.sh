@@ -71,7 +71,7 @@ kmake() {
 	local cc=gcc
 
 	[ "$arch" = arm64 ] && cc=aarch64-linux-gnu-gcc
-	make -s -C "$tree" O="$out" "${cross[@]}" CC="ccache $cc" HOSTCC=gcc \
+	make -s -C "$tree" O="$out" "${cross[@]}" CC="$KHO_ROOT/harness/ccache-cc $cc" HOSTCC=gcc \
 		-j"$jobs" "$@"
 }
 

@@ -87,12 +87,12 @@ export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$KHO_ROOT}
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-"2024-01-01 00:00:00"}
 export KBUILD_BUILD_USER=kho KBUILD_BUILD_HOST=kho
 kmake() {
-	make -s -C "$tree" O="$out" CC="ccache gcc" HOSTCC=gcc \
+	make -s -C "$tree" O="$out" CC="$KHO_ROOT/harness/ccache-cc gcc" HOSTCC=gcc \
 		-j"${KHO_JOBS:-$(nproc)}" "$@"
 }
 kmake_arm64() {
 	make -s -C "$tree" O="$out_arm64" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- \
-		CC="ccache aarch64-linux-gnu-gcc" HOSTCC=gcc \
+		CC="$KHO_ROOT/harness/ccache-cc aarch64-linux-gnu-gcc" HOSTCC=gcc \
 		-j"${KHO_JOBS:-$(nproc)}" "$@"
 }
 

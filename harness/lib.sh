@@ -8,10 +8,16 @@ KHO_BUILD=${KHO_BUILD:-$KHO_ROOT/build}
 # running the preprocessor first to hash its output. Without it a cold
 # cache cost a kernel build 45% more than no ccache at all (kernel/, mm/
 # and fs/ of the x86 test kernel on 2 cores: 288 s against 198 s; in
-# depend mode 189 s). -MMD leaves system headers out, which kernel objects
-# (built with -nostdinc) do not read; host programs, which do, are built
-# without ccache. CCACHE_NODEPEND=1 turns the mode off.
-[ -n "${CCACHE_NODEPEND:-}" ] || export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
+# depend mode 189 s). -MMD leaves system headers out: kernel objects
+# (built with -nostdinc) read them only from the compiler's own directory,
+# which comes and goes with the compiler ccache hashes; host programs,
+# which read others, are built without ccache, and so are sources that
+# .incbin a file (harness/ccache-cc). CCACHE_NODEPEND=1 turns it off.
+if [ -n "${CCACHE_NODEPEND:-}" ]; then
+	unset CCACHE_DEPEND
+else
+	export CCACHE_DEPEND=${CCACHE_DEPEND:-1}
+fi
 
 die() {
 	echo "error: $*" >&2
