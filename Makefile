@@ -121,8 +121,22 @@ BENCH_REPS ?= 9
 bench: kernel peer
 	@KHO_KERNEL=$(BZIMAGE) KHO_PEER_KERNEL=$(PEER_BZIMAGE) harness/bench.sh -r $(BENCH_REPS)
 
+# make demo ARCH=arm64 is make demo-arm64. The harness gives kbuild its
+# ARCH itself, so ours must not reach it (it would cross-build the x86
+# kernels): neither through the environment nor MAKEFLAGS.
+KHO_ARCH_ARG := $(ARCH)
+unexport ARCH
+MAKEOVERRIDES := $(filter-out ARCH=%,$(MAKEOVERRIDES))
+ifneq ($(filter-out x86 x86_64 arm64,$(KHO_ARCH_ARG)),)
+$(error ARCH=$(KHO_ARCH_ARG): the series is built for x86_64 and arm64)
+endif
+
+ifeq ($(KHO_ARCH_ARG),arm64)
+demo: demo-arm64
+else
 demo: kernel
 	@KHO_KERNEL=$(BZIMAGE) harness/demo.sh
+endif
 
 # The same live update on arm64 (QEMU's virt machine, TCG).
 demo-arm64: kernel-arm64

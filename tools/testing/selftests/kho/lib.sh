@@ -328,25 +328,37 @@ check_tmpfs_refusal() {
 
 # kt_series_digest "PACKAGE..." PATH...: a digest of the base kernel, every
 # file the series put in build/linux (as make check assembles it: an edit
-# made in the tree counts too), the files under each PATH of the
-# repository that git tracks or would track (harness scripts, patches/;
-# stamps left out), this file, the calling test, and the installed version
-# of each Debian PACKAGE named (dpkg's, the same whatever PATH puts first).
+# made in the tree counts too), the repository's own copies of them (make
+# series mails those, and a tree not assembled since they changed must not
+# pass for the one a run checked), the files under each PATH of the
+# repository (harness scripts, patches/), this file, the calling test, and
+# the installed version of each Debian PACKAGE named (dpkg's, the same
+# whatever PATH puts first). Repository files are those git tracks or
+# would track, stamps left out. Prints nothing and fails if a PATH is
+# missing: a renamed script must not drop out of the digest unnoticed.
 kt_series_digest() {
-	local tree=$KHO_ROOT/build/linux packages=$1
+	local tree=$KHO_ROOT/build/linux packages=$1 path dirs
 
 	shift
+	[ -f "$tree/.kho-manifest" ] || { echo "  no assembled tree in $tree" >&2; return 1; }
+	for path; do
+		[ -e "$KHO_ROOT/$path" ] || { echo "  no $path in $KHO_ROOT" >&2; return 1; }
+	done
+	# The top directories the series writes to (arch, include, mm, ...).
+	dirs=$(awk '{ print $2 }' "$tree/.kho-manifest" | cut -d/ -f1 | LC_ALL=C sort -u)
 	{
 		cat "$tree/.kho-base"
 		awk '{ print $2 }' "$tree/.kho-manifest" | LC_ALL=C sort |
 			(cd "$tree" && xargs sha256sum)
-		(cd "$KHO_ROOT" && { git ls-files -co --exclude-standard -- "$@" 2>/dev/null ||
-			find "$@" -type f; } | grep -v -- '-checked$' | LC_ALL=C sort |
-			xargs sha256sum)
+		# shellcheck disable=SC2086 # a list of directories
+		(cd "$KHO_ROOT" &&
+			{ git ls-files -z -co --exclude-standard -- "$@" $dirs 2>/dev/null ||
+				find "$@" $dirs -type f -print0; } |
+			grep -zv -- '-checked$' | LC_ALL=C sort -z | xargs -0 sha256sum)
 		sha256sum < "$KT_DIR/lib.sh"
 		sha256sum < "$0"
 		# shellcheck disable=SC2086 # a list of package names
-		dpkg-query -W -f '${Package} ${Version}\n' $packages 2>&1
+		LC_ALL=C dpkg-query -W -f '${Package} ${Version}\n' $packages 2> /dev/null
 	} | sha256sum | cut -d' ' -f1
 }
 

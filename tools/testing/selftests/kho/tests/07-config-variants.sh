@@ -110,10 +110,10 @@ variants_digest() {
 	{
 		cat "$tree/.kho-base"
 		awk '{ print $2 }' "$tree/.kho-manifest" |
-			grep -v '^Documentation/\|^tools/testing/' | sort |
+			grep -v '^Documentation/\|^tools/testing/' | LC_ALL=C sort |
 			(cd "$tree" && xargs sha256sum)
 		(cd "$KHO_ROOT/harness" &&
-			sha256sum kho.config kho-arm64.config build-kernel.sh lib.sh)
+			sha256sum kho.config kho-arm64.config build-kernel.sh ccache-cc lib.sh)
 		sha256sum < "$KT_DIR/lib.sh"
 		sha256sum < "$0"
 		for tool in gcc aarch64-linux-gnu-gcc ld aarch64-linux-gnu-ld \

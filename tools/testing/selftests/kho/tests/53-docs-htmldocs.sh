@@ -22,8 +22,8 @@
 # since the passing run recorded in harness/docs-checked, which it writes
 # (commit it with the change). The digest (kt_series_digest in lib.sh)
 # covers the base kernel, every file the series put in build/linux, the
-# scripts it runs, this test and the Debian packages of Sphinx, docutils,
-# PyYAML, graphviz and perl.
+# scripts it runs, this test and the Debian packages of Sphinx and the
+# Python modules it renders with, PyYAML, graphviz and perl.
 . "$(dirname "$0")/../lib.sh"
 
 tree=$KHO_ROOT/build/linux
@@ -36,10 +36,11 @@ html=$out/Documentation/output
 	fail "cannot install Sphinx (log: $KHO_ROOT/build/apt-install.log)"
 stamp=$KHO_ROOT/harness/docs-checked
 inputs() {
-	kt_series_digest "python3-sphinx python3-docutils python3-yaml graphviz perl" \
-		harness/check-docs.sh harness/deps.sh harness/lib.sh
+	kt_series_digest "python3-sphinx python3-docutils python3-jinja2 python3-pygments
+		python3-alabaster python3-yaml graphviz perl" \
+		harness/check-docs.sh harness/deps.sh harness/lib.sh patches
 }
-digest=$(inputs)
+digest=$(inputs) || fail "cannot make the digest of what this test reads"
 kt_recorded_pass "$stamp" "$digest" && exit 0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT

@@ -19,8 +19,8 @@
 # since the passing run recorded in harness/static-checked, which it writes
 # (commit it with the change). The digest (kt_series_digest in lib.sh)
 # covers the base kernel, every file the series put in build/linux, the
-# scripts it runs, this test and the Debian packages of gcc for both
-# architectures, sparse, perl and python3.
+# scripts it runs, this test and the Debian packages of gcc and binutils
+# for both architectures, sparse, perl and python3.
 . "$(dirname "$0")/../lib.sh"
 
 command -v sparse >/dev/null || "$KHO_ROOT/harness/deps.sh" sparse >/dev/null ||
@@ -31,11 +31,13 @@ command -v sparse >/dev/null || "$KHO_ROOT/harness/deps.sh" sparse >/dev/null ||
 stamp=$KHO_ROOT/harness/static-checked
 inputs() {
 	kt_series_digest \
-		"gcc gcc-12 gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu sparse perl python3" \
+		"gcc gcc-12 gcc-aarch64-linux-gnu gcc-12-aarch64-linux-gnu binutils
+		binutils-x86-64-linux-gnu binutils-aarch64-linux-gnu sparse perl python3" \
 		harness/check-static.sh harness/static-findings.py harness/build-kernel.sh \
-		harness/kho.config harness/kho-arm64.config harness/deps.sh harness/lib.sh
+		harness/ccache-cc harness/kho.config harness/kho-arm64.config harness/deps.sh \
+		harness/lib.sh patches
 }
-digest=$(inputs)
+digest=$(inputs) || fail "cannot make the digest of what this test reads"
 kt_recorded_pass "$stamp" "$digest" && exit 0
 
 control=$(mktemp -d "${TMPDIR:-/tmp}/kho-static-control.XXXXXX")

@@ -25,7 +25,7 @@ inputs() {
 	kt_series_digest "perl python3 git" harness/make-series.py \
 		harness/checkpatch-series.py harness/checkpatch-accepted harness/lib.sh patches
 }
-digest=$(inputs)
+digest=$(inputs) || fail "cannot make the digest of what this test reads"
 kt_recorded_pass "$stamp" "$digest" && exit 0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
