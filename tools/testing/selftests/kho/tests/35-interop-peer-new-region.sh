@@ -24,11 +24,26 @@ expect "$log" "Revived memory reservation 'oops' from KHO" \
 expect_count "$log" 'KHO: disabling KHO revival' 0 "no kernel refused a handover" || rc=1
 expect_count "$log" 'KHO: .*lies in scratch' 0 \
 	"no preserved range was called corrupt for lying in scratch" || rc=1
-expect "$log" 'KHO: [0-9]+ preserved ranges lie in the scratch areas; taken out of scratch' \
-	"the third kernel found the peer's new region inside scratch and carved it out" || rc=1
+# Now and then mainline's kexec puts our initrd or boot parameters on the
+# region (test 38 makes it do so): our kernel drops what was
+# overwritten, carves what is left and frees it.
+if grep -q 'lies under memory this kernel uses at boot (initrd, boot parameters' "$log"; then
+	echo "    note: the peer put a kexec segment on its new region"
+	freed="could not be restored whole from the handover; freed the [0-9]+ KiB still preserved"
+else
+	freed="is not used by this kernel; freed 6144 KiB"
+fi
+if grep -q "'shift' .* freed the 0 KiB still preserved" "$log"; then
+	echo "    note: the segment covered all of it: nothing was left to carve"
+else
+	expect "$log" \
+		'KHO: [0-9]+ preserved ranges lie in the scratch areas; taken out of scratch' \
+		"the third kernel found the peer's new region inside scratch and carved it out" ||
+		rc=1
+fi
 expect_count "$log" "reserve_mem: 'oops' taken over from the previous kernel" 1 \
 	"our third kernel took pstore back from the peer" || rc=1
-expect "$log" "reserve_mem: 'shift' \\[mem [^]]*\\] is not used by this kernel; freed 6144 KiB" \
+expect "$log" "reserve_mem: 'shift' \\[mem [^]]*\\] $freed" \
 	"the peer's region that our kernel does not declare is freed" || rc=1
 expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 2 \
 	"the pmsg line was read after each handover" || rc=1

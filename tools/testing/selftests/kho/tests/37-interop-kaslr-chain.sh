@@ -39,9 +39,17 @@ if [ "$under_peer" -gt 0 ]; then
 		"$under_peer" \
 		"each such drop left only that reserve_mem region incomplete" || rc=1
 fi
+# The initrd (12 MiB) can cover the whole 6 MiB region: nothing of it is
+# left to take out of scratch then, and that kernel prints no such line.
+whole=$(grep -cE "reserve_mem: 'shift' .* could not be restored whole"\
+' from the handover; freed the 0 KiB still preserved' "$log" || true)
+[ "$whole" -eq 0 ] ||
+	echo "    note: $whole time(s) the peer's segment covered all of its region"
 expect_count "$log" \
-	'KHO: [0-9]+ preserved ranges lie in the scratch areas; taken out of scratch' 3 \
-	"each of our kernels after a peer found the peer's region in scratch" || rc=1
+	'KHO: [0-9]+ preserved ranges lie in the scratch areas; taken out of scratch' \
+	$((3 - whole)) \
+	"each of our kernels after a peer found what is left of the peer's region in scratch" ||
+	rc=1
 expect_count "$log" "^KT: pstore pmsg: KTPMSG $token\$" 7 \
 	"the pmsg line was read after every handover" || rc=1
 expect "$log" '^KT: init reached: stage 8' "the eighth kernel reached init" || rc=1
